@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "SalesMotion",
+    products: [
+        .library(name: "SalesMotion", targets: ["SalesMotion"]),
+        .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+        .library(name: "GLPK", targets: ["GLPK"]),
+        .executable(name: "salesmotion", targets: ["salesmotion"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGLPK",
+            providers: [.apt(["libglpk-dev"])]
+        ),
+        .target(
+            name: "LinearProgramming",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "GLPK",
+            dependencies: ["CGLPK", "LinearProgramming"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SalesMotion",
+            dependencies: [
+                "LinearProgramming",
+                "GLPK",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "salesmotion",
+            dependencies: [
+                "SalesMotion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LinearProgrammingTests",
+            dependencies: ["LinearProgramming"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GLPKTests",
+            dependencies: ["GLPK", "LinearProgramming"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SalesMotionTests",
+            dependencies: ["SalesMotion", "LinearProgramming"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

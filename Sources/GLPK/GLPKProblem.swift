@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+internal import CGLPK
+import Foundation
+public import LinearProgramming
+
+/// A ``LinearProgram`` loaded into GLPK, kept for repeated solves.
+///
+/// Between solves, bounds and objective coefficients can be changed in place; the next LP
+/// solve starts from the previous basis (warm start). GLPK keeps its state per OS thread, so an
+/// instance must be created, used and released on one thread and never held across `await`.
+/// Every argument is validated in Swift before it reaches GLPK, which would otherwise abort
+/// the process.
+public final class GLPKProblem {
+    private let problem: OpaquePointer
+    private var program: LinearProgram
+    private var hasBasis = false
+
+    /// Loads `program` into a new GLPK problem in bulk (`glp_load_matrix`).
+    /// Throws ``InvalidProgramError`` when the program is not valid for GLPK.
+    public init(_ program: LinearProgram) throws {
+        try program.validate()
+        try Self.checkDuplicates(program)
+        guard program.variableCount < Int(Int32.max), program.nonzeroCount < Int(Int32.max) else {
+            throw InvalidProgramError("the program is too large for GLPK's 32-bit indices")
+        }
+        self.program = program
+        problem = glp_create_prob()
+        TerminalOutput.silence()
+        load()
+    }
+
+    deinit {
+        glp_delete_prob(problem)
+    }
+
+    public var variableCount: Int { program.variableCount }
+    public var constraintCount: Int { program.constraintCount }
+
+    private static func checkDuplicates(_ program: LinearProgram) throws {
+        var lastRowOfColumn = [Int32](repeating: -1, count: program.variableCount)
+        var order = Array(0..<program.nonzeroCount)
+        if !zip(program.coefficientRows, program.coefficientRows.dropFirst()).allSatisfy({ $0 <= $1 }) {
+            order.sort { program.coefficientRows[$0] < program.coefficientRows[$1] }
+        }
+        for k in order {
+            let row = program.coefficientRows[k], column = Int(program.coefficientColumns[k])
+            if lastRowOfColumn[column] == row {
+                throw InvalidProgramError("row \(row) names column \(column) twice")
+            }
+            lastRowOfColumn[column] = row
+        }
+    }
+
+    private func load() {
+        if program.sense == .maximize { glp_set_obj_dir(problem, GLP_MAX) } else { glp_set_obj_dir(problem, GLP_MIN) }
+        let rows = program.constraintCount, columns = program.variableCount
+        if rows > 0 { glp_add_rows(problem, Int32(rows)) }
+        if columns > 0 { glp_add_cols(problem, Int32(columns)) }
+        for i in 0..<rows {
+            if !program.constraintNames[i].isEmpty { glp_set_row_name(problem, Int32(i + 1), program.constraintNames[i]) }
+            applyRowBounds(i, program.constraintLowerBounds[i], program.constraintUpperBounds[i])
+        }
+        for j in 0..<columns {
+            let column = Int32(j + 1)
+            if !program.variableNames[j].isEmpty { glp_set_col_name(problem, column, program.variableNames[j]) }
+            if program.variableKinds[j] == .integer { glp_set_col_kind(problem, column, GLP_IV) }
+            applyColumnBounds(j, program.variableLowerBounds[j], program.variableUpperBounds[j])
+            glp_set_obj_coef(problem, column, program.objectiveCoefficients[j])
+        }
+        // GLPK's arrays are 1-based: slot 0 is a placeholder it never reads.
+        let count = program.nonzeroCount
+        var ia = [Int32](repeating: 0, count: count + 1)
+        var ja = [Int32](repeating: 0, count: count + 1)
+        var ar = [Double](repeating: 0, count: count + 1)
+        for k in 0..<count {
+            ia[k + 1] = program.coefficientRows[k] + 1
+            ja[k + 1] = program.coefficientColumns[k] + 1
+            ar[k + 1] = program.coefficientValues[k]
+        }
+        if count > 0 { glp_load_matrix(problem, Int32(count), &ia, &ja, &ar) }
+        glp_scale_prob(problem, GLP_SF_AUTO)
+    }
+
+    private static func boundType(_ lower: Double, _ upper: Double) -> (Int32, Double, Double) {
+        switch (lower.isFinite, upper.isFinite) {
+        case (false, false): return (GLP_FR, 0, 0)
+        case (true, false): return (GLP_LO, lower, 0)
+        case (false, true): return (GLP_UP, 0, upper)
+        case (true, true): return (lower == upper ? GLP_FX : GLP_DB, lower, upper)
+        }
+    }
+
+    private func applyRowBounds(_ i: Int, _ lower: Double, _ upper: Double) {
+        let (type, lb, ub) = Self.boundType(lower, upper)
+        glp_set_row_bnds(problem, Int32(i + 1), type, lb, ub)
+    }
+
+    private func applyColumnBounds(_ j: Int, _ lower: Double, _ upper: Double) {
+        let (type, lb, ub) = Self.boundType(lower, upper)
+        glp_set_col_bnds(problem, Int32(j + 1), type, lb, ub)
+    }
+
+    private static func checkBounds(_ lower: Double, _ upper: Double, _ what: String) throws {
+        if lower.isNaN || upper.isNaN || lower == .infinity || upper == -.infinity || lower > upper {
+            throw InvalidProgramError("\(what): invalid bounds [\(lower), \(upper)]")
+        }
+    }
+
+    /// Changes the bounds of one variable; the next solve starts from the current basis.
+    public func setBounds(of variable: VariableIndex, lower: Double, upper: Double) throws {
+        guard variable.rawValue >= 0, variable.rawValue < program.variableCount else {
+            throw InvalidProgramError("variable \(variable.rawValue) out of range")
+        }
+        try Self.checkBounds(lower, upper, "variable \(variable.rawValue)")
+        program.setBounds(of: variable, lower: lower, upper: upper)
+        applyColumnBounds(variable.rawValue, lower, upper)
+    }
+
+    /// Changes the bounds of one constraint; the next solve starts from the current basis.
+    public func setBounds(of constraint: ConstraintIndex, lower: Double, upper: Double) throws {
+        guard constraint.rawValue >= 0, constraint.rawValue < program.constraintCount else {
+            throw InvalidProgramError("constraint \(constraint.rawValue) out of range")
+        }
+        try Self.checkBounds(lower, upper, "constraint \(constraint.rawValue)")
+        program.setBounds(of: constraint, lower: lower, upper: upper)
+        applyRowBounds(constraint.rawValue, lower, upper)
+    }
+
+    /// Changes one objective coefficient.
+    public func setObjectiveCoefficient(_ value: Double, for variable: VariableIndex) throws {
+        guard variable.rawValue >= 0, variable.rawValue < program.variableCount else {
+            throw InvalidProgramError("variable \(variable.rawValue) out of range")
+        }
+        guard value.isFinite else { throw InvalidProgramError("objective coefficient \(value) is not finite") }
+        program.setObjectiveCoefficient(value, for: variable)
+        glp_set_obj_coef(problem, Int32(variable.rawValue + 1), value)
+    }
+
+    /// Solves the problem as it stands: the LP relaxation with `glp_simplex` when the program is
+    /// continuous or `options.relaxIntegrality` is set, else the MIP with `glp_intopt` (presolve on).
+    public func solve(options: SolveOptions = SolveOptions()) throws -> SolveResult {
+        guard options.relativeGap >= 0, options.relativeGap.isFinite else {
+            throw InvalidProgramError("relative gap must be a finite number ≥ 0, got \(options.relativeGap)")
+        }
+        if let limit = options.timeLimit, !(limit > 0) {
+            throw InvalidProgramError("time limit must be > 0 seconds, got \(limit)")
+        }
+        options.verbose ? TerminalOutput.toStandardError() : TerminalOutput.silence()
+        defer { TerminalOutput.silence() }
+        let start = Date()
+        var result: SolveResult
+        if options.relaxIntegrality || !program.hasIntegerVariables {
+            result = solveLinear(options: options)
+        } else {
+            result = solveInteger(options: options)
+        }
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    private static func timeLimitMilliseconds(_ seconds: Double?) -> Int32 {
+        guard let seconds else { return Int32.max }
+        return Int32(min(Double(Int32.max), max(1, (seconds * 1000).rounded(.up))))
+    }
+
+    private func solveLinear(options: SolveOptions) -> SolveResult {
+        var parameters = glp_smcp()
+        glp_init_smcp(&parameters)
+        parameters.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        parameters.presolve = GLP_OFF
+        parameters.tm_lim = Self.timeLimitMilliseconds(options.timeLimit)
+        if !hasBasis { glp_adv_basis(problem, 0) }
+        var code = glp_simplex(problem, &parameters)
+        if code == GLP_EBADB || code == GLP_ESING || code == GLP_ECOND {
+            glp_adv_basis(problem, 0)
+            code = glp_simplex(problem, &parameters)
+        }
+        hasBasis = code == 0
+        let status = glp_get_status(problem)
+        let raw = "glp_simplex returned \(ReturnCode.name(code)); status \(ReturnCode.statusName(status))"
+        guard code == 0 else {
+            let reason: TerminationReason
+            switch code {
+            case GLP_ETMLIM, GLP_EITLIM:
+                reason = status == GLP_FEAS ? .feasibleWithLimit : .noSolutionWithLimit
+            case GLP_ESING, GLP_ECOND, GLP_EFAIL: reason = .numericalError
+            default: reason = .other
+            }
+            return SolveResult(termination: reason, rawStatus: raw)
+        }
+        switch status {
+        case GLP_OPT:
+            let rows = program.constraintCount, columns = program.variableCount
+            var values = [Double](repeating: 0, count: columns)
+            var reduced = [Double](repeating: 0, count: columns)
+            var duals = [Double](repeating: 0, count: rows)
+            for j in 0..<columns {
+                values[j] = glp_get_col_prim(problem, Int32(j + 1))
+                reduced[j] = glp_get_col_dual(problem, Int32(j + 1))
+            }
+            for i in 0..<rows { duals[i] = glp_get_row_dual(problem, Int32(i + 1)) }
+            let objective = glp_get_obj_val(problem) + program.objectiveConstant
+            return SolveResult(termination: .optimal, objectiveValue: objective, bestBound: objective,
+                               relativeGap: 0, variableValues: values, constraintDuals: duals,
+                               reducedCosts: reduced, rawStatus: raw)
+        case GLP_NOFEAS: return SolveResult(termination: .infeasible, rawStatus: raw)
+        case GLP_UNBND: return SolveResult(termination: .unbounded, rawStatus: raw)
+        default: return SolveResult(termination: .other, rawStatus: raw)
+        }
+    }
+
+    private func solveInteger(options: SolveOptions) -> SolveResult {
+        var parameters = glp_iocp()
+        glp_init_iocp(&parameters)
+        parameters.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        parameters.presolve = GLP_ON
+        parameters.mip_gap = options.relativeGap
+        parameters.tm_lim = Self.timeLimitMilliseconds(options.timeLimit)
+        let tracker = SearchTracker()
+        parameters.cb_func = SearchTracker.callback
+        let unmanaged = Unmanaged.passRetained(tracker)
+        defer { unmanaged.release() }
+        parameters.cb_info = unmanaged.toOpaque()
+        let code = glp_intopt(problem, &parameters)
+        let status = glp_mip_status(problem)
+        let raw = "glp_intopt returned \(ReturnCode.name(code)); status \(ReturnCode.statusName(status))"
+        let hasIncumbent = status == GLP_OPT || status == GLP_FEAS
+        var reason: TerminationReason
+        switch code {
+        case 0:
+            switch status {
+            case GLP_OPT: reason = .optimal
+            case GLP_FEAS: reason = .optimal
+            case GLP_NOFEAS: reason = .infeasible
+            default: reason = .other
+            }
+        case GLP_EMIPGAP: reason = .optimal
+        case GLP_ETMLIM: reason = hasIncumbent ? .feasibleWithLimit : .noSolutionWithLimit
+        case GLP_ESTOP: reason = hasIncumbent ? .feasibleWithLimit : .interrupted
+        case GLP_ENOPFS: reason = .infeasible
+        case GLP_ENODFS: reason = .infeasibleOrUnbounded
+        case GLP_EFAIL: reason = .numericalError
+        default: reason = .other
+        }
+        guard reason.hasSolution, hasIncumbent else {
+            return SolveResult(termination: reason == .optimal ? .other : reason, rawStatus: raw)
+        }
+        let columns = program.variableCount
+        var values = [Double](repeating: 0, count: columns)
+        for j in 0..<columns {
+            let value = glp_mip_col_val(problem, Int32(j + 1))
+            values[j] = program.variableKinds[j] == .integer ? value.rounded() : value
+        }
+        let solverObjective = glp_mip_obj_val(problem)
+        let solverBound: Double
+        if code == 0 && status == GLP_OPT {
+            solverBound = solverObjective
+        } else if let tracked = tracker.bestBound {
+            solverBound = tracked
+        } else {
+            solverBound = program.sense == .maximize ? .infinity : -.infinity
+        }
+        let gap = abs(solverObjective - solverBound) / (abs(solverObjective) + Double.ulpOfOne)
+        return SolveResult(termination: reason,
+                           objectiveValue: solverObjective + program.objectiveConstant,
+                           bestBound: solverBound + program.objectiveConstant,
+                           relativeGap: gap, variableValues: values, rawStatus: raw)
+    }
+
+    /// Writes the problem in CPLEX LP format (keeps the objective sense and 15 digits).
+    public func writeCPLEXLP(to path: String) throws {
+        TerminalOutput.silence()
+        let code = glp_write_lp(problem, nil, path)
+        if code != 0 { throw SolverFailure("GLPK could not write the LP file \(path)") }
+    }
+
+    /// Writes the problem in free MPS format. MPS does not store the objective sense: a
+    /// maximisation reads back as a minimisation unless the reader is told otherwise.
+    public func writeMPS(to path: String) throws {
+        TerminalOutput.silence()
+        let code = glp_write_mps(problem, GLP_MPS_FILE, nil, path)
+        if code != 0 { throw SolverFailure("GLPK could not write the MPS file \(path)") }
+    }
+}
+
+/// Records the best bound of the branch-and-bound search as it runs.
+private final class SearchTracker {
+    var bestBound: Double?
+
+    static let callback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { tree, info in
+        guard let tree, let info else { return }
+        let tracker = Unmanaged<SearchTracker>.fromOpaque(info).takeUnretainedValue()
+        let node = glp_ios_best_node(tree)
+        if node != 0 {
+            let bound = glp_ios_node_bound(tree, node)
+            if bound.isFinite { tracker.bestBound = bound }
+        }
+    }
+}
+
+/// Where GLPK's terminal output goes on the current thread.
+enum TerminalOutput {
+    private static let discard: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Int32 = { _, _ in 1 }
+    private static let standardError: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Int32 = { _, text in
+        if let text { _ = write(STDERR_FILENO, text, strlen(text)) }
+        return 1
+    }
+
+    static func silence() { glp_term_hook(discard, nil) }
+    static func toStandardError() { glp_term_hook(standardError, nil) }
+}
+
+/// Readable names for GLPK's return codes and statuses.
+enum ReturnCode {
+    static func name(_ code: Int32) -> String {
+        let names: [Int32: String] = [
+            0: "0", GLP_EBADB: "GLP_EBADB", GLP_ESING: "GLP_ESING", GLP_ECOND: "GLP_ECOND",
+            GLP_EBOUND: "GLP_EBOUND", GLP_EFAIL: "GLP_EFAIL", GLP_EOBJLL: "GLP_EOBJLL",
+            GLP_EOBJUL: "GLP_EOBJUL", GLP_EITLIM: "GLP_EITLIM", GLP_ETMLIM: "GLP_ETMLIM",
+            GLP_ENOPFS: "GLP_ENOPFS", GLP_ENODFS: "GLP_ENODFS", GLP_EROOT: "GLP_EROOT",
+            GLP_ESTOP: "GLP_ESTOP", GLP_EMIPGAP: "GLP_EMIPGAP",
+        ]
+        return names[code] ?? "code \(code)"
+    }
+
+    static func statusName(_ status: Int32) -> String {
+        let names: [Int32: String] = [
+            GLP_UNDEF: "GLP_UNDEF", GLP_FEAS: "GLP_FEAS", GLP_INFEAS: "GLP_INFEAS",
+            GLP_NOFEAS: "GLP_NOFEAS", GLP_OPT: "GLP_OPT", GLP_UNBND: "GLP_UNBND",
+        ]
+        return names[status] ?? "status \(status)"
+    }
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// A typed handle to a variable (column) of a ``LinearProgram``; 0-based.
+public struct VariableIndex: Hashable, Sendable, Comparable {
+    public let rawValue: Int
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A typed handle to a constraint (row) of a ``LinearProgram``; 0-based.
+public struct ConstraintIndex: Hashable, Sendable, Comparable {
+    public let rawValue: Int
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Whether the objective is minimised or maximised.
+public enum OptimizationSense: Sendable {
+    case minimize
+    case maximize
+}
+
+/// The domain of a variable.
+public enum VariableKind: Sendable {
+    case continuous
+    /// Integer-valued; with bounds 0 and 1 this is a binary decision.
+    case integer
+}
+
+/// A mixed-integer linear program held as a plain value, independent of any solver.
+///
+/// Bounds use `-Double.infinity` / `+Double.infinity` for "none". Coefficients are kept as
+/// a sparse triplet list: a variable named twice in one constraint is merged when the
+/// constraint is added, so a (row, column) pair appears at most once. The objective constant
+/// is carried separately so that solvers can report gaps on the decision-dependent part.
+public struct LinearProgram: Sendable {
+    public var sense: OptimizationSense
+    /// A constant added to the objective; solvers do not see it, results include it.
+    public var objectiveConstant: Double = 0
+
+    public private(set) var variableNames: [String] = []
+    public private(set) var variableLowerBounds: [Double] = []
+    public private(set) var variableUpperBounds: [Double] = []
+    public private(set) var variableKinds: [VariableKind] = []
+    public private(set) var objectiveCoefficients: [Double] = []
+
+    public private(set) var constraintNames: [String] = []
+    public private(set) var constraintLowerBounds: [Double] = []
+    public private(set) var constraintUpperBounds: [Double] = []
+
+    /// Row of each nonzero coefficient (0-based).
+    public private(set) var coefficientRows: [Int32] = []
+    /// Column of each nonzero coefficient (0-based).
+    public private(set) var coefficientColumns: [Int32] = []
+    public private(set) var coefficientValues: [Double] = []
+
+    /// Scratch position map used to merge duplicate variables inside one constraint.
+    private var mergeSlot: [Int32] = []
+
+    public init(sense: OptimizationSense) {
+        self.sense = sense
+    }
+
+    public var variableCount: Int { variableKinds.count }
+    public var constraintCount: Int { constraintNames.count }
+    public var nonzeroCount: Int { coefficientValues.count }
+    public var hasIntegerVariables: Bool { variableKinds.contains(.integer) }
+
+    /// Adds a variable and returns its handle.
+    @discardableResult
+    public mutating func addVariable(
+        name: String = "",
+        lower: Double = 0,
+        upper: Double = .infinity,
+        kind: VariableKind = .continuous,
+        objective: Double = 0
+    ) -> VariableIndex {
+        variableNames.append(name)
+        variableLowerBounds.append(lower)
+        variableUpperBounds.append(upper)
+        variableKinds.append(kind)
+        objectiveCoefficients.append(objective)
+        mergeSlot.append(-1)
+        return VariableIndex(variableKinds.count - 1)
+    }
+
+    /// Adds a binary (0/1 integer) variable.
+    @discardableResult
+    public mutating func addBinaryVariable(name: String = "", objective: Double = 0) -> VariableIndex {
+        addVariable(name: name, lower: 0, upper: 1, kind: .integer, objective: objective)
+    }
+
+    /// Adds `lower ≤ Σ coefficient·variable ≤ upper`. Zero coefficients are dropped and
+    /// repeated variables are summed.
+    @discardableResult
+    public mutating func addConstraint(
+        name: String = "",
+        terms: [(VariableIndex, Double)],
+        lower: Double = -.infinity,
+        upper: Double = .infinity
+    ) -> ConstraintIndex {
+        let row = Int32(constraintNames.count)
+        constraintNames.append(name)
+        constraintLowerBounds.append(lower)
+        constraintUpperBounds.append(upper)
+        let start = coefficientValues.count
+        for (variable, value) in terms {
+            precondition(variable.rawValue >= 0 && variable.rawValue < variableCount,
+                         "variable \(variable.rawValue) does not belong to this program")
+            let slot = mergeSlot[variable.rawValue]
+            if slot >= 0 {
+                coefficientValues[Int(slot)] += value
+            } else {
+                mergeSlot[variable.rawValue] = Int32(coefficientValues.count)
+                coefficientRows.append(row)
+                coefficientColumns.append(Int32(variable.rawValue))
+                coefficientValues.append(value)
+            }
+        }
+        var write = start
+        for read in start..<coefficientValues.count {
+            mergeSlot[Int(coefficientColumns[read])] = -1
+            if coefficientValues[read] != 0 {
+                coefficientRows[write] = coefficientRows[read]
+                coefficientColumns[write] = coefficientColumns[read]
+                coefficientValues[write] = coefficientValues[read]
+                write += 1
+            }
+        }
+        coefficientRows.removeLast(coefficientValues.count - write)
+        coefficientColumns.removeLast(coefficientValues.count - write)
+        coefficientValues.removeLast(coefficientValues.count - write)
+        return ConstraintIndex(Int(row))
+    }
+
+    public mutating func setObjectiveCoefficient(_ value: Double, for variable: VariableIndex) {
+        objectiveCoefficients[variable.rawValue] = value
+    }
+
+    public mutating func setBounds(of variable: VariableIndex, lower: Double, upper: Double) {
+        variableLowerBounds[variable.rawValue] = lower
+        variableUpperBounds[variable.rawValue] = upper
+    }
+
+    public mutating func setBounds(of constraint: ConstraintIndex, lower: Double, upper: Double) {
+        constraintLowerBounds[constraint.rawValue] = lower
+        constraintUpperBounds[constraint.rawValue] = upper
+    }
+
+    /// The objective value of `values` (one per variable), including the constant.
+    public func objectiveValue(of values: [Double]) -> Double {
+        precondition(values.count == variableCount)
+        var total = objectiveConstant
+        for j in 0..<variableCount { total += objectiveCoefficients[j] * values[j] }
+        return total
+    }
+
+    /// The activity `Σ coefficient·value` of every constraint for the given variable values.
+    public func constraintActivities(of values: [Double]) -> [Double] {
+        precondition(values.count == variableCount)
+        var activity = [Double](repeating: 0, count: constraintCount)
+        for k in 0..<nonzeroCount {
+            activity[Int(coefficientRows[k])] += coefficientValues[k] * values[Int(coefficientColumns[k])]
+        }
+        return activity
+    }
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import GLPK
+import LinearProgramming
+import Testing
+
+/// max 3x + 2y  s.t.  x + y ≤ 4 (capacity),  x + 3y ≤ 9 (slack),  0 ≤ x ≤ 3,  y ≥ 0.
+/// By hand: x is worth more, so x = 3 (its bound), then y = 4 − 3 = 1; objective 9 + 2 = 11.
+/// Dual of capacity = 2 (one more unit goes to y), of the slack row 0; reduced cost of x = 3 − 2 = 1.
+private func smallLP() -> (LinearProgram, VariableIndex, VariableIndex, ConstraintIndex, ConstraintIndex) {
+    var lp = LinearProgram(sense: .maximize)
+    let x = lp.addVariable(name: "x", lower: 0, upper: 3, objective: 3)
+    let y = lp.addVariable(name: "y", objective: 2)
+    let capacity = lp.addConstraint(name: "capacity", terms: [(x, 1), (y, 1)], upper: 4)
+    let loose = lp.addConstraint(name: "loose", terms: [(x, 1), (y, 3)], upper: 9)
+    return (lp, x, y, capacity, loose)
+}
+
+@Suite struct GLPKSolverTests {
+    @Test func linearProgramWithKnownOptimumAndDuals() throws {
+        let (lp, x, y, capacity, loose) = smallLP()
+        let result = try GLPKSolver().solve(lp, options: SolveOptions())
+        #expect(result.termination == .optimal)
+        #expect(abs(result.objectiveValue! - 11) < 1e-9)
+        #expect(abs(result.value(of: x)! - 3) < 1e-9)
+        #expect(abs(result.value(of: y)! - 1) < 1e-9)
+        #expect(abs(result.dual(of: capacity)! - 2) < 1e-9)
+        #expect(abs(result.dual(of: loose)!) < 1e-9)
+        #expect(abs(result.reducedCosts![x.rawValue] - 1) < 1e-9)
+    }
+
+    @Test func objectiveConstantIsAddedBack() throws {
+        var (lp, _, _, _, _) = smallLP()
+        lp.objectiveConstant = 100
+        let result = try GLPKSolver().solve(lp, options: SolveOptions())
+        #expect(abs(result.objectiveValue! - 111) < 1e-9)
+    }
+
+    @Test func warmResolveAfterBoundChange() throws {
+        let (lp, _, y, capacity, _) = smallLP()
+        let problem = try GLPKProblem(lp)
+        _ = try problem.solve()
+        // Capacity 5: x stays at 3, y = 2; objective 9 + 4 = 13.
+        try problem.setBounds(of: capacity, lower: -.infinity, upper: 5)
+        let second = try problem.solve()
+        #expect(abs(second.objectiveValue! - 13) < 1e-9)
+        #expect(abs(second.value(of: y)! - 2) < 1e-9)
+        // y fixed at 0: x = 3 alone gives 9.
+        try problem.setBounds(of: y, lower: 0, upper: 0)
+        #expect(abs(try problem.solve().objectiveValue! - 9) < 1e-9)
+    }
+
+    @Test func infeasibleLinearProgram() throws {
+        var lp = LinearProgram(sense: .minimize)
+        let x = lp.addVariable(lower: 0, upper: 1, objective: 1)
+        let y = lp.addVariable(lower: 0, upper: 1, objective: 1)
+        lp.addConstraint(terms: [(x, 1), (y, 1)], lower: 5)
+        let result = try GLPKSolver().solve(lp, options: SolveOptions())
+        #expect(result.termination == .infeasible)
+        #expect(result.objectiveValue == nil)
+        #expect(result.variableValues.isEmpty)
+    }
+
+    @Test func unboundedLinearProgram() throws {
+        var lp = LinearProgram(sense: .maximize)
+        let x = lp.addVariable(objective: 1)
+        lp.addConstraint(terms: [(x, 1)], lower: 1)
+        let result = try GLPKSolver().solve(lp, options: SolveOptions())
+        #expect(result.termination == .unbounded)
+    }
+
+    /// 2x = 1 has the LP solution x = 0.5 but no integer one.
+    @Test func infeasibleMixedIntegerProgram() throws {
+        var lp = LinearProgram(sense: .maximize)
+        let x = lp.addVariable(lower: 0, upper: 5, kind: .integer, objective: 1)
+        lp.addConstraint(terms: [(x, 2)], lower: 1, upper: 1)
+        let result = try GLPKSolver().solve(lp, options: SolveOptions())
+        #expect(result.termination == .infeasible)
+    }
+
+    /// Knapsack by hand: items (value, weight) (10,5) (7,4) (4,3), capacity 8.
+    /// Subsets within weight 8: {1,3} = 14, {2,3} = 11, {1} = 10, {2} = 7. Optimum 14; the LP
+    /// relaxation would take item 1 and 3/4 of item 2 (15.25), so integrality matters.
+    @Test func smallKnapsackIsSolvedExactly() throws {
+        var lp = LinearProgram(sense: .maximize)
+        let items = [(10.0, 5.0), (7.0, 4.0), (4.0, 3.0)].map { value, weight in
+            (lp.addBinaryVariable(objective: value), weight)
+        }
+        lp.addConstraint(terms: items.map { ($0.0, $0.1) }, upper: 8)
+        let result = try GLPKSolver().solve(lp, options: SolveOptions(relativeGap: 0))
+        #expect(result.termination == .optimal)
+        #expect(abs(result.objectiveValue! - 14) < 1e-9)
+        #expect(result.variableValues == [1, 0, 1])
+        let relaxed = try GLPKSolver().solve(lp, options: SolveOptions(relaxIntegrality: true))
+        #expect(abs(relaxed.objectiveValue! - 15.25) < 1e-9)
+    }
+
+    /// Σ 2·x_i = 2k + 1 over binaries has no integer solution, yet every LP relaxation
+    /// along the search is feasible: branch and bound must enumerate, so a short time
+    /// limit stops it with no plan.
+    @Test func timeLimitedMixedIntegerProgram() throws {
+        var lp = LinearProgram(sense: .maximize)
+        let xs = (0..<60).map { _ in lp.addBinaryVariable(objective: 1) }
+        lp.addConstraint(terms: xs.map { ($0, 2) }, lower: 59, upper: 59)
+        let result = try GLPKSolver().solve(lp, options: SolveOptions(timeLimit: 0.5))
+        #expect(result.termination == .noSolutionWithLimit)
+        #expect(result.variableValues.isEmpty)
+    }
+
+    /// The same parity trap with an escape: z = 1 makes Σ 2·x_i = 58 reachable (objective
+    /// 29 − 0.5), while the bound keeps hoping for z = 0 (up to 29.5). The search finds the plan
+    /// but cannot close the gap in time, so it stops with a feasible plan and a known gap.
+    @Test func timeLimitedMixedIntegerProgramKeepsItsPlan() throws {
+        var lp = LinearProgram(sense: .maximize)
+        let xs = (0..<60).map { _ in lp.addBinaryVariable(objective: 1) }
+        let z = lp.addBinaryVariable(objective: -0.5)
+        lp.addConstraint(terms: xs.map { ($0, 2) } + [(z, 1)], lower: 59, upper: 59)
+        let result = try GLPKSolver().solve(lp, options: SolveOptions(relativeGap: 0, timeLimit: 0.5))
+        #expect(result.termination == .feasibleWithLimit)
+        #expect(abs(result.objectiveValue! - 28.5) < 1e-9)
+        #expect(result.value(of: z) == 1)
+        #expect(result.bestBound! >= 29 - 1e-9)
+        #expect(result.relativeGap! > 0.01)
+    }
+
+    enum Damage: String, CaseIterable, Sendable {
+        case nanCoefficient, crossedBounds, infiniteObjective, nanRowBound
+
+        func apply(to lp: inout LinearProgram) {
+            switch self {
+            case .nanCoefficient:
+                let x = lp.addVariable()
+                lp.addConstraint(terms: [(x, .nan)], upper: 1)
+            case .crossedBounds: lp.addVariable(lower: 2, upper: 1)
+            case .infiniteObjective: lp.addVariable(objective: .infinity)
+            case .nanRowBound:
+                let x = lp.addVariable()
+                lp.addConstraint(terms: [(x, 1)], upper: .nan)
+            }
+        }
+    }
+
+    @Test(arguments: Damage.allCases)
+    func invalidProgramIsRejectedNotAborted(_ damage: Damage) {
+        var lp = LinearProgram(sense: .maximize)
+        damage.apply(to: &lp)
+        #expect(throws: InvalidProgramError.self) {
+            _ = try GLPKSolver().solve(lp, options: SolveOptions())
+        }
+    }
+
+    @Test func invalidChangesAreRejected() throws {
+        let (lp, x, _, capacity, _) = smallLP()
+        let problem = try GLPKProblem(lp)
+        #expect(throws: InvalidProgramError.self) { try problem.setBounds(of: VariableIndex(99), lower: 0, upper: 1) }
+        #expect(throws: InvalidProgramError.self) { try problem.setBounds(of: capacity, lower: 3, upper: 2) }
+        #expect(throws: InvalidProgramError.self) { try problem.setObjectiveCoefficient(.nan, for: x) }
+        #expect(throws: InvalidProgramError.self) { try problem.solve(options: SolveOptions(relativeGap: -1)) }
+    }
+}
