@@ -58,12 +58,14 @@ public final class GLPKProblem {
         if rows > 0 { glp_add_rows(problem, Int32(rows)) }
         if columns > 0 { glp_add_cols(problem, Int32(columns)) }
         for i in 0..<rows {
-            if !program.constraintNames[i].isEmpty { glp_set_row_name(problem, Int32(i + 1), program.constraintNames[i]) }
+            if !program.constraintNames[i].isEmpty {
+                glp_set_row_name(problem, Int32(i + 1), Self.glpkName(program.constraintNames[i]))
+            }
             applyRowBounds(i, program.constraintLowerBounds[i], program.constraintUpperBounds[i])
         }
         for j in 0..<columns {
             let column = Int32(j + 1)
-            if !program.variableNames[j].isEmpty { glp_set_col_name(problem, column, program.variableNames[j]) }
+            if !program.variableNames[j].isEmpty { glp_set_col_name(problem, column, Self.glpkName(program.variableNames[j])) }
             if program.variableKinds[j] == .integer { glp_set_col_kind(problem, column, GLP_IV) }
             applyColumnBounds(j, program.variableLowerBounds[j], program.variableUpperBounds[j])
             glp_set_obj_coef(problem, column, program.objectiveCoefficients[j])
@@ -80,6 +82,18 @@ public final class GLPKProblem {
         }
         if count > 0 { glp_load_matrix(problem, Int32(count), &ia, &ja, &ar) }
         glp_scale_prob(problem, GLP_SF_AUTO)
+    }
+
+    /// A name GLPK accepts: it aborts on control characters and on more than 255 bytes, and
+    /// the LP format wants no spaces.
+    static func glpkName(_ name: String) -> String {
+        var bytes = Array(name.utf8).map { $0 < 0x21 || $0 == 0x7F ? UInt8(ascii: "_") : $0 }
+        if bytes.count > 255 {
+            bytes = Array(bytes.prefix(255))
+            while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
+            if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func boundType(_ lower: Double, _ upper: Double) -> (Int32, Double, Double) {

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+internal import CSV
+import Foundation
+
+/// A CSV file read whole: its header and rows, each row with the line it starts on.
+///
+/// Accepts UTF-8 with or without a BOM, LF or CRLF, RFC 4180 quoting. Header names are
+/// matched without regard to case or surrounding spaces; blank lines are skipped.
+struct CSVTable {
+    struct Row {
+        var line: Int
+        var fields: [String]
+    }
+
+    let path: String
+    let header: [String]
+    let rows: [Row]
+    private let columnIndex: [String: Int]
+
+    /// Reads `path`; throws ``InputError`` when the file cannot be read as a CSV table.
+    init(path: String, displayName: String) throws {
+        self.path = displayName
+        let whole = SourceLocation(file: displayName)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw InputError([InputDiagnostic(whole, exists ? "cannot be read" : "file not found")])
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let line = Self.lineOfFirstInvalidByte(bytes)
+            throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line),
+                                              "not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in Excel)")])
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: false)
+        } catch {
+            throw InputError([InputDiagnostic(whole, "cannot be parsed as CSV: \(error)")])
+        }
+        var line = 1
+        var header: [String]?
+        var rows: [Row] = []
+        while let fields = reader.next() {
+            let rowLine = line
+            line += 1 + fields.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+            if fields.allSatisfy({ $0.trimmed.isEmpty }) { continue }
+            if header == nil {
+                header = fields.map { $0.trimmed }
+            } else {
+                rows.append(Row(line: rowLine, fields: fields))
+            }
+        }
+        if let error = reader.error {
+            throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line),
+                                              "cannot be parsed as CSV: \(error)")])
+        }
+        guard let header else {
+            throw InputError([InputDiagnostic(whole, "is empty; expected a header row")])
+        }
+        if header.count == 1 {
+            for (delimiter, name) in [(";", "semicolons"), ("\t", "tabs")] where header[0].contains(delimiter) {
+                throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: 1),
+                                                  "fields are separated by \(name); save the file with commas as separators")])
+            }
+        }
+        var index: [String: Int] = [:]
+        var problems = DiagnosticCollector()
+        for (position, name) in header.enumerated() {
+            let key = name.lowercased()
+            if index[key] != nil {
+                problems.report(SourceLocation(file: displayName, line: 1, column: position + 1),
+                                "column '\(name)' appears twice")
+            } else {
+                index[key] = position
+            }
+        }
+        try problems.throwIfAny()
+        self.header = header
+        self.rows = rows
+        self.columnIndex = index
+    }
+
+    /// The position of column `name`, or nil when the file has no such column.
+    func column(_ name: String) -> Int? { columnIndex[name.lowercased()] }
+
+    /// Positions of `required` columns, reporting each missing one; nil when any is missing.
+    func requireColumns(_ required: [String], into problems: inout DiagnosticCollector) -> [String: Int]? {
+        var found: [String: Int] = [:]
+        var missing = false
+        for name in required {
+            if let position = column(name) {
+                found[name] = position
+            } else {
+                missing = true
+                problems.report(SourceLocation(file: path, line: 1),
+                                "missing required column '\(name)'\(suggestion(for: name, in: header))")
+            }
+        }
+        return missing ? nil : found
+    }
+
+    private static func lineOfFirstInvalidByte(_ bytes: [UInt8]) -> Int {
+        var line = 1
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 10 { end += 1 }
+            if String(validating: bytes[start..<end], as: UTF8.self) == nil { return line }
+            line += 1
+            start = end + 1
+        }
+        return line
+    }
+}
+
+/// Reads typed fields from one CSV row, reporting each bad cell with its line and column.
+struct CSVFieldReader {
+    let file: String
+    let row: CSVTable.Row
+    let header: [String]
+
+    func location(_ column: Int) -> SourceLocation {
+        SourceLocation(file: file, line: row.line, column: column + 1)
+    }
+
+    /// The trimmed cell at `column`; empty when the row is short or the column is absent.
+    func text(_ column: Int?) -> String {
+        guard let column, column < row.fields.count else { return "" }
+        return row.fields[column].trimmed
+    }
+
+    /// A required non-empty text cell.
+    func requiredText(_ column: Int, _ problems: inout DiagnosticCollector) -> String? {
+        let value = text(column)
+        if value.isEmpty {
+            problems.report(location(column), "\(header[column]): a value is required")
+            return nil
+        }
+        return value
+    }
+
+    enum NumberRule {
+        case nonNegative
+        case positive
+        case fraction
+
+        var expectation: String {
+            switch self {
+            case .nonNegative: return "a number ≥ 0"
+            case .positive: return "a number > 0"
+            case .fraction: return "a fraction from 0 to 1 (or a percentage such as 35%)"
+            }
+        }
+    }
+
+    /// A number cell; `defaultValue` is used for a blank cell (nil: the value is required).
+    func number(_ column: Int?, _ rule: NumberRule, default defaultValue: Double? = nil,
+                name: String, _ problems: inout DiagnosticCollector) -> Double? {
+        let cell = text(column)
+        let at = column.map(location) ?? SourceLocation(file: file, line: row.line)
+        if cell.isEmpty {
+            if let defaultValue { return defaultValue }
+            problems.report(at, "\(name): a value is required; expected \(rule.expectation)")
+            return nil
+        }
+        let parsed = rule == .fraction ? NumberSyntax.fraction(cell) : NumberSyntax.plainDecimal(cell)
+        guard let value = parsed else {
+            var hint = ""
+            if cell.contains(",") || cell.contains(" ") || cell.contains("'") {
+                hint = "; write plain decimals without thousands separators, with '.' as the decimal point"
+            }
+            problems.report(at, "\(name): expected \(rule.expectation), found \"\(cell)\"\(hint)")
+            return nil
+        }
+        let valid: Bool
+        switch rule {
+        case .nonNegative: valid = value >= 0
+        case .positive: valid = value > 0
+        case .fraction: valid = value >= 0 && value <= 1
+        }
+        guard valid else {
+            problems.report(at, "\(name): expected \(rule.expectation), found \(cell)")
+            return nil
+        }
+        return value
+    }
+}

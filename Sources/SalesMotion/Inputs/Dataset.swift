@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// Where a value came from, so that every message can point at it.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    /// 1-based line; 0 when the message is about the whole file.
+    public var line: Int
+    /// 1-based column (field) number; 0 when the message is about the whole line.
+    public var column: Int
+
+    public init(file: String, line: Int = 0, column: Int = 0) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String {
+        line == 0 ? file : column == 0 ? "\(file):\(line)" : "\(file):\(line):\(column)"
+    }
+}
+
+/// One region of the local sales organisation (a row of regions.csv).
+public struct Region: Sendable, Hashable {
+    public var id: String
+    /// Local sales FTE available.
+    public var localCapacityFTE: Double
+    /// Fully loaded annual cost of one local FTE.
+    public var localFTECost: Double
+    /// Annual revenue one local FTE can fully develop; sets the saturation scale.
+    public var productivity: Double
+
+    public init(id: String, localCapacityFTE: Double, localFTECost: Double, productivity: Double) {
+        self.id = id
+        self.localCapacityFTE = localCapacityFTE
+        self.localFTECost = localFTECost
+        self.productivity = productivity
+    }
+}
+
+/// The share of an account's revenue and potential that sits in one region.
+public struct FootprintShare: Sendable, Hashable {
+    /// Index into ``Dataset/regions``.
+    public var region: Int
+    public var share: Double
+
+    public init(region: Int, share: Double) {
+        self.region = region
+        self.share = share
+    }
+}
+
+/// One customer account (a row of accounts.csv with its footprint rows).
+public struct Account: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    /// Index into ``Dataset/regions`` of the customer's group headquarters.
+    public var headquarters: Int
+    public var revenue: Double
+    public var margin: Double
+    public var growthPotential: Double
+    public var centralShare: Double
+    public var competition: Double
+    public var fit: Double
+    /// Tier id the account is handled in today; nil when it has none.
+    public var currentTier: String?
+    /// Regions with their shares; only shares > 0 are kept, and the list is never empty
+    /// (no footprint rows means 100 % in the headquarters region).
+    public var footprint: [FootprintShare]
+    /// The accounts.csv row, for messages.
+    public var source: SourceLocation
+
+    public init(id: String, name: String? = nil, headquarters: Int, revenue: Double, margin: Double,
+                growthPotential: Double, centralShare: Double = 0, competition: Double = 0,
+                fit: Double = 1, currentTier: String? = nil, footprint: [FootprintShare]? = nil,
+                source: SourceLocation = SourceLocation(file: "accounts.csv")) {
+        self.id = id
+        self.name = name ?? id
+        self.headquarters = headquarters
+        self.revenue = revenue
+        self.margin = margin
+        self.growthPotential = growthPotential
+        self.centralShare = centralShare
+        self.competition = competition
+        self.fit = fit
+        self.currentTier = currentTier
+        self.footprint = footprint ?? [FootprintShare(region: headquarters, share: 1)]
+        self.source = source
+    }
+}
+
+/// The world the model allocates over: customer accounts and the own regional organisation.
+public struct Dataset: Sendable {
+    public var accounts: [Account]
+    public var regions: [Region]
+
+    public init(accounts: [Account], regions: [Region]) {
+        self.accounts = accounts
+        self.regions = regions
+    }
+
+    /// Whether any account names a current tier (then the plan reports changes).
+    public var hasCurrentTiers: Bool { accounts.contains { $0.currentTier != nil } }
+}

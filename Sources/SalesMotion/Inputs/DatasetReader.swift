@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+
+extension Dataset {
+    /// Reads `accounts.csv`, `regions.csv` and the optional `footprint.csv` from `folder`.
+    ///
+    /// Every problem of every file is collected and thrown together as one ``InputError``.
+    public static func read(from folder: String) throws -> Dataset {
+        var problems = DiagnosticCollector()
+        func open(_ name: String) -> CSVTable? {
+            let path = (folder as NSString).appendingPathComponent(name)
+            do {
+                return try CSVTable(path: path, displayName: path)
+            } catch let error as InputError {
+                problems.absorb(error)
+            } catch {
+                problems.report(SourceLocation(file: path), "\(error)")
+            }
+            return nil
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InputError([InputDiagnostic(SourceLocation(file: folder), "data folder not found")])
+        }
+        let regionTable = open("regions.csv")
+        let accountTable = open("accounts.csv")
+        let footprintPath = (folder as NSString).appendingPathComponent("footprint.csv")
+        let footprintTable = FileManager.default.fileExists(atPath: footprintPath) ? open("footprint.csv") : nil
+
+        let regions = regionTable.map { readRegions($0, &problems) } ?? []
+        var accounts = accountTable.map { readAccounts($0, regions: regions, &problems) } ?? []
+        if let footprintTable, !accounts.isEmpty {
+            readFootprint(footprintTable, regions: regions, accounts: &accounts, &problems)
+        }
+        try problems.throwIfAny()
+        return Dataset(accounts: accounts, regions: regions)
+    }
+
+    private static func readRegions(_ table: CSVTable, _ problems: inout DiagnosticCollector) -> [Region] {
+        guard let columns = table.requireColumns(["region", "local_capacity_fte", "local_fte_cost", "productivity"],
+                                                 into: &problems) else { return [] }
+        var regions: [Region] = []
+        var firstLine: [String: Int] = [:]
+        for row in table.rows {
+            let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
+            let id = cells.requiredText(columns["region"]!, &problems)
+            let capacity = cells.number(columns["local_capacity_fte"], .nonNegative, name: "local_capacity_fte", &problems)
+            let cost = cells.number(columns["local_fte_cost"], .positive, name: "local_fte_cost", &problems)
+            let productivity = cells.number(columns["productivity"], .positive, name: "productivity", &problems)
+            guard let id else { continue }
+            if let earlier = firstLine[id] {
+                problems.report(cells.location(columns["region"]!), "region '\(id)' already defined on line \(earlier)")
+                continue
+            }
+            firstLine[id] = row.line
+            guard let capacity, let cost, let productivity else { continue }
+            regions.append(Region(id: id, localCapacityFTE: capacity, localFTECost: cost, productivity: productivity))
+        }
+        if table.rows.isEmpty { problems.report(SourceLocation(file: table.path), "has no regions") }
+        return regions
+    }
+
+    private static func readAccounts(_ table: CSVTable, regions: [Region],
+                                     _ problems: inout DiagnosticCollector) -> [Account] {
+        guard let columns = table.requireColumns(
+            ["account_id", "hq_region", "revenue", "margin", "growth_potential"], into: &problems) else { return [] }
+        let regionIndex = Dictionary(regions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let regionIds = regions.map(\.id)
+        let nameColumn = table.column("name"), centralColumn = table.column("central_share")
+        let competitionColumn = table.column("competition"), fitColumn = table.column("fit")
+        let currentColumn = table.column("current_tier")
+        var accounts: [Account] = []
+        var firstLine: [String: Int] = [:]
+        for row in table.rows {
+            let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
+            let id = cells.requiredText(columns["account_id"]!, &problems)
+            let hqText = cells.requiredText(columns["hq_region"]!, &problems)
+            let revenue = cells.number(columns["revenue"], .nonNegative, name: "revenue", &problems)
+            let margin = cells.number(columns["margin"], .fraction, name: "margin", &problems)
+            let growth = cells.number(columns["growth_potential"], .nonNegative, name: "growth_potential", &problems)
+            let central = cells.number(centralColumn, .fraction, default: 0, name: "central_share", &problems)
+            let competition = cells.number(competitionColumn, .fraction, default: 0, name: "competition", &problems)
+            let fit = cells.number(fitColumn, .fraction, default: 1, name: "fit", &problems)
+            var headquarters: Int?
+            if let hqText {
+                headquarters = regionIndex[hqText]
+                if headquarters == nil, !regions.isEmpty {
+                    problems.report(cells.location(columns["hq_region"]!),
+                                    "hq_region: unknown region '\(hqText)'\(suggestion(for: hqText, in: regionIds))")
+                }
+            }
+            guard let id else { continue }
+            if let earlier = firstLine[id] {
+                problems.report(cells.location(columns["account_id"]!), "account '\(id)' already defined on line \(earlier)")
+                continue
+            }
+            firstLine[id] = row.line
+            guard let headquarters, let revenue, let margin, let growth, let central, let competition, let fit
+            else { continue }
+            let name = cells.text(nameColumn)
+            let current = cells.text(currentColumn)
+            accounts.append(Account(
+                id: id, name: name.isEmpty ? id : name, headquarters: headquarters, revenue: revenue,
+                margin: margin, growthPotential: growth, centralShare: central, competition: competition,
+                fit: fit, currentTier: current.isEmpty ? nil : current,
+                source: SourceLocation(file: table.path, line: row.line,
+                                       column: currentColumn.map { $0 + 1 } ?? 0)))
+        }
+        if table.rows.isEmpty { problems.report(SourceLocation(file: table.path), "has no accounts") }
+        return accounts
+    }
+
+    private static func readFootprint(_ table: CSVTable, regions: [Region], accounts: inout [Account],
+                                      _ problems: inout DiagnosticCollector) {
+        guard let columns = table.requireColumns(["account_id", "region", "share"], into: &problems) else { return }
+        let regionIndex = Dictionary(regions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let accountIndex = Dictionary(accounts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let regionIds = regions.map(\.id), accountIds = accounts.map(\.id)
+        var shares = [[FootprintShare]](repeating: [], count: accounts.count)
+        var hasRows = [Bool](repeating: false, count: accounts.count)
+        var lastLine = [Int](repeating: 0, count: accounts.count)
+        var seen: [String: Int] = [:]
+        for row in table.rows {
+            let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
+            let accountId = cells.requiredText(columns["account_id"]!, &problems)
+            let regionId = cells.requiredText(columns["region"]!, &problems)
+            let share = cells.number(columns["share"], .fraction, name: "share", &problems)
+            var account: Int?, region: Int?
+            if let accountId {
+                account = accountIndex[accountId]
+                if account == nil {
+                    problems.report(cells.location(columns["account_id"]!),
+                                    "account_id: unknown account '\(accountId)'\(suggestion(for: accountId, in: accountIds))")
+                }
+            }
+            if let regionId {
+                region = regionIndex[regionId]
+                if region == nil {
+                    problems.report(cells.location(columns["region"]!),
+                                    "region: unknown region '\(regionId)'\(suggestion(for: regionId, in: regionIds))")
+                }
+            }
+            guard let account, let region, let share else { continue }
+            let key = "\(account)\u{1F}\(region)"
+            if let earlier = seen[key] {
+                problems.report(cells.location(columns["region"]!),
+                                "account '\(accounts[account].id)' in region '\(regions[region].id)' already listed on line \(earlier)")
+                continue
+            }
+            seen[key] = row.line
+            hasRows[account] = true
+            lastLine[account] = max(lastLine[account], row.line)
+            if share > 0 { shares[account].append(FootprintShare(region: region, share: share)) }
+        }
+        for index in accounts.indices where hasRows[index] {
+            let total = shares[index].reduce(0) { $0 + $1.share }
+            if abs(total - 1) > 1e-6 {
+                problems.report(SourceLocation(file: table.path, line: lastLine[index], column: columns["share"]! + 1),
+                                "shares of account '\(accounts[index].id)' add up to \(formatShort(total)), expected 1")
+                continue
+            }
+            accounts[index].footprint = shares[index].sorted { $0.region < $1.region }
+        }
+    }
+}
+
+/// A number in the shortest form that reads back to the same value (`12`, `0.35`, `1e-07`).
+func formatShort(_ value: Double) -> String {
+    if value == 0 { return "0" }
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
+}

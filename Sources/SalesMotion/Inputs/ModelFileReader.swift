@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+
+/// A command-line change to the model file: `--set section.key=value` (for a tier,
+/// `tier.ID.key=value`), applied before the model is decoded and validated.
+public struct ModelOverride: Sendable, Hashable {
+    public var path: [String]
+    public var valueText: String
+
+    /// Parses `section.key=value`; nil when the text has no `=` or no key.
+    public init?(_ text: String) {
+        guard let equals = text.firstIndex(of: "=") else { return nil }
+        let key = text[..<equals].trimmingCharacters(in: .whitespaces)
+        let value = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !key.isEmpty, path.allSatisfy({ !$0.isEmpty }) else { return nil }
+        self.path = path
+        self.valueText = value
+    }
+
+    public init(path: [String], valueText: String) {
+        self.path = path
+        self.valueText = valueText
+    }
+}
+
+extension AllocationModel {
+    /// Reads and validates a model file, applying `overrides` and `pins` (command line) first.
+    public static func read(from path: String, overrides: [ModelOverride] = [], pins: [TierPin] = []) throws -> AllocationModel {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw InputError([InputDiagnostic(SourceLocation(file: path), exists ? "cannot be read" : "model file not found")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError([InputDiagnostic(SourceLocation(file: path), "not valid UTF-8 text")])
+        }
+        return try parse(text, file: path, overrides: overrides, pins: pins)
+    }
+
+    /// Parses and validates model-file text; `file` names it in messages.
+    public static func parse(_ text: String, file: String = "model.toml", overrides: [ModelOverride] = [],
+                             pins: [TierPin] = []) throws -> AllocationModel {
+        var tree = try ConfigValue.parseTOML(text, file: file)
+        var problems = DiagnosticCollector()
+        var overridden: Set<String> = []
+        for change in overrides {
+            do {
+                try ModelDecoder.apply(change, to: &tree)
+                overridden.insert(change.path.joined(separator: "."))
+            } catch let error as InputError {
+                problems.absorb(error)
+            }
+        }
+        var decoder = ModelDecoder(file: file, overridden: overridden)
+        let model = decoder.decode(tree)
+        problems.absorb(InputError(decoder.problems.diagnostics, omitted: decoder.problems.omitted))
+        try problems.throwIfAny()
+        var result = model!
+        for pin in pins {
+            result.pins.removeAll { $0.account == pin.account }
+            result.pins.append(pin)
+        }
+        try result.validate(file: file)
+        return result
+    }
+
+    /// Checks the rules of the specification that involve the model alone.
+    public func validate(file: String = "model.toml") throws {
+        var problems = DiagnosticCollector()
+        let at = SourceLocation(file: file)
+        func report(_ message: String) { problems.report(at, message) }
+        if tiers.isEmpty { report("at least one [[tier]] is required") }
+        if breakpoints.isEmpty { report("response.breakpoints: at least one breakpoint is required") }
+        for (k, point) in breakpoints.enumerated() {
+            if !(point > 0) { report("response.breakpoints: every breakpoint must be > 0, found \(formatShort(point))") }
+            if k > 0, !(point > breakpoints[k - 1]) {
+                report("response.breakpoints: breakpoints must increase, found \(formatShort(breakpoints[k - 1])) then \(formatShort(point))")
+            }
+        }
+        let lastBreakpoint = breakpoints.last ?? 0
+        var seen: Set<String> = []
+        for tier in tiers {
+            let name = "tier '\(tier.id)'"
+            if tier.id.isEmpty { report("tier.id: a tier id must not be empty") }
+            if !seen.insert(tier.id).inserted { report("\(name): duplicate tier id") }
+            for (key, value) in [("gam_fte", tier.gamFTE), ("central_fte", tier.centralFTE),
+                                 ("exec_hours", tier.execHours), ("min_local_coverage", tier.minLocalCoverage),
+                                 ("min_revenue", tier.minRevenue)] where value < 0 {
+                report("\(name): \(key) must be ≥ 0, found \(formatShort(value))")
+            }
+            for (key, value) in [("protection", tier.protection), ("central_reach", tier.centralReach),
+                                 ("min_fit", tier.minFit)] where !(0...1).contains(value) {
+                report("\(name): \(key) must be a fraction from 0 to 1, found \(formatShort(value))")
+            }
+            if tier.minRegions < 0 { report("\(name): min_regions must be ≥ 0, found \(tier.minRegions)") }
+            if tier.minLocalCoverage > lastBreakpoint, !breakpoints.isEmpty {
+                report("\(name): min_local_coverage \(formatShort(tier.minLocalCoverage)) exceeds the last breakpoint \(formatShort(lastBreakpoint)); effort beyond it is not allowed")
+            }
+        }
+        for (key, value) in [("costs.gam_fte_cost", costs.gamFTECost), ("costs.central_fte_cost", costs.centralFTECost),
+                             ("costs.exec_hour_cost", costs.execHourCost), ("costs.program_fixed_cost", costs.programFixedCost),
+                             ("transition.change_cost", transition.changeCost)] where value < 0 {
+            report("\(key): costs must be ≥ 0, found \(formatShort(value))")
+        }
+        let limitValues: [(String, Double?)] = [
+            ("limits.budget", limits.budget), ("limits.gam_headcount", limits.gamHeadcount),
+            ("limits.central_fte", limits.centralFTE), ("limits.exec_hours", limits.execHours),
+            ("limits.max_cost_of_sales", limits.maxCostOfSales),
+            ("limits.max_global_accounts", limits.maxGlobalAccounts.map(Double.init)),
+            ("transition.max_changes", transition.maxChanges.map(Double.init)),
+        ]
+        for (key, value) in limitValues {
+            if let value, value < 0 { report("\(key): must be ≥ 0, found \(formatShort(value))") }
+        }
+        if let band = limits.globalShare, band.lowerBound < 0 || band.upperBound > 1 {
+            report("limits.global_share: both ends must be fractions from 0 to 1, found [\(formatShort(band.lowerBound)), \(formatShort(band.upperBound))]")
+        }
+        if !(solver.mipGap >= 0) { report("solver.mip_gap: must be ≥ 0, found \(formatShort(solver.mipGap))") }
+        if !(solver.timeLimit > 0) { report("solver.time_limit: must be > 0 seconds, found \(formatShort(solver.timeLimit))") }
+        var pinned: [String: String] = [:]
+        for pin in pins {
+            if tierIndex(of: pin.tier) == nil {
+                report("pin for account '\(pin.account)': unknown tier '\(pin.tier)'\(suggestion(for: pin.tier, in: tiers.map(\.id)))")
+            }
+            if let earlier = pinned[pin.account], earlier != pin.tier {
+                report("account '\(pin.account)' is pinned twice, to '\(earlier)' and '\(pin.tier)'")
+            }
+            pinned[pin.account] = pin.tier
+        }
+        try problems.throwIfAny()
+    }
+}
+
+/// Turns a ``ConfigValue`` tree into an ``AllocationModel``, reporting every type error and
+/// unknown key with its key path.
+struct ModelDecoder {
+    static let sections: [String: [String]] = [
+        "costs": ["gam_fte_cost", "central_fte_cost", "exec_hour_cost", "program_fixed_cost"],
+        "limits": ["budget", "gam_headcount", "central_fte", "exec_hours", "max_cost_of_sales",
+                   "global_share", "max_global_accounts"],
+        "response": ["breakpoints"],
+        "solver": ["mip_gap", "time_limit"],
+        "transition": ["change_cost", "max_changes"],
+    ]
+    static let tierKeys = ["id", "gam_fte", "central_fte", "exec_hours", "protection", "central_reach",
+                           "min_local_coverage", "min_revenue", "min_regions", "min_fit"]
+    static let pinKeys = ["account", "tier"]
+
+    let file: String
+    let overridden: Set<String>
+    var problems = DiagnosticCollector()
+
+    init(file: String, overridden: Set<String>) {
+        self.file = file
+        self.overridden = overridden
+    }
+
+    private mutating func report(_ path: String, _ message: String) {
+        let source = overridden.contains(path) ? "--set" : file
+        problems.report(SourceLocation(file: source), "\(path): \(message)")
+    }
+
+    /// Applies one override to the tree; a tier is addressed by its id (`tier.total.gam_fte`).
+    static func apply(_ change: ModelOverride, to tree: inout ConfigValue) throws {
+        let path = change.path
+        let joined = path.joined(separator: ".")
+        let value = ConfigValue.parseOverride(change.valueText)
+        func fail(_ message: String) -> InputError {
+            InputError([InputDiagnostic(SourceLocation(file: "--set"), "\(joined): \(message)")])
+        }
+        guard case .table(var root) = tree else { return }
+        if path.count == 3, path[0] == "tier" {
+            guard tierKeys.contains(path[2]) else {
+                throw fail("unknown tier key '\(path[2])'\(suggestion(for: path[2], in: tierKeys))")
+            }
+            guard case .array(var tiers)? = root["tier"] else { throw fail("the model file has no [[tier]]") }
+            let ids = tiers.compactMap { tier -> String? in
+                if case .table(let entries) = tier, case .string(let id)? = entries["id"] { return id }
+                return nil
+            }
+            guard let position = tiers.firstIndex(where: {
+                if case .table(let entries) = $0, case .string(let id)? = entries["id"] { return id == path[1] }
+                return false
+            }), case .table(var entries) = tiers[position] else {
+                throw fail("no tier '\(path[1])'\(suggestion(for: path[1], in: ids))")
+            }
+            entries[path[2]] = value
+            tiers[position] = .table(entries)
+            root["tier"] = .array(tiers)
+        } else if path.count == 2, let keys = sections[path[0]] {
+            guard keys.contains(path[1]) else {
+                throw fail("unknown key '\(path[1])' in [\(path[0])]\(suggestion(for: path[1], in: keys))")
+            }
+            var section: [String: ConfigValue] = [:]
+            if case .table(let existing)? = root[path[0]] { section = existing }
+            if case .string(let text) = value, text.lowercased() == "none" {
+                section[path[1]] = nil
+            } else {
+                section[path[1]] = value
+            }
+            root[path[0]] = .table(section)
+        } else {
+            throw fail("unknown model key; use section.key (\(sections.keys.sorted().joined(separator: ", "))) or tier.ID.key")
+        }
+        tree = .table(root)
+    }
+
+    mutating func decode(_ tree: ConfigValue) -> AllocationModel? {
+        guard case .table(let root) = tree else { return nil }
+        let known = Array(Self.sections.keys) + ["tier", "pin"]
+        for key in root.keys.sorted() where !known.contains(key) {
+            report(key, "unknown section\(suggestion(for: key, in: known))")
+        }
+        var model = AllocationModel(tiers: [])
+        if let costs = section("costs", root) {
+            model.costs.gamFTECost = number("costs", "gam_fte_cost", costs) ?? 0
+            model.costs.centralFTECost = number("costs", "central_fte_cost", costs) ?? 0
+            model.costs.execHourCost = number("costs", "exec_hour_cost", costs) ?? 0
+            model.costs.programFixedCost = number("costs", "program_fixed_cost", costs) ?? 0
+        }
+        if let limits = section("limits", root) {
+            model.limits.budget = number("limits", "budget", limits)
+            model.limits.gamHeadcount = number("limits", "gam_headcount", limits)
+            model.limits.centralFTE = number("limits", "central_fte", limits)
+            model.limits.execHours = number("limits", "exec_hours", limits)
+            model.limits.maxCostOfSales = number("limits", "max_cost_of_sales", limits)
+            model.limits.maxGlobalAccounts = integer("limits", "max_global_accounts", limits)
+            if let band = numbers("limits", "global_share", limits) {
+                if band.count != 2 {
+                    report("limits.global_share", "expected two numbers [low, high], found \(band.count)")
+                } else if band[0] > band[1] {
+                    report("limits.global_share", "the low end \(formatShort(band[0])) exceeds the high end \(formatShort(band[1]))")
+                } else {
+                    model.limits.globalShare = band[0]...band[1]
+                }
+            }
+        }
+        if let response = section("response", root), let points = numbers("response", "breakpoints", response) {
+            model.breakpoints = points
+        }
+        if let solver = section("solver", root) {
+            model.solver.mipGap = number("solver", "mip_gap", solver) ?? model.solver.mipGap
+            model.solver.timeLimit = number("solver", "time_limit", solver) ?? model.solver.timeLimit
+        }
+        if let transition = section("transition", root) {
+            model.transition.changeCost = number("transition", "change_cost", transition) ?? 0
+            model.transition.maxChanges = integer("transition", "max_changes", transition)
+        }
+        for (position, entries) in arrayOfTables("tier", root).enumerated() {
+            if let tier = decodeTier(entries, position: position) { model.tiers.append(tier) }
+        }
+        for (position, entries) in arrayOfTables("pin", root).enumerated() {
+            let path = "pin[\(position + 1)]"
+            checkKeys(entries, Self.pinKeys, path)
+            let account = text(path, "account", entries, required: true)
+            let tier = text(path, "tier", entries, required: true)
+            if let account, let tier { model.pins.append(TierPin(account: account, tier: tier)) }
+        }
+        return model
+    }
+
+    private mutating func decodeTier(_ entries: [String: ConfigValue], position: Int) -> CoverageTier? {
+        let id = text("tier[\(position + 1)]", "id", entries, required: true)
+        let path = id.map { "tier.\($0)" } ?? "tier[\(position + 1)]"
+        checkKeys(entries, Self.tierKeys, path)
+        func required(_ key: String) -> Double? {
+            let value = number(path, key, entries)
+            if value == nil, entries[key] == nil { report("\(path).\(key)", "required key is missing") }
+            return value
+        }
+        let gam = required("gam_fte"), central = required("central_fte"), hours = required("exec_hours")
+        let protection = required("protection"), reach = required("central_reach")
+        let coverage = required("min_local_coverage")
+        let minRevenue = number(path, "min_revenue", entries) ?? 0
+        let minRegions = integer(path, "min_regions", entries) ?? 1
+        let minFit = number(path, "min_fit", entries) ?? 0
+        guard let id, let gam, let central, let hours, let protection, let reach, let coverage else { return nil }
+        return CoverageTier(id: id, gamFTE: gam, centralFTE: central, execHours: hours, protection: protection,
+                            centralReach: reach, minLocalCoverage: coverage, minRevenue: minRevenue,
+                            minRegions: minRegions, minFit: minFit)
+    }
+
+    private mutating func section(_ name: String, _ root: [String: ConfigValue]) -> [String: ConfigValue]? {
+        guard let value = root[name] else { return nil }
+        guard case .table(let entries) = value else {
+            report(name, "expected a table [\(name)], found \(value.typeDescription)")
+            return nil
+        }
+        checkKeys(entries, Self.sections[name] ?? [], name)
+        return entries
+    }
+
+    private mutating func arrayOfTables(_ name: String, _ root: [String: ConfigValue]) -> [[String: ConfigValue]] {
+        guard let value = root[name] else { return [] }
+        guard case .array(let items) = value else {
+            report(name, "expected [[\(name)]] entries, found \(value.typeDescription)")
+            return []
+        }
+        var tables: [[String: ConfigValue]] = []
+        for (position, item) in items.enumerated() {
+            if case .table(let entries) = item { tables.append(entries) } else {
+                report("\(name)[\(position + 1)]", "expected a table, found \(item.typeDescription)")
+            }
+        }
+        return tables
+    }
+
+    private mutating func checkKeys(_ entries: [String: ConfigValue], _ known: [String], _ path: String) {
+        for key in entries.keys.sorted() where !known.contains(key) {
+            report("\(path).\(key)", "unknown key\(suggestion(for: key, in: known))")
+        }
+    }
+
+    private mutating func number(_ path: String, _ key: String, _ entries: [String: ConfigValue]) -> Double? {
+        guard let value = entries[key] else { return nil }
+        switch value {
+        case .integer(let number): return Double(number)
+        case .float(let number) where number.isFinite: return number
+        default:
+            var hint = ""
+            if case .string(let text) = value, NumberSyntax.amount(text) != nil {
+                hint = " (write it unquoted, e.g. 12_000_000 or 1.2e7)"
+            }
+            report("\(path).\(key)", "expected a number, found \(value.typeDescription)\(hint)")
+            return nil
+        }
+    }
+
+    private mutating func integer(_ path: String, _ key: String, _ entries: [String: ConfigValue]) -> Int? {
+        guard let value = number(path, key, entries) else { return nil }
+        guard value == value.rounded(), abs(value) < 1e15 else {
+            report("\(path).\(key)", "expected a whole number, found \(formatShort(value))")
+            return nil
+        }
+        return Int(value)
+    }
+
+    private mutating func numbers(_ path: String, _ key: String, _ entries: [String: ConfigValue]) -> [Double]? {
+        guard let value = entries[key] else { return nil }
+        guard case .array(let items) = value else {
+            report("\(path).\(key)", "expected an array of numbers, found \(value.typeDescription)")
+            return nil
+        }
+        var result: [Double] = []
+        for item in items {
+            switch item {
+            case .integer(let number): result.append(Double(number))
+            case .float(let number) where number.isFinite: result.append(number)
+            default:
+                report("\(path).\(key)", "expected an array of numbers, found \(item.typeDescription) in it")
+                return nil
+            }
+        }
+        return result
+    }
+
+    private mutating func text(_ path: String, _ key: String, _ entries: [String: ConfigValue], required: Bool) -> String? {
+        guard let value = entries[key] else {
+            if required { report("\(path).\(key)", "required key is missing") }
+            return nil
+        }
+        guard case .string(let text) = value else {
+            report("\(path).\(key)", "expected text, found \(value.typeDescription)")
+            return nil
+        }
+        return text
+    }
+}

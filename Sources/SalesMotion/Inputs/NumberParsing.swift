@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+
+/// Parsing of the number forms the inputs accept, shared by the CSV reader, the model file
+/// and the command line.
+public enum NumberSyntax {
+    /// A plain decimal (`1234.5`, `-3`, `1.2e7`); nil for anything else, including NaN,
+    /// infinities, hex and thousands separators.
+    public static func plainDecimal(_ text: String) -> Double? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ isDecimalByte($0) }) else { return nil }
+        guard let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+
+    /// A fraction: a plain decimal, or a percentage such as `35%` (= 0.35).
+    public static func fraction(_ text: String) -> Double? {
+        if text.hasSuffix("%") {
+            let number = String(text.dropLast()).trimmed
+            return plainDecimal(number).map { $0 / 100 }
+        }
+        return plainDecimal(text)
+    }
+
+    /// An amount as users type it: `12000000`, `12_000_000`, `1.2e7`, `12M`, `800k`, `1.5bn`.
+    public static func amount(_ text: String) -> Double? {
+        var body = text.trimmed.replacingOccurrences(of: "_", with: "")
+        var scale = 1.0
+        let suffixes: [(String, Double)] = [("bn", 1e9), ("b", 1e9), ("m", 1e6), ("k", 1e3)]
+        for (suffix, factor) in suffixes where body.lowercased().hasSuffix(suffix) {
+            body = String(body.dropLast(suffix.count))
+            scale = factor
+            break
+        }
+        if body.hasSuffix("%") { return scale == 1 ? fraction(body) : nil }
+        return plainDecimal(body).map { $0 * scale }
+    }
+
+    private static func isDecimalByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+    }
+}
+
+extension String {
+    /// Leading and trailing white space removed.
+    var trimmed: String { trimmingCharacters(in: .whitespaces) }
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// A dataset and a model checked against each other, with the derived quantities of the
+/// specification (§3) computed once: saturation scales, open tiers, tier values.
+public struct AllocationInstance: Sendable {
+    /// One (account, region) pair of an account's footprint.
+    public struct FootprintPair: Sendable, Hashable {
+        public var region: Int
+        /// `σ[a,r]`.
+        public var share: Double
+        /// `s[a,r] = σ·(revenue + growth_potential) / productivity_r`, in FTE.
+        public var saturation: Double
+        /// `growth_potential·(1 − central_share)·σ`: the local potential this region can win.
+        public var localPotential: Double
+    }
+
+    public let dataset: Dataset
+    public let model: AllocationModel
+    public let curve: ResponseCurve
+    /// Tier indices open to each account (eligible, or the pinned one only).
+    public let openTiers: [[Int]]
+    /// The pinned tier of each account, if any.
+    public let pinnedTier: [Int?]
+    /// Index of each account's current tier; nil when it has none.
+    public let currentTier: [Int?]
+    /// Footprint pairs of each account, in region order.
+    public let pairs: [[FootprintPair]]
+    /// `c_t` for every tier.
+    public let tierCost: [Double]
+
+    /// Cross-checks `dataset` and `model`; throws ``InputError`` listing every problem
+    /// (unknown current tiers, pins to unknown accounts, accounts with no open tier).
+    public init(dataset: Dataset, model: AllocationModel, modelFile: String = "model.toml") throws {
+        self.dataset = dataset
+        self.model = model
+        curve = ResponseCurve(breakpoints: model.breakpoints)
+        var problems = DiagnosticCollector()
+        let tierIds = model.tiers.map(\.id)
+        let accountIndex = Dictionary(dataset.accounts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var pinned = [Int?](repeating: nil, count: dataset.accounts.count)
+        for pin in model.pins {
+            guard let account = accountIndex[pin.account] else {
+                problems.report(SourceLocation(file: modelFile),
+                                "pin: unknown account '\(pin.account)'\(suggestion(for: pin.account, in: dataset.accounts.map(\.id)))")
+                continue
+            }
+            pinned[account] = model.tierIndex(of: pin.tier)
+        }
+        var open: [[Int]] = []
+        var current: [Int?] = []
+        var pairs: [[FootprintPair]] = []
+        for (a, account) in dataset.accounts.enumerated() {
+            var currentIndex: Int?
+            if let tierId = account.currentTier {
+                currentIndex = model.tierIndex(of: tierId)
+                if currentIndex == nil {
+                    problems.report(account.source,
+                                    "current_tier: unknown tier '\(tierId)'\(suggestion(for: tierId, in: tierIds)); tiers are \(tierIds.joined(separator: ", "))")
+                }
+            }
+            current.append(currentIndex)
+            let regionCount = account.footprint.count
+            if let pin = pinned[a] {
+                open.append([pin])
+            } else {
+                let eligible = model.tiers.indices.filter { t in
+                    let tier = model.tiers[t]
+                    return account.revenue >= tier.minRevenue && regionCount >= tier.minRegions && account.fit >= tier.minFit
+                }
+                if eligible.isEmpty {
+                    problems.report(SourceLocation(file: account.source.file, line: account.source.line),
+                                    "account '\(account.id)' is eligible for no tier (revenue \(formatShort(account.revenue)), \(regionCount) region\(regionCount == 1 ? "" : "s"), fit \(formatShort(account.fit))); lower a tier's min_revenue, min_regions or min_fit, or pin the account")
+                }
+                open.append(eligible)
+            }
+            let scale = account.revenue + account.growthPotential
+            pairs.append(account.footprint.map { entry in
+                let region = dataset.regions[entry.region]
+                return FootprintPair(region: entry.region, share: entry.share,
+                                     saturation: entry.share * scale / region.productivity,
+                                     localPotential: account.growthPotential * (1 - account.centralShare) * entry.share)
+            })
+        }
+        try problems.throwIfAny()
+        openTiers = open
+        pinnedTier = pinned
+        currentTier = current
+        self.pairs = pairs
+        tierCost = model.tiers.map { model.costs.cost(of: $0) }
+    }
+
+    /// Expected revenue of account `a` in tier `t` that does not depend on local effort:
+    /// kept base plus central potential won.
+    public func tierRevenue(account a: Int, tier t: Int) -> (keptBase: Double, centralWon: Double) {
+        let account = dataset.accounts[a], tier = model.tiers[t]
+        let kept = account.revenue * (1 - account.competition * (1 - tier.protection))
+        let central = account.growthPotential * account.centralShare * tier.centralReach * account.fit
+        return (kept, central)
+    }
+
+    /// Whether choosing tier `t` for account `a` counts as a change of tier.
+    public func isChange(account a: Int, tier t: Int) -> Bool {
+        dataset.accounts[a].currentTier != nil && currentTier[a] != t
+    }
+}

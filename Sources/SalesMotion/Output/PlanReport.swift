@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+public import Foundation
+
+/// The output files of a solve (spec §7), built in memory and written whole.
+public struct PlanReport {
+    public static let accountsFile = "plan_accounts.csv"
+    public static let localFile = "plan_local.csv"
+    public static let regionsFile = "plan_regions.csv"
+    public static let summaryFile = "summary.json"
+
+    public let instance: AllocationInstance
+    public let result: PlanningResult
+
+    public init(instance: AllocationInstance, result: PlanningResult) {
+        self.instance = instance
+        self.result = result
+    }
+
+    /// File name → contents. Without a plan only summary.json is produced.
+    public func files() throws -> [(name: String, contents: Data)] {
+        var files: [(String, Data)] = []
+        if let plan = result.plan {
+            files.append((Self.accountsFile, try accountsCSV(plan).data()))
+            files.append((Self.localFile, try localCSV(plan).data()))
+            files.append((Self.regionsFile, try regionsCSV(plan).data()))
+        }
+        files.append((Self.summaryFile, try summaryJSON()))
+        return files
+    }
+
+    /// Writes every file into `folder` (created if missing): each through a temporary file and a
+    /// rename, so a reader never sees half a file. Plan files left by an earlier run are removed
+    /// when this result has no plan, so the folder never mixes two runs.
+    public func write(to folder: String) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let files = try files()
+        for (name, contents) in files {
+            let url = URL(fileURLWithPath: folder).appendingPathComponent(name)
+            try contents.write(to: url, options: .atomic)
+        }
+        if result.plan == nil {
+            for name in [Self.accountsFile, Self.localFile, Self.regionsFile] {
+                let path = (folder as NSString).appendingPathComponent(name)
+                if manager.fileExists(atPath: path) { try manager.removeItem(atPath: path) }
+            }
+        }
+    }
+
+    func accountsCSV(_ plan: StaffingPlan) -> CSVDocument {
+        let withCurrent = instance.dataset.hasCurrentTiers
+        var header = ["account_id", "name", "hq_region", "tier", "gam_fte", "central_fte", "exec_hours", "local_fte",
+                      "expected_revenue", "gross_profit", "sales_expense", "net_contribution"]
+        if withCurrent { header += ["current_tier", "changed"] }
+        var document = CSVDocument(header: header)
+        for staffing in plan.accounts {
+            let account = instance.dataset.accounts[staffing.account]
+            var row: [CSVCell] = [
+                .text(account.id), .text(account.name), .text(instance.dataset.regions[account.headquarters].id),
+                .text(instance.model.tiers[staffing.tier].id), .number(staffing.gamFTE), .number(staffing.centralFTE),
+                .number(staffing.execHours), .number(staffing.localFTE), .number(staffing.expectedRevenue),
+                .number(staffing.grossProfit), .number(staffing.salesExpense), .number(staffing.netContribution),
+            ]
+            if withCurrent { row += [.text(account.currentTier ?? ""), .flag(staffing.changed)] }
+            document.append(row)
+        }
+        return document
+    }
+
+    func localCSV(_ plan: StaffingPlan) -> CSVDocument {
+        var document = CSVDocument(header: ["account_id", "region", "local_fte", "expected_revenue"])
+        for staffing in plan.accounts {
+            let account = instance.dataset.accounts[staffing.account]
+            for local in staffing.local {
+                document.append([.text(account.id), .text(instance.dataset.regions[local.region].id),
+                                 .number(local.localFTE), .number(local.expectedRevenue)])
+            }
+        }
+        return document
+    }
+
+    func regionsCSV(_ plan: StaffingPlan) -> CSVDocument {
+        var document = CSVDocument(header: ["region", "local_fte", "local_capacity_fte", "local_expense",
+                                            "expected_revenue", "shadow_price"])
+        for region in plan.regions {
+            document.append([.text(instance.dataset.regions[region.region].id), .number(region.localFTE),
+                             .number(region.localCapacityFTE), .number(region.localExpense),
+                             .number(region.expectedRevenue), .number(region.shadowPrice)])
+        }
+        return document
+    }
+
+    func summaryJSON() throws -> Data {
+        Data(summary.rendered.utf8)
+    }
+
+    /// summary.json: the keys of the specification first, then the solver's details.
+    var summary: JSONValue {
+        let plan = result.plan
+        var members: [(String, JSONValue)] = [("status", .string(result.status.rawValue))]
+        members.append(("objective", .optional(plan?.netContribution)))
+        members.append(("expected_revenue", .optional(plan?.expectedRevenue)))
+        members.append(("gross_profit", .optional(plan?.grossProfit)))
+        members.append(("sales_expense", .optional(plan?.salesExpense)))
+        members.append(("global_expense", .optional(plan?.globalExpense)))
+        members.append(("program_active", plan.map { .bool($0.programActive) } ?? .null))
+        members.append(("tier_changes", plan.map { .number(Double($0.tierChanges)) } ?? .null))
+        members.append(("tiers", plan.map { plan in
+            .object(zip(instance.model.tiers, plan.tierCounts).map { ($0.id, .number(Double($1))) })
+        } ?? .null))
+        members.append(("limits", .array((plan?.limits ?? []).map { limit in
+            .object([
+                ("name", .string(limit.name)), ("value", .number(limit.value)), ("used", .number(limit.used)),
+                ("slack", .number(limit.slack)), ("binding", .bool(limit.binding)),
+                ("shadow_price", .optional(limit.shadowPrice)),
+            ])
+        })))
+        members.append(("mip_gap", .object([
+            ("relative", .optional(result.relativeGap)),
+            ("relative_to", .string("decision-dependent net contribution: the objective minus fixed_part, the value every account has in its least valuable open tier, which no decision changes")),
+            ("fixed_part", .number(result.fixedPart)),
+            ("absolute", .optional(result.absoluteGap)),
+            ("best_bound", .optional(result.bestBound)),
+            ("configured", .number(instance.model.solver.mipGap)),
+        ])))
+        members.append(("seconds", .object([
+            ("build", .number(result.timings.build)), ("solve", .number(result.timings.solve)),
+            ("total", .number(result.timings.total)),
+        ])))
+        members.append(("solver_status", .string(result.rawStatus)))
+        return .object(members)
+    }
+}

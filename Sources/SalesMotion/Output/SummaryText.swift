@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+
+/// The short readable summary `salesmotion solve` prints.
+public struct SummaryText {
+    public let instance: AllocationInstance
+    public let result: PlanningResult
+
+    public init(instance: AllocationInstance, result: PlanningResult) {
+        self.instance = instance
+        self.result = result
+    }
+
+    public var text: String {
+        var lines: [String] = []
+        let statusWords: [PlanStatus: String] = [
+            .optimal: "optimal (within the configured gap)",
+            .timeLimit: "time limit reached; best plan found so far",
+            .infeasible: "infeasible: no plan satisfies every limit",
+            .noSolution: "no plan found before the solver stopped",
+        ]
+        lines.append("Status            \(statusWords[result.status]!)")
+        guard let plan = result.plan else { return lines.joined(separator: "\n") + "\n" }
+        let budget = instance.model.limits.budget
+        lines.append("Net contribution  \(Self.money(plan.netContribution))")
+        lines.append("Expected revenue  \(Self.money(plan.expectedRevenue))   gross profit \(Self.money(plan.grossProfit))")
+        lines.append("Sales expense     \(Self.money(plan.salesExpense))"
+                     + (budget.map { " of budget \(Self.money($0))" } ?? " (no budget cap)")
+                     + "   global \(Self.money(plan.globalExpense))")
+        if let gap = result.relativeGap {
+            lines.append("MIP gap           \(Self.percent(gap)) of the decision-dependent part"
+                         + (result.absoluteGap.map { " (\(Self.money($0)))" } ?? ""))
+        }
+        let tiers = zip(instance.model.tiers, plan.tierCounts).map { "\($0.id) \($1)" }.joined(separator: ", ")
+        lines.append("Accounts per tier \(tiers)")
+        if instance.dataset.hasCurrentTiers { lines.append("Tier changes      \(plan.tierChanges)") }
+        lines.append("Programme         \(plan.programActive ? "running" : "not running")")
+        lines.append("")
+        lines.append("Limit                              value           used          slack  shadow price")
+        for limit in plan.limits {
+            let mark = limit.binding ? "  binding" : ""
+            let shadow = limit.shadowPrice.map { Self.amount($0) } ?? "—"
+            let slack = abs(limit.slack) <= 1e-9 * max(1, abs(limit.value)) ? 0 : limit.slack
+            lines.append(Self.pad(limit.name, 28) + Self.left(Self.amount(limit.value), 12)
+                         + Self.left(Self.amount(limit.used), 15) + Self.left(Self.amount(slack), 15)
+                         + Self.left(shadow, 14) + mark)
+        }
+        lines.append("")
+        lines.append(String(format: "Solved in %.2f s (build %.2f s, solve %.2f s)",
+                            result.timings.total, result.timings.build, result.timings.solve))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `12,345,678` (money rounded to whole units, thousands grouped).
+    static func money(_ value: Double) -> String {
+        let rounded = value.rounded()
+        guard rounded.isFinite, abs(rounded) < 1e18 else { return "\(value)" }
+        let digits = String(Int64(abs(rounded)))
+        var grouped = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (rounded < 0 ? "-" : "") + grouped
+    }
+
+    /// Money for large values, up to four significant decimals for small ones (FTE, ratios).
+    static func amount(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        if abs(value) >= 1000 { return money(value) }
+        return String(format: "%.4g", value)
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.4g %%", value * 100) }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    private static func left(_ text: String, _ width: Int) -> String {
+        text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
+    }
+}

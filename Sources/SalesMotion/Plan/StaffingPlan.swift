@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// How one footprint region works an account.
+public struct LocalStaffing: Sendable, Hashable {
+    public var region: Int
+    public var localFTE: Double
+    /// The region's part of the account's expected revenue: its share of the kept base and
+    /// of the central potential won, plus its own local potential won.
+    public var expectedRevenue: Double
+}
+
+/// The plan for one account (a row of plan_accounts.csv).
+public struct AccountStaffing: Sendable, Hashable {
+    public var account: Int
+    public var tier: Int
+    public var gamFTE: Double
+    public var centralFTE: Double
+    public var execHours: Double
+    public var localFTE: Double
+    public var expectedRevenue: Double
+    public var grossProfit: Double
+    /// `c_t + Σ_r local_fte_cost_r · x[a,r]`; change and programme costs are group-level.
+    public var salesExpense: Double
+    public var netContribution: Double { grossProfit - salesExpense }
+    /// Whether the tier differs from the account's current tier (false without one).
+    public var changed: Bool
+    public var local: [LocalStaffing]
+}
+
+/// The plan for one region (a row of plan_regions.csv).
+public struct RegionStaffing: Sendable, Hashable {
+    public var region: Int
+    public var localFTE: Double
+    public var localCapacityFTE: Double
+    public var localExpense: Double
+    public var expectedRevenue: Double
+    /// Net contribution per extra FTE of capacity with the tier choices kept; 0 when not binding.
+    public var shadowPrice: Double
+}
+
+/// One limit in force, with how much of it the plan uses.
+public struct LimitUse: Sendable, Hashable {
+    public var kind: LimitKind
+    /// The key as users know it: `budget`, `gam_headcount`, `local_capacity_fte.EMEA`, …
+    public var name: String
+    public var value: Double
+    public var used: Double
+    public var slack: Double
+    public var binding: Bool
+    /// Net contribution gained per unit more of `value`, from the LP with the tier choices
+    /// fixed; nil for limits that only tier choices use (the fixed LP cannot price them).
+    public var shadowPrice: Double?
+}
+
+/// The optimiser's answer: tiers and local effort for every account, with totals.
+public struct StaffingPlan: Sendable {
+    public var accounts: [AccountStaffing]
+    public var regions: [RegionStaffing]
+    public var limits: [LimitUse]
+    public var programActive: Bool
+    public var tierChanges: Int
+    /// Accounts per tier, in the model's tier order.
+    public var tierCounts: [Int]
+    public var expectedRevenue: Double
+    public var grossProfit: Double
+    /// `E`: all sales expense, including programme and change costs.
+    public var salesExpense: Double
+    /// `G`: tier costs plus the programme cost.
+    public var globalExpense: Double
+    /// The objective: Σ account net contribution − programme cost − change costs.
+    public var netContribution: Double
+}
+
+/// How a solve ended, in the terms of summary.json.
+public enum PlanStatus: String, Sendable {
+    /// Optimal within the configured gap.
+    case optimal
+    /// Stopped by the time limit with a plan and a larger gap.
+    case timeLimit = "time_limit"
+    /// No plan satisfies the limits.
+    case infeasible
+    /// Stopped with no plan (time limit or interruption).
+    case noSolution = "no_solution"
+
+    /// Whether a plan comes with the status.
+    public var hasPlan: Bool { self == .optimal || self == .timeLimit }
+}
+
+/// Seconds spent per phase.
+public struct PhaseTimings: Sendable, Hashable {
+    public var build: Double = 0
+    public var solve: Double = 0
+    public var total: Double = 0
+}
+
+/// Everything a solve produced: the status, the plan when there is one, and the solver's view.
+public struct PlanningResult: Sendable {
+    public var status: PlanStatus
+    public var plan: StaffingPlan?
+    /// The best bound on the net contribution the search proved (nil when unknown).
+    public var bestBound: Double?
+    /// GLPK's relative gap, measured on the decision-dependent part of the objective.
+    public var relativeGap: Double?
+    /// `|bound − objective|`, in money.
+    public var absoluteGap: Double?
+    /// The part of the net contribution no decision changes, which the relative gap leaves out.
+    public var fixedPart: Double
+    public var timings: PhaseTimings
+    /// The solver's own words.
+    public var rawStatus: String
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import ArgumentParser
+import Foundation
+import SalesMotion
+
+@main
+struct SalesMotionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "salesmotion",
+        abstract: "Decide how to staff key customer accounts: coverage tier and local effort per account.",
+        discussion: """
+            Exit codes: 0 plan written, 1 infeasible, 2 bad input (nothing written), \
+            3 solver failure or no plan found in time.
+            """,
+        subcommands: [Solve.self, Validate.self, Export.self],
+        defaultSubcommand: Solve.self
+    )
+}
+
+/// Where the inputs come from and how the model file is changed for this run.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Dataset folder with accounts.csv, regions.csv and footprint.csv.")
+    var data = "data/sample"
+
+    @Option(help: "Model file (TOML): tiers, costs, limits, solver settings.")
+    var model = "models/standard.toml"
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a model key, e.g. limits.budget=18M, costs.gam_fte_cost=240k, tier.total.gam_fte=1.5 (repeatable).",
+        valueName: "section.key=value"))
+    var overrides: [String] = []
+
+    @Option(name: .customLong("pin"), help: ArgumentHelp("Force an account into a tier (repeatable).",
+                                                         valueName: "ACCOUNT=TIER"))
+    var pins: [String] = []
+
+    @Option(help: ArgumentHelp("Shortcut for --set limits.budget=AMOUNT (18M, 800k, 1.2e7).", valueName: "AMOUNT"))
+    var budget: String?
+
+    func validate() throws {
+        _ = try parsedOverrides()
+        _ = try parsedPins()
+    }
+
+    func parsedOverrides() throws -> [ModelOverride] {
+        var result = try overrides.map { text -> ModelOverride in
+            guard let change = ModelOverride(text) else {
+                throw ValidationError("--set expects section.key=value, got '\(text)'")
+            }
+            return change
+        }
+        if let budget {
+            guard NumberSyntax.amount(budget) != nil else {
+                throw ValidationError("--budget expects an amount such as 18M, 800k or 1.2e7, got '\(budget)'")
+            }
+            result.append(ModelOverride(path: ["limits", "budget"], valueText: budget))
+        }
+        return result
+    }
+
+    func parsedPins() throws -> [TierPin] {
+        try pins.map { text in
+            let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--pin expects ACCOUNT=TIER, got '\(text)'")
+            }
+            return TierPin(account: parts[0], tier: parts[1])
+        }
+    }
+
+    /// Loads and cross-checks everything; bad input ends the process with exit code 2.
+    func load() throws -> AllocationInstance {
+        do {
+            return try AllocationInstance.load(dataFolder: data, modelFile: model,
+                                               overrides: try parsedOverrides(), pins: try parsedPins())
+        } catch let error as InputError {
+            printError(error.description)
+            let count = error.diagnostics.count + error.omitted
+            printError("\(count) problem\(count == 1 ? "" : "s") in the input; nothing was written.")
+            throw ExitCode(2)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find the staffing plan with the largest net contribution and write it to --out.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output folder for plan_accounts.csv, plan_local.csv, plan_regions.csv, summary.json.")
+    var out = "out"
+
+    @Flag(help: "Show GLPK's own log on standard error.")
+    var verbose = false
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        let instance = try input.load()
+        let outFolder = URL(fileURLWithPath: out).standardizedFileURL.path
+        let dataFolder = URL(fileURLWithPath: input.data).standardizedFileURL.path
+        if outFolder == dataFolder {
+            printError("--out \(out) is the data folder; choose another folder so no input file is overwritten.")
+            throw ExitCode(2)
+        }
+        let result: PlanningResult
+        do {
+            result = try AllocationPlanner.solve(instance, options: PlanningOptions(verbose: verbose))
+        } catch let failure as PlanningFailure {
+            printError("solver failure: \(failure)")
+            throw ExitCode(3)
+        }
+        do {
+            try PlanReport(instance: instance, result: result).write(to: out)
+        } catch {
+            printError("cannot write the plan to \(out): \(error.localizedDescription)")
+            throw ExitCode(3)
+        }
+        if !quiet {
+            print(SummaryText(instance: instance, result: result).text, terminator: "")
+            if result.plan != nil { print("Plan written to \(out)/") }
+        }
+        switch result.status {
+        case .optimal, .timeLimit: return
+        case .infeasible: throw ExitCode(1)
+        case .noSolution: throw ExitCode(3)
+        }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the dataset and the model file without solving.")
+
+    @OptionGroup var input: InputOptions
+
+    func run() throws {
+        let instance = try input.load()
+        let dataset = instance.dataset
+        print("OK: \(dataset.accounts.count) accounts, \(dataset.regions.count) regions, "
+              + "\(instance.model.tiers.count) tiers, \(instance.model.pins.count) pins.")
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the model as CPLEX LP, MPS, or a GNU MathProg data file for models/allocation.mod.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "lp, mps or gmpl.")
+    var format: String
+
+    @Option(help: "File to write.")
+    var output: String
+
+    func validate() throws {
+        guard ExportFormat(rawValue: format) != nil else {
+            throw ValidationError("--format must be one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let instance = try input.load()
+        do {
+            try instance.export(ExportFormat(rawValue: format)!, to: output)
+        } catch {
+            printError("cannot export to \(output): \(error)")
+            throw ExitCode(3)
+        }
+    }
+}
