@@ -66,7 +66,6 @@ let package = Package(
         .testTarget(
             name: "SalesMotionTests",
             dependencies: ["SalesMotion", "LinearProgramming"],
-            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
     ]

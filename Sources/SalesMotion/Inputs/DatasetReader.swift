@@ -28,16 +28,25 @@ extension Dataset {
         let footprintPath = (folder as NSString).appendingPathComponent("footprint.csv")
         let footprintTable = FileManager.default.fileExists(atPath: footprintPath) ? open("footprint.csv") : nil
 
-        let regions = regionTable.map { readRegions($0, &problems) } ?? []
-        var accounts = accountTable.map { readAccounts($0, regions: regions, &problems) } ?? []
+        var declaredRegions: Set<String> = []
+        let regions = regionTable.map { readRegions($0, declared: &declaredRegions, &problems) } ?? []
+        // Without a usable regions file every region reference would be reported again.
+        let checkRegions = regionTable != nil
+        var accounts = accountTable.map {
+            readAccounts($0, regions: regions, declared: checkRegions ? declaredRegions : nil, &problems)
+        } ?? []
         if let footprintTable, !accounts.isEmpty {
-            readFootprint(footprintTable, regions: regions, accounts: &accounts, &problems)
+            readFootprint(footprintTable, regions: regions, declared: checkRegions ? declaredRegions : nil,
+                          accounts: &accounts, &problems)
         }
         try problems.throwIfAny()
         return Dataset(accounts: accounts, regions: regions)
     }
 
-    private static func readRegions(_ table: CSVTable, _ problems: inout DiagnosticCollector) -> [Region] {
+    /// The valid regions; `declared` receives every region id named, valid or not, so that
+    /// references to a region with a bad value are not reported a second time.
+    private static func readRegions(_ table: CSVTable, declared: inout Set<String>,
+                                    _ problems: inout DiagnosticCollector) -> [Region] {
         guard let columns = table.requireColumns(["region", "local_capacity_fte", "local_fte_cost", "productivity"],
                                                  into: &problems) else { return [] }
         var regions: [Region] = []
@@ -49,6 +58,7 @@ extension Dataset {
             let cost = cells.number(columns["local_fte_cost"], .positive, name: "local_fte_cost", &problems)
             let productivity = cells.number(columns["productivity"], .positive, name: "productivity", &problems)
             guard let id else { continue }
+            declared.insert(id)
             if let earlier = firstLine[id] {
                 problems.report(cells.location(columns["region"]!), "region '\(id)' already defined on line \(earlier)")
                 continue
@@ -61,12 +71,12 @@ extension Dataset {
         return regions
     }
 
-    private static func readAccounts(_ table: CSVTable, regions: [Region],
+    private static func readAccounts(_ table: CSVTable, regions: [Region], declared: Set<String>?,
                                      _ problems: inout DiagnosticCollector) -> [Account] {
         guard let columns = table.requireColumns(
             ["account_id", "hq_region", "revenue", "margin", "growth_potential"], into: &problems) else { return [] }
         let regionIndex = Dictionary(regions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let regionIds = regions.map(\.id)
+        let regionIds = declared.map { $0.sorted() } ?? regions.map(\.id)
         let nameColumn = table.column("name"), centralColumn = table.column("central_share")
         let competitionColumn = table.column("competition"), fitColumn = table.column("fit")
         let currentColumn = table.column("current_tier")
@@ -85,7 +95,7 @@ extension Dataset {
             var headquarters: Int?
             if let hqText {
                 headquarters = regionIndex[hqText]
-                if headquarters == nil, !regions.isEmpty {
+                if headquarters == nil, let declared, !declared.contains(hqText) {
                     problems.report(cells.location(columns["hq_region"]!),
                                     "hq_region: unknown region '\(hqText)'\(suggestion(for: hqText, in: regionIds))")
                 }
@@ -111,12 +121,13 @@ extension Dataset {
         return accounts
     }
 
-    private static func readFootprint(_ table: CSVTable, regions: [Region], accounts: inout [Account],
+    private static func readFootprint(_ table: CSVTable, regions: [Region], declared: Set<String>?,
+                                      accounts: inout [Account],
                                       _ problems: inout DiagnosticCollector) {
         guard let columns = table.requireColumns(["account_id", "region", "share"], into: &problems) else { return }
         let regionIndex = Dictionary(regions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let accountIndex = Dictionary(accounts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let regionIds = regions.map(\.id), accountIds = accounts.map(\.id)
+        let regionIds = declared.map { $0.sorted() } ?? regions.map(\.id), accountIds = accounts.map(\.id)
         var shares = [[FootprintShare]](repeating: [], count: accounts.count)
         var hasRows = [Bool](repeating: false, count: accounts.count)
         var lastLine = [Int](repeating: 0, count: accounts.count)
@@ -136,7 +147,7 @@ extension Dataset {
             }
             if let regionId {
                 region = regionIndex[regionId]
-                if region == nil {
+                if region == nil, let declared, !declared.contains(regionId) {
                     problems.report(cells.location(columns["region"]!),
                                     "region: unknown region '\(regionId)'\(suggestion(for: regionId, in: regionIds))")
                 }

@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# make run   — build (release) and solve the bundled sample, printing the summary
+# make test  — run the test suite
+# Both install GLPK (libglpk-dev) first when it is missing.
+
+SWIFT ?= swift
+OUT ?= out
+
+.PHONY: run test build glpk glpsol clean
+
+run: glpk
+	$(SWIFT) build -c release --product salesmotion
+	$$($(SWIFT) build -c release --show-bin-path)/salesmotion solve --data data/sample --model models/standard.toml --out $(OUT)
+
+test: glpk
+	$(SWIFT) test
+
+build: glpk
+	$(SWIFT) build
+
+# GLPK's header and library; Debian ships no pkg-config file, so look for the header.
+glpk:
+	@if [ ! -f /usr/include/glpk.h ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing libglpk-dev (GLPK) …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libglpk-dev; \
+	  else \
+	    echo "GLPK is missing: install it with 'sudo apt-get install libglpk-dev' (Debian/Ubuntu)."; exit 1; \
+	  fi; \
+	fi
+
+# glpsol, for the cross-check test against models/allocation.mod (optional for make test).
+glpsol:
+	@if ! command -v glpsol >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq glpk-utils; \
+	  else \
+	    echo "glpsol is missing: install it with 'sudo apt-get install glpk-utils'."; exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf .build $(OUT)

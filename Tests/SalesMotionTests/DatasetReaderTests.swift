@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+private let regionsCSV = """
+    region,local_capacity_fte,local_fte_cost,productivity
+    EMEA,10,100000,10000000
+    APAC,5,80000,8000000
+
+    """
+
+@Suite struct DatasetReaderTests {
+    @Test func defaultsApplyToBlankAndMissingColumns() throws {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", regionsCSV)
+        folder.write("accounts.csv", """
+            account_id,hq_region,revenue,margin,growth_potential,name,fit
+            A1,EMEA,1000,0.3,200,,
+            A2,APAC,2000,0.4,0,Beta,0.5
+
+            """)
+        let dataset = try Dataset.read(from: folder.path)
+        let a1 = dataset.accounts[0], a2 = dataset.accounts[1]
+        #expect(a1.name == "A1")
+        #expect(a1.centralShare == 0 && a1.competition == 0 && a1.fit == 1)
+        #expect(a1.currentTier == nil)
+        #expect(a1.footprint == [FootprintShare(region: 0, share: 1)])
+        #expect(a2.name == "Beta" && a2.fit == 0.5)
+        #expect(a2.footprint == [FootprintShare(region: 1, share: 1)])
+        #expect(!dataset.hasCurrentTiers)
+    }
+
+    @Test func percentagesBOMCRLFQuotingAndExtraColumns() throws {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", regionsCSV)
+        let text = "note,account_id,hq_region,revenue,margin,growth_potential,central_share\r\n"
+            + "x,A1,EMEA,1.2e3,35%,200,\"12.5 %\"\r\n"
+            + "y,\"A2\",APAC,2000,0.4,0,0\r\n"
+        folder.write("accounts.csv", bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8))
+        folder.write("footprint.csv", """
+            account_id,region,share
+            A1,EMEA,60%
+            A1,APAC,0.4
+            "A2","APAC","1"
+
+            """)
+        let dataset = try Dataset.read(from: folder.path)
+        #expect(dataset.accounts.map(\.id) == ["A1", "A2"])
+        #expect(dataset.accounts[0].revenue == 1200)
+        #expect(dataset.accounts[0].margin == 0.35)
+        #expect(dataset.accounts[0].centralShare == 0.125)
+        #expect(dataset.accounts[0].footprint == [FootprintShare(region: 0, share: 0.6), FootprintShare(region: 1, share: 0.4)])
+    }
+
+    @Test func quotedNameWithCommaAndLineBreakKeepsLineNumbers() throws {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", regionsCSV)
+        folder.write("accounts.csv", """
+            account_id,name,hq_region,revenue,margin,growth_potential
+            A1,"Acme, Inc.
+            Holding",EMEA,1000,0.3,200
+            A2,Beta,APAC,-5,0.3,0
+
+            """)
+        let messages = inputMessages { _ = try Dataset.read(from: folder.path) }
+        #expect(messages == ["\(folder.file("accounts.csv")):4:4: revenue: expected a number ≥ 0, found -5"])
+    }
+
+    @Test func everyCellProblemIsReportedWithFileLineAndColumn() {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", """
+            region,local_capacity_fte,local_fte_cost,productivity
+            EMEA,10,0,10000000
+            EMEA,5,80000,8000000
+
+            """)
+        folder.write("accounts.csv", """
+            account_id,hq_region,revenue,margin,growth_potential,central_share,fit
+            A1,EMEA,"1,000",0.3,200,0,1
+            A1,EMEA,1000,1.3,200,0,1
+            A3,Emea,1000,0.3,nan,0,1
+            A4,EMEA,1000,0.3,200,150%,
+            ,EMEA,1000,0.3,200,0,1
+
+            """)
+        let messages = inputMessages { _ = try Dataset.read(from: folder.path) }
+        let regions = folder.file("regions.csv"), accounts = folder.file("accounts.csv")
+        #expect(messages.contains("\(regions):2:3: local_fte_cost: expected a number > 0, found 0"))
+        #expect(messages.contains("\(regions):3:1: region 'EMEA' already defined on line 2"))
+        #expect(messages.contains("\(accounts):2:3: revenue: expected a number ≥ 0, found \"1,000\"; write plain decimals without thousands separators, with '.' as the decimal point"))
+        #expect(messages.contains("\(accounts):3:1: account 'A1' already defined on line 2"))
+        #expect(messages.contains("\(accounts):3:4: margin: expected a fraction from 0 to 1 (or a percentage such as 35%), found 1.3"))
+        #expect(messages.contains("\(accounts):4:2: hq_region: unknown region 'Emea' (did you mean 'EMEA'?)"))
+        #expect(messages.contains("\(accounts):4:5: growth_potential: expected a number ≥ 0, found \"nan\""))
+        #expect(messages.contains("\(accounts):5:6: central_share: expected a fraction from 0 to 1 (or a percentage such as 35%), found 150%"))
+        #expect(messages.contains("\(accounts):6:1: account_id: a value is required"))
+        #expect(messages.count == 9)
+    }
+
+    @Test func missingFilesAndColumns() {
+        let folder = TemporaryFolder()
+        folder.write("accounts.csv", "account_id,hq_region,revenue,margn,growth_potential\nA1,EMEA,1,0.3,0\n")
+        let messages = inputMessages { _ = try Dataset.read(from: folder.path) }
+        #expect(messages.contains("\(folder.file("regions.csv")): file not found"))
+        #expect(messages.contains("\(folder.file("accounts.csv")):1: missing required column 'margin' (did you mean 'margn'?)"))
+    }
+
+    @Test func emptyFileSemicolonsAndInvalidUTF8() {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", "")
+        folder.write("accounts.csv", "account_id;hq_region;revenue;margin;growth_potential\nA1;EMEA;1;0.3;0\n")
+        folder.write("footprint.csv", bytes: Array("account_id,region,share\nA1,EMEA,1\n".utf8) + [0xFF, 0x0A])
+        let messages = inputMessages { _ = try Dataset.read(from: folder.path) }
+        #expect(messages.contains("\(folder.file("regions.csv")): is empty; expected a header row"))
+        #expect(messages.contains("\(folder.file("accounts.csv")):1: fields are separated by semicolons; save the file with commas as separators"))
+        #expect(messages.contains("\(folder.file("footprint.csv")):3: not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in Excel)"))
+    }
+
+    @Test func footprintRules() {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", regionsCSV)
+        folder.write("accounts.csv", """
+            account_id,hq_region,revenue,margin,growth_potential
+            A1,EMEA,1000,0.3,200
+            A2,EMEA,1000,0.3,200
+
+            """)
+        folder.write("footprint.csv", """
+            account_id,region,share
+            A1,EMEA,0.5
+            A1,APAC,0.48
+            A2,EMEA,0.5
+            A2,EMEA,0.5
+            A9,EMEA,1
+            A1,LATAM,0.02
+
+            """)
+        let messages = inputMessages { _ = try Dataset.read(from: folder.path) }
+        let file = folder.file("footprint.csv")
+        #expect(messages.contains("\(file):3:3: shares of account 'A1' add up to 0.98, expected 1"))
+        #expect(messages.contains("\(file):5:2: account 'A2' in region 'EMEA' already listed on line 4"))
+        #expect(messages.contains("\(file):6:1: account_id: unknown account 'A9' (did you mean 'A1'?)"))
+        #expect(messages.contains("\(file):7:2: region: unknown region 'LATAM'"))
+    }
+
+    @Test func zeroSharesAreNotPartOfTheFootprint() throws {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", regionsCSV)
+        folder.write("accounts.csv", "account_id,hq_region,revenue,margin,growth_potential\nA1,EMEA,1000,0.3,200\n")
+        folder.write("footprint.csv", "account_id,region,share\nA1,EMEA,1\nA1,APAC,0\n")
+        let dataset = try Dataset.read(from: folder.path)
+        #expect(dataset.accounts[0].footprint == [FootprintShare(region: 0, share: 1)])
+    }
+}
