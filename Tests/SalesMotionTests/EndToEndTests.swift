@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+/// Runs the built `salesmotion` binary and returns its exit code and output.
+struct CommandRun {
+    var status: Int32
+    var output: String
+    var errors: String
+
+    static let binary: String = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for folder in [beside.path, beside.deletingLastPathComponent().path, packageRoot + "/.build/debug"] {
+            let candidate = folder + "/salesmotion"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return packageRoot + "/.build/debug/salesmotion"
+    }()
+
+    static func run(_ arguments: [String], executable: String = binary) throws -> CommandRun {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandRun(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+                          errors: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// A CSV output file as header + rows of named cells (the outputs quote nothing in the sample).
+struct PlanTable {
+    let header: [String]
+    let rows: [[String: String]]
+
+    init(_ path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        let names = lines[0].components(separatedBy: ",")
+        header = names
+        rows = lines.dropFirst().map { line in
+            Dictionary(uniqueKeysWithValues: zip(names, line.components(separatedBy: ",")))
+        }
+    }
+
+    func number(_ row: [String: String], _ column: String) -> Double { Double(row[column]!)! }
+    func sum(_ column: String) -> Double { rows.reduce(0) { $0 + number($1, column) } }
+}
+
+let glpsolPath: String? = ["/usr/bin/glpsol", "/usr/local/bin/glpsol"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
+
+@Suite(.serialized) struct EndToEndTests {
+    @Test func sampleSolveWritesAFeasibleConsistentPlan() throws {
+        let out = TemporaryFolder()
+        let run = try CommandRun.run(["solve", "--out", out.path])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("Status            optimal"))
+        for name in ["plan_accounts.csv", "plan_local.csv", "plan_regions.csv", "summary.json"] {
+            #expect(FileManager.default.fileExists(atPath: out.file(name)), "\(name)")
+        }
+        let accounts = try PlanTable(out.file("plan_accounts.csv"))
+        let local = try PlanTable(out.file("plan_local.csv"))
+        let regions = try PlanTable(out.file("plan_regions.csv"))
+        #expect(accounts.header == ["account_id", "name", "hq_region", "tier", "gam_fte", "central_fte", "exec_hours",
+                                    "local_fte", "expected_revenue", "gross_profit", "sales_expense", "net_contribution",
+                                    "current_tier", "changed"])
+        #expect(local.header == ["account_id", "region", "local_fte", "expected_revenue"])
+        #expect(regions.header == ["region", "local_fte", "local_capacity_fte", "local_expense", "expected_revenue",
+                                   "shadow_price"])
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.file("summary.json"))))
+            as! [String: Any]
+        #expect(summary["status"] as? String == "optimal")
+
+        // Recompute every limit of models/standard.toml from the CSVs.
+        let model = try AllocationModel.read(from: packageRoot + "/models/standard.toml")
+        let dataset = try Dataset.read(from: packageRoot + "/data/sample")
+        #expect(accounts.rows.count == dataset.accounts.count)
+        let programActive = summary["program_active"] as! Bool
+        let programCost = programActive ? model.costs.programFixedCost : 0
+        let changes = accounts.rows.filter { $0["changed"] == "true" }.count
+        let expense = accounts.sum("sales_expense") + programCost + Double(changes) * model.transition.changeCost
+        let tierCost = accounts.rows.reduce(0) { total, row in
+            total + accounts.number(row, "gam_fte") * model.costs.gamFTECost
+                + accounts.number(row, "central_fte") * model.costs.centralFTECost
+                + accounts.number(row, "exec_hours") * model.costs.execHourCost
+        }
+        let globalExpense = tierCost + programCost
+        let revenue = accounts.sum("expected_revenue")
+        let tolerance = 1e-6
+        #expect(expense <= model.limits.budget! * (1 + tolerance))
+        #expect(accounts.sum("gam_fte") <= model.limits.gamHeadcount! + tolerance)
+        #expect(accounts.sum("central_fte") <= model.limits.centralFTE! + tolerance)
+        #expect(accounts.sum("exec_hours") <= model.limits.execHours! + tolerance)
+        #expect(expense <= model.limits.maxCostOfSales! * revenue * (1 + tolerance))
+        #expect(globalExpense >= model.limits.globalShare!.lowerBound * expense * (1 - tolerance))
+        #expect(globalExpense <= model.limits.globalShare!.upperBound * expense * (1 + tolerance))
+        #expect(accounts.rows.filter { accounts.number($0, "gam_fte") > 0 }.count <= model.limits.maxGlobalAccounts!)
+        if accounts.rows.contains(where: { accounts.number($0, "gam_fte") > 0 }) { #expect(programActive) }
+        for row in regions.rows {
+            let used = local.rows.filter { $0["region"] == row["region"] }.reduce(0) { $0 + local.number($1, "local_fte") }
+            #expect(isApproximatelyEqual(used, regions.number(row, "local_fte"), relative: 1e-9))
+            #expect(used <= regions.number(row, "local_capacity_fte") + tolerance)
+        }
+        // Minimum local coverage of each account's tier, from the raw data.
+        for (row, account) in zip(accounts.rows, dataset.accounts) {
+            #expect(row["account_id"] == account.id)
+            let tier = model.tiers.first { $0.id == row["tier"] }!
+            for share in account.footprint {
+                let region = dataset.regions[share.region]
+                let scale = share.share * (account.revenue + account.growthPotential) / region.productivity
+                let fte = local.rows.first { $0["account_id"] == account.id && $0["region"] == region.id }
+                    .map { local.number($0, "local_fte") } ?? 0
+                #expect(fte >= tier.minLocalCoverage * scale - tolerance, "\(account.id) in \(region.id)")
+            }
+            #expect(isApproximatelyEqual(accounts.number(row, "net_contribution"),
+                                         accounts.number(row, "gross_profit") - accounts.number(row, "sales_expense"),
+                                         absolute: 1e-6))
+        }
+        // The objective is the sum of account contributions less the group-level costs.
+        let objective = accounts.sum("net_contribution") - programCost - Double(changes) * model.transition.changeCost
+        #expect(isApproximatelyEqual(objective, summary["objective"] as! Double, relative: 1e-12))
+        #expect(isApproximatelyEqual(expense, summary["sales_expense"] as! Double, relative: 1e-12))
+        #expect(isApproximatelyEqual(globalExpense, summary["global_expense"] as! Double, relative: 1e-12))
+        #expect(changes == summary["tier_changes"] as! Int)
+
+        // The sample is built so every tier is used and at least two limits bind.
+        let tiers = summary["tiers"] as! [String: Int]
+        #expect(model.tiers.allSatisfy { (tiers[$0.id] ?? 0) > 0 }, "\(tiers)")
+        let limits = summary["limits"] as! [[String: Any]]
+        #expect(limits.filter { $0["binding"] as! Bool }.count >= 2)
+    }
+
+    @Test func sameInputSameBytes() throws {
+        let first = TemporaryFolder(), second = TemporaryFolder()
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", first.path]).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", second.path]).status == 0)
+        for name in ["plan_accounts.csv", "plan_local.csv", "plan_regions.csv"] {
+            #expect(FileManager.default.contents(atPath: first.file(name)) == FileManager.default.contents(atPath: second.file(name)))
+        }
+    }
+
+    @Test func exitCodesForInfeasibleAndBadInput() throws {
+        let out = TemporaryFolder()
+        let infeasible = try CommandRun.run(["solve", "--budget", "1k", "--out", out.path])
+        #expect(infeasible.status == 1)
+        #expect(infeasible.output.contains("infeasible"))
+        #expect(!FileManager.default.fileExists(atPath: out.file("plan_accounts.csv")))
+        let summary = try String(contentsOfFile: out.file("summary.json"), encoding: .utf8)
+        #expect(summary.contains("\"status\": \"infeasible\""))
+
+        let empty = TemporaryFolder()
+        let bad = try CommandRun.run(["solve", "--set", "limits.budgte=3", "--out", empty.path + "/new"])
+        #expect(bad.status == 2)
+        #expect(bad.errors.contains("--set: limits.budgte: unknown key 'budgte' in [limits] (did you mean 'budget'?)"))
+        #expect(!FileManager.default.fileExists(atPath: empty.path + "/new"))
+
+        let missing = try CommandRun.run(["validate", "--data", empty.path])
+        #expect(missing.status == 2)
+        #expect(missing.errors.contains("accounts.csv: file not found"))
+    }
+
+    @Test func exportWritesLPAndMPS() throws {
+        let out = TemporaryFolder()
+        #expect(try CommandRun.run(["export", "--format", "lp", "--output", out.file("m.lp")]).status == 0)
+        #expect(try CommandRun.run(["export", "--format", "mps", "--output", out.file("m.mps")]).status == 0)
+        let lp = try String(contentsOfFile: out.file("m.lp"), encoding: .utf8)
+        #expect(lp.contains("Maximize"))
+        #expect(lp.contains("budget"))
+        #expect(FileManager.default.fileExists(atPath: out.file("m.mps")))
+    }
+
+    /// Two routes, one answer: glpsol on models/allocation.mod with the exported data must
+    /// reach the same optimal net contribution as `salesmotion solve`, on the sample and on
+    /// variants that make other limits bind.
+    @Test(.enabled(if: glpsolPath != nil, "glpsol is not installed (apt-get install glpk-utils)"),
+          arguments: [
+            [],
+            ["--budget", "20M"],
+            ["--set", "limits.gam_headcount=none", "--set", "limits.max_global_accounts=3"],
+            ["--set", "limits.global_share=[0.15, 0.2]"],
+            ["--set", "limits.max_cost_of_sales=0.011", "--set", "limits.budget=none"],
+            ["--set", "transition.max_changes=12", "--set", "costs.program_fixed_cost=5M"],
+            ["--pin", "A001=total", "--pin", "A010=local", "--set", "tier.coordinated.min_fit=0.9"],
+          ])
+    func glpsolOnTheMathProgModelAgrees(_ variant: [String]) throws {
+        let out = TemporaryFolder()
+        let exact = ["--set", "solver.mip_gap=0"] + variant
+        let solve = try CommandRun.run(["solve", "--quiet", "--out", out.path] + exact)
+        #expect(solve.status == 0, "\(solve.errors)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.file("summary.json"))))
+            as! [String: Any]
+        let ours = try #require(summary["objective"] as? Double)
+        #expect(try CommandRun.run(["export", "--format", "gmpl", "--output", out.file("instance.dat")] + variant).status == 0)
+        let glpsol = try CommandRun.run(["-m", packageRoot + "/models/allocation.mod", "-d", out.file("instance.dat"),
+                                         "--mipgap", "0"], executable: glpsolPath!)
+        #expect(glpsol.output.contains("INTEGER OPTIMAL SOLUTION FOUND"), "\(glpsol.output)")
+        let line = glpsol.output.split(separator: "\n").first { $0.hasPrefix("NET_CONTRIBUTION ") }
+        let theirs = try #require(line.flatMap { Double($0.split(separator: " ")[1]) })
+        #expect(isApproximatelyEqual(ours, theirs, relative: 1e-9), "ours \(ours), glpsol \(theirs)")
+    }
+}
