@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
-public import GLPK
-public import LinearProgramming
+internal import GLPK
+internal import LinearProgramming
 
 /// The solver broke down (not infeasibility, not a time limit): exit code 3.
 public struct PlanningFailure: Error, Sendable, CustomStringConvertible {
