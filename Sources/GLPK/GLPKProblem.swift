@@ -151,9 +151,62 @@ public final class GLPKProblem {
         glp_set_obj_coef(problem, Int32(variable.rawValue + 1), value)
     }
 
+    /// Turns the loaded problem into `newProgram` by changing only what differs: bounds,
+    /// objective coefficients and the coefficient rows that changed. The basis is kept, so the
+    /// next solve starts warm. Throws ``InvalidProgramError`` when `newProgram` is invalid or
+    /// has another shape (other variables or constraint count); build a new problem then.
+    public func update(to newProgram: LinearProgram) throws {
+        guard newProgram.hasSameShape(as: program) else {
+            throw InvalidProgramError("the new program has another shape; load it as a new problem")
+        }
+        try newProgram.validate()
+        try Self.checkDuplicates(newProgram)
+        for j in 0..<newProgram.variableCount {
+            if newProgram.variableLowerBounds[j] != program.variableLowerBounds[j]
+                || newProgram.variableUpperBounds[j] != program.variableUpperBounds[j] {
+                applyColumnBounds(j, newProgram.variableLowerBounds[j], newProgram.variableUpperBounds[j])
+            }
+            if newProgram.objectiveCoefficients[j] != program.objectiveCoefficients[j] {
+                glp_set_obj_coef(problem, Int32(j + 1), newProgram.objectiveCoefficients[j])
+            }
+        }
+        var ind: [Int32] = [0]
+        var val: [Double] = [0]
+        for i in 0..<newProgram.constraintCount {
+            if newProgram.constraintLowerBounds[i] != program.constraintLowerBounds[i]
+                || newProgram.constraintUpperBounds[i] != program.constraintUpperBounds[i] {
+                applyRowBounds(i, newProgram.constraintLowerBounds[i], newProgram.constraintUpperBounds[i])
+            }
+            let row = ConstraintIndex(i)
+            let old = program.coefficientRange(of: row), new = newProgram.coefficientRange(of: row)
+            let same = old.count == new.count && zip(old, new).allSatisfy {
+                program.coefficientColumns[$0] == newProgram.coefficientColumns[$1]
+                    && program.coefficientValues[$0] == newProgram.coefficientValues[$1]
+            }
+            if !same {
+                ind.removeSubrange(1...)
+                val.removeSubrange(1...)
+                for k in new {
+                    ind.append(newProgram.coefficientColumns[k] + 1)
+                    val.append(newProgram.coefficientValues[k])
+                }
+                glp_set_mat_row(problem, Int32(i + 1), Int32(new.count), &ind, &val)
+            }
+        }
+        program = newProgram
+    }
+
+    /// The program as currently loaded (after every change made through this object).
+    public var currentProgram: LinearProgram { program }
+
     /// Solves the problem as it stands: the LP relaxation with `glp_simplex` when the program is
     /// continuous or `options.relaxIntegrality` is set, else the MIP with `glp_intopt` (presolve on).
-    public func solve(options: SolveOptions = SolveOptions()) throws -> SolveResult {
+    ///
+    /// With `warmStart`, a MIP is solved from the current basis: the LP relaxation is re-solved
+    /// with the simplex first, then branch and bound runs without presolve, and `incumbent`
+    /// (a previous solution, used only when it is feasible now) is offered as its first plan.
+    public func solve(options: SolveOptions = SolveOptions(), warmStart: Bool = false,
+                      incumbent: [Double]? = nil) throws -> SolveResult {
         guard options.relativeGap >= 0, options.relativeGap.isFinite else {
             throw InvalidProgramError("relative gap must be a finite number ≥ 0, got \(options.relativeGap)")
         }
@@ -167,7 +220,8 @@ public final class GLPKProblem {
         if options.relaxIntegrality || !program.hasIntegerVariables {
             result = solveLinear(options: options)
         } else {
-            result = solveInteger(options: options)
+            result = warmStart ? solveIntegerWarm(options: options, incumbent: incumbent)
+                               : solveInteger(options: options, presolve: true, incumbent: nil)
         }
         result.seconds = Date().timeIntervalSince(start)
         return result
@@ -224,14 +278,35 @@ public final class GLPKProblem {
         }
     }
 
-    private func solveInteger(options: SolveOptions) -> SolveResult {
+    private func solveIntegerWarm(options: SolveOptions, incumbent: [Double]?) -> SolveResult {
+        let start = Date()
+        let relaxation = solveLinear(options: options)
+        switch relaxation.termination {
+        case .optimal:
+            break
+        case .infeasible:
+            // No LP point means no integer point either.
+            return SolveResult(termination: .infeasible, rawStatus: "LP relaxation: " + relaxation.rawStatus)
+        case .unbounded:
+            return SolveResult(termination: .infeasibleOrUnbounded, rawStatus: "LP relaxation: " + relaxation.rawStatus)
+        default:
+            return solveInteger(options: options, presolve: true, incumbent: nil)
+        }
+        var remaining = options
+        if let limit = options.timeLimit { remaining.timeLimit = max(0.001, limit - Date().timeIntervalSince(start)) }
+        let usable = incumbent.flatMap { program.isFeasible($0) ? $0 : nil }
+        return solveInteger(options: remaining, presolve: false, incumbent: usable)
+    }
+
+    private func solveInteger(options: SolveOptions, presolve: Bool, incumbent: [Double]?) -> SolveResult {
         var parameters = glp_iocp()
         glp_init_iocp(&parameters)
         parameters.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
-        parameters.presolve = GLP_ON
+        parameters.presolve = presolve ? GLP_ON : GLP_OFF
+        if options.cuttingPlanes { parameters.gmi_cuts = GLP_ON }
         parameters.mip_gap = options.relativeGap
         parameters.tm_lim = Self.timeLimitMilliseconds(options.timeLimit)
-        let tracker = SearchTracker()
+        let tracker = SearchTracker(incumbent: incumbent)
         parameters.cb_func = SearchTracker.callback
         let unmanaged = Unmanaged.passRetained(tracker)
         defer { unmanaged.release() }
@@ -298,13 +373,24 @@ public final class GLPKProblem {
     }
 }
 
-/// Records the best bound of the branch-and-bound search as it runs.
+/// Records the best bound of the branch-and-bound search as it runs, and offers a known
+/// feasible solution as the first incumbent.
 private final class SearchTracker {
     var bestBound: Double?
+    /// 1-based values for `glp_ios_heur_sol`; nil once offered.
+    var incumbent: [Double]?
+
+    init(incumbent: [Double]?) {
+        self.incumbent = incumbent.map { [0] + $0 }
+    }
 
     static let callback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { tree, info in
         guard let tree, let info else { return }
         let tracker = Unmanaged<SearchTracker>.fromOpaque(info).takeUnretainedValue()
+        if glp_ios_reason(tree) == GLP_IHEUR, var values = tracker.incumbent {
+            tracker.incumbent = nil
+            _ = glp_ios_heur_sol(tree, &values)
+        }
         let node = glp_ios_best_node(tree)
         if node != 0 {
             let bound = glp_ios_node_bound(tree, node)

@@ -53,6 +53,9 @@ public struct LinearProgram: Sendable {
     /// Column of each nonzero coefficient (0-based).
     public private(set) var coefficientColumns: [Int32] = []
     public private(set) var coefficientValues: [Double] = []
+    /// Where each constraint's coefficients start in the triplet arrays; a constraint's
+    /// coefficients are contiguous and end where the next one starts.
+    public private(set) var constraintStarts: [Int] = []
 
     /// Scratch position map used to merge duplicate variables inside one constraint.
     private var mergeSlot: [Int32] = []
@@ -100,6 +103,7 @@ public struct LinearProgram: Sendable {
         upper: Double = .infinity
     ) -> ConstraintIndex {
         let row = Int32(constraintNames.count)
+        constraintStarts.append(coefficientValues.count)
         constraintNames.append(name)
         constraintLowerBounds.append(lower)
         constraintUpperBounds.append(upper)
@@ -145,6 +149,38 @@ public struct LinearProgram: Sendable {
     public mutating func setBounds(of constraint: ConstraintIndex, lower: Double, upper: Double) {
         constraintLowerBounds[constraint.rawValue] = lower
         constraintUpperBounds[constraint.rawValue] = upper
+    }
+
+    /// The positions in the triplet arrays of one constraint's coefficients.
+    public func coefficientRange(of constraint: ConstraintIndex) -> Range<Int> {
+        let start = constraintStarts[constraint.rawValue]
+        let end = constraint.rawValue + 1 < constraintCount ? constraintStarts[constraint.rawValue + 1] : nonzeroCount
+        return start..<end
+    }
+
+    /// Whether two programs have the same variables (count and kinds) and constraints (count),
+    /// so one can be turned into the other by changing bounds and coefficients only.
+    public func hasSameShape(as other: LinearProgram) -> Bool {
+        variableKinds == other.variableKinds && constraintCount == other.constraintCount && sense == other.sense
+    }
+
+    /// Whether `values` satisfies every bound, integrality and constraint within `tolerance`
+    /// (relative to the size of the bound, absolute below 1).
+    public func isFeasible(_ values: [Double], tolerance: Double = 1e-7) -> Bool {
+        guard values.count == variableCount else { return false }
+        func within(_ value: Double, _ lower: Double, _ upper: Double) -> Bool {
+            value >= lower - tolerance * max(1, abs(lower)) && value <= upper + tolerance * max(1, abs(upper))
+        }
+        for j in 0..<variableCount {
+            let value = values[j]
+            guard value.isFinite, within(value, variableLowerBounds[j], variableUpperBounds[j]) else { return false }
+            if variableKinds[j] == .integer, abs(value - value.rounded()) > tolerance { return false }
+        }
+        let activities = constraintActivities(of: values)
+        for i in 0..<constraintCount where !within(activities[i], constraintLowerBounds[i], constraintUpperBounds[i]) {
+            return false
+        }
+        return true
     }
 
     /// The objective value of `values` (one per variable), including the constant.

@@ -10,9 +10,12 @@ public struct SolveOptions: Sendable {
     public var relaxIntegrality: Bool = false
     /// Forward the solver's own log lines to standard error.
     public var verbose: Bool = false
+    /// Generate cutting planes (Gomory mixed-integer cuts) in branch and bound.
+    public var cuttingPlanes: Bool = false
 
     public init(relativeGap: Double = 1e-4, timeLimit: Double? = nil,
-                relaxIntegrality: Bool = false, verbose: Bool = false) {
+                relaxIntegrality: Bool = false, verbose: Bool = false, cuttingPlanes: Bool = false) {
+        self.cuttingPlanes = cuttingPlanes
         self.relativeGap = relativeGap
         self.timeLimit = timeLimit
         self.relaxIntegrality = relaxIntegrality

@@ -158,3 +158,62 @@ private func smallLP() -> (LinearProgram, VariableIndex, VariableIndex, Constrai
         #expect(throws: InvalidProgramError.self) { try problem.solve(options: SolveOptions(relativeGap: -1)) }
     }
 }
+
+@Suite struct GLPKWarmStartTests {
+    /// The knapsack of ``GLPKSolverTests/smallKnapsackIsSolvedExactly()``: optimum 14 at
+    /// capacity 8. At capacity 9 items 1 and 2 fit together (weight 9, value 17).
+    private func knapsack(capacity: Double) -> LinearProgram {
+        var lp = LinearProgram(sense: .maximize)
+        let items = [(10.0, 5.0), (7.0, 4.0), (4.0, 3.0)].map { value, weight in
+            (lp.addBinaryVariable(objective: value), weight)
+        }
+        lp.addConstraint(terms: items.map { ($0.0, $0.1) }, upper: capacity)
+        return lp
+    }
+
+    @Test func updateInPlaceAndResolveWarmWithAnIncumbent() throws {
+        let problem = try GLPKProblem(knapsack(capacity: 8))
+        let first = try problem.solve(options: SolveOptions(relativeGap: 0))
+        #expect(first.objectiveValue == 14)
+        try problem.update(to: knapsack(capacity: 9))
+        let second = try problem.solve(options: SolveOptions(relativeGap: 0), warmStart: true,
+                                       incumbent: first.variableValues)
+        #expect(second.termination == .optimal)
+        #expect(second.objectiveValue == 17)
+        #expect(second.variableValues == [1, 1, 0])
+    }
+
+    @Test func anInfeasibleIncumbentIsIgnored() throws {
+        let problem = try GLPKProblem(knapsack(capacity: 8))
+        _ = try problem.solve()
+        let result = try problem.solve(options: SolveOptions(relativeGap: 0), warmStart: true, incumbent: [1, 1, 1])
+        #expect(result.objectiveValue == 14)
+    }
+
+    @Test func changedCoefficientsAreLoaded() throws {
+        // Item 3's value rises from 4 to 8: {1, 3} (weight 8) is now worth 18, {2, 3} 15, {1} 10.
+        var changed = LinearProgram(sense: .maximize)
+        let items = [(10.0, 5.0), (7.0, 4.0), (8.0, 3.0)].map { value, weight in
+            (changed.addBinaryVariable(objective: value), weight)
+        }
+        changed.addConstraint(terms: items.map { ($0.0, $0.1) }, upper: 8)
+        let problem = try GLPKProblem(knapsack(capacity: 8))
+        _ = try problem.solve()
+        try problem.update(to: changed)
+        #expect(try problem.solve(options: SolveOptions(relativeGap: 0), warmStart: true).objectiveValue == 18)
+    }
+
+    @Test func anotherShapeIsRefused() throws {
+        let problem = try GLPKProblem(knapsack(capacity: 8))
+        var bigger = knapsack(capacity: 8)
+        bigger.addVariable()
+        #expect(throws: InvalidProgramError.self) { try problem.update(to: bigger) }
+    }
+
+    @Test func warmStartReportsInfeasibilityFromTheRelaxation() throws {
+        let problem = try GLPKProblem(knapsack(capacity: 8))
+        _ = try problem.solve()
+        try problem.update(to: knapsack(capacity: -1))
+        #expect(try problem.solve(warmStart: true).termination == .infeasible)
+    }
+}

@@ -14,8 +14,8 @@ public struct AllocationInstance: Sendable {
         public var localPotential: Double
     }
 
-    public let dataset: Dataset
-    public let model: AllocationModel
+    public internal(set) var dataset: Dataset
+    public internal(set) var model: AllocationModel
     public let curve: ResponseCurve
     /// Tier indices open to each account (eligible, or the pinned one only).
     public let openTiers: [[Int]]

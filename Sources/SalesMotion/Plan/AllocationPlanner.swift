@@ -22,20 +22,99 @@ public enum AllocationPlanner {
     /// Builds the program, solves the MIP within the model's gap and time limit, then fixes
     /// the tier choices and re-solves the LP for shadow prices.
     public static func solve(_ instance: AllocationInstance, options: PlanningOptions = PlanningOptions()) throws -> PlanningResult {
+        try AllocationSession(instance: instance, options: options).solve()
+    }
+}
+
+/// One instance loaded into GLPK for a series of what-if solves.
+///
+/// The GLPK problem and its basis are kept between solves: a change of a limit or a capacity
+/// moves one row bound; any other change rebuilds the program in Swift and loads only what
+/// differs into GLPK. Each solve after the first starts warm, from the previous basis with the
+/// previous plan offered as the first incumbent. GLPK state belongs to one OS thread: create,
+/// use and release a session on the same thread, never across `await`.
+public final class AllocationSession {
+    public private(set) var instance: AllocationInstance
+    public let options: PlanningOptions
+    private var built: AllocationProgram
+    private var problem: GLPKProblem
+    private var previousSolution: [Double]?
+    private var buildSeconds: Double
+
+    public init(instance: AllocationInstance, options: PlanningOptions = PlanningOptions()) throws {
         let start = Date()
-        let built = AllocationProgram(instance: instance)
-        let problem: GLPKProblem
+        self.instance = instance
+        self.options = options
+        built = AllocationProgram(instance: instance)
+        problem = try Self.load(built)
+        buildSeconds = Date().timeIntervalSince(start)
+    }
+
+    private static func load(_ built: AllocationProgram) throws -> GLPKProblem {
         do {
-            problem = try GLPKProblem(built.program)
+            return try GLPKProblem(built.program)
         } catch {
             throw PlanningFailure("the model could not be handed to GLPK: \(error)")
         }
+    }
+
+    /// Sets `key` to `value` for the following solves. Throws ``InputError`` when the value
+    /// makes the inputs invalid (the session is then unchanged).
+    public func set(_ key: WhatIfKey, to value: Double) throws {
+        let start = Date()
+        guard value.isFinite else {
+            throw InputError([InputDiagnostic(SourceLocation(file: "--vary"), "\(key): \(value) is not a number")])
+        }
+        var dataset = instance.dataset, model = instance.model
+        try key.apply(value, dataset: &dataset, model: &model)
+        if key.changesOnlyABound(in: instance), let kind = key.limitKind(in: instance),
+           let row = built.limitConstraints.first(where: { $0.kind == kind })?.constraint {
+            guard value >= 0 else {
+                throw InputError([InputDiagnostic(SourceLocation(file: "--vary"), "\(key): must be ≥ 0, found \(formatShort(value))")])
+            }
+            let bound = kind == .maxGlobalAccounts || kind == .maxChanges ? value.rounded(.down) : value
+            try problem.setBounds(of: row, lower: -.infinity, upper: bound)
+            instance.dataset = dataset
+            instance.model = model
+        } else {
+            try model.validate(file: "--vary")
+            try rebuild(AllocationInstance(dataset: dataset, model: model))
+        }
+        buildSeconds = Date().timeIntervalSince(start)
+    }
+
+    /// Replaces the model's pins (what-if: force accounts into tiers).
+    public func setPins(_ pins: [TierPin]) throws {
+        let start = Date()
+        var model = instance.model
+        model.pins = pins
+        try model.validate(file: "--pin")
+        try rebuild(AllocationInstance(dataset: instance.dataset, model: model))
+        buildSeconds = Date().timeIntervalSince(start)
+    }
+
+    private func rebuild(_ newInstance: AllocationInstance) throws {
+        let newBuilt = AllocationProgram(instance: newInstance)
+        if newBuilt.program.hasSameShape(as: built.program) {
+            try problem.update(to: newBuilt.program)
+        } else {
+            problem = try Self.load(newBuilt)
+            previousSolution = nil
+        }
+        instance = newInstance
+        built = newBuilt
+    }
+
+    /// Solves the instance as it stands now.
+    public func solve() throws -> PlanningResult {
+        let start = Date()
         var timings = PhaseTimings()
-        timings.build = Date().timeIntervalSince(start)
+        timings.build = buildSeconds
         let settings = instance.model.solver
-        let solveStart = Date()
-        let mip = try problem.solve(options: SolveOptions(relativeGap: settings.mipGap, timeLimit: settings.timeLimit,
-                                                         verbose: options.verbose))
+        let mip = try problem.solve(
+            options: SolveOptions(relativeGap: settings.mipGap, timeLimit: settings.timeLimit, verbose: options.verbose,
+                                  cuttingPlanes: true),
+            warmStart: previousSolution != nil, incumbent: previousSolution)
         let status: PlanStatus
         switch mip.termination {
         case .optimal: status = .optimal
@@ -45,33 +124,42 @@ public enum AllocationPlanner {
         case .unbounded, .numericalError, .other:
             throw PlanningFailure("GLPK could not solve the model (\(mip.rawStatus))")
         }
+        let fixedPart = built.program.objectiveConstant
         guard status.hasPlan else {
-            timings.solve = Date().timeIntervalSince(solveStart)
-            timings.total = Date().timeIntervalSince(start)
+            timings.solve = Date().timeIntervalSince(start)
+            timings.total = timings.build + timings.solve
             return PlanningResult(status: status, plan: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
-                                  fixedPart: built.program.objectiveConstant, timings: timings, rawStatus: mip.rawStatus)
+                                  fixedPart: fixedPart, timings: timings, rawStatus: mip.rawStatus)
         }
-        let duals = try fixedTierDuals(built, problem: problem, solution: mip.variableValues, verbose: options.verbose)
-        timings.solve = Date().timeIntervalSince(solveStart)
-        let plan = PlanAssembler(program: built, values: mip.variableValues, duals: duals).plan()
-        timings.total = Date().timeIntervalSince(start)
+        previousSolution = mip.variableValues
+        let duals = try fixedTierDuals(solution: mip.variableValues)
+        timings.solve = Date().timeIntervalSince(start)
+        let plan = PlanAssembler(program: built, instance: instance, values: mip.variableValues, duals: duals).plan()
+        timings.total = timings.build + Date().timeIntervalSince(start)
         let absoluteGap = mip.bestBound.flatMap { bound in mip.objectiveValue.map { abs(bound - $0) } }
         return PlanningResult(status: status, plan: plan, bestBound: mip.bestBound, relativeGap: mip.relativeGap,
-                              absoluteGap: absoluteGap, fixedPart: built.program.objectiveConstant,
-                              timings: timings, rawStatus: mip.rawStatus)
+                              absoluteGap: absoluteGap, fixedPart: fixedPart, timings: timings,
+                              rawStatus: mip.rawStatus)
     }
 
     /// Row duals of the LP with every binary fixed at its value in `solution`; nil when that
     /// LP does not solve to optimality (the plan is then reported without shadow prices).
-    private static func fixedTierDuals(_ built: AllocationProgram, problem: GLPKProblem, solution: [Double],
-                                       verbose: Bool) throws -> [Double]? {
+    /// The binaries' bounds are restored afterwards.
+    private func fixedTierDuals(solution: [Double]) throws -> [Double]? {
         var binaries = built.tierVariables.flatMap { $0 }
         binaries.append(built.programVariable)
+        let program = built.program
         for variable in binaries {
             let value = solution[variable.rawValue].rounded()
             try problem.setBounds(of: variable, lower: value, upper: value)
         }
-        let lp = try problem.solve(options: SolveOptions(relaxIntegrality: true, verbose: verbose))
+        defer {
+            for variable in binaries {
+                try? problem.setBounds(of: variable, lower: program.variableLowerBounds[variable.rawValue],
+                                       upper: program.variableUpperBounds[variable.rawValue])
+            }
+        }
+        let lp = try problem.solve(options: SolveOptions(relaxIntegrality: true, verbose: options.verbose))
         return lp.termination == .optimal ? lp.constraintDuals : nil
     }
 }
@@ -80,10 +168,10 @@ public enum AllocationPlanner {
 /// the formulas of the specification, so the plan is explainable without the solver.
 struct PlanAssembler {
     let program: AllocationProgram
+    /// The instance as it stands now (limit values may have moved since the program was built).
+    let instance: AllocationInstance
     let values: [Double]
     let duals: [Double]?
-
-    private var instance: AllocationInstance { program.instance }
 
     func plan() -> StaffingPlan {
         let dataset = instance.dataset, model = instance.model

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+
+/// One solved point of a sweep.
+public struct SweepPoint: Sendable {
+    public var value: Double
+    public var status: PlanStatus
+    public var netContribution: Double?
+    public var expectedRevenue: Double?
+    public var salesExpense: Double?
+    public var globalExpense: Double?
+    /// Shadow price of the varied key when it is a limit priced by the fixed-tier LP.
+    public var shadowPrice: Double?
+    public var tierCounts: [Int]
+    /// Names of the limits that bind at this point.
+    public var bindingLimits: [String]
+    /// The tier of every account (empty without a plan), to see who moves between points.
+    public var tierOfAccount: [Int]
+    public var seconds: Double
+}
+
+/// A parameter sweep: one key varied over evenly spaced values, every point solved.
+public struct Sweep: Sendable {
+    public var key: WhatIfKey
+    public var values: [Double]
+    public var tierIds: [String]
+    public var accountIds: [String]
+    public var points: [SweepPoint]
+
+    /// `count` evenly spaced values from `from` to `to`, both included.
+    public static func values(from: Double, to: Double, count: Int) -> [Double] {
+        guard count > 1 else { return [from] }
+        return (0..<count).map { i in i == count - 1 ? to : from + (to - from) * Double(i) / Double(count - 1) }
+    }
+
+    /// Accounts whose tier differs between point `index − 1` and `index`.
+    public func movedAccounts(at index: Int) -> [Int] {
+        guard index > 0 else { return [] }
+        let before = points[index - 1].tierOfAccount, after = points[index].tierOfAccount
+        guard !before.isEmpty, !after.isEmpty else { return [] }
+        return before.indices.filter { before[$0] != after[$0] }
+    }
+
+    /// Solves every value of `key`.
+    ///
+    /// With `warm` (the default) the model is built once per worker and re-solved point after
+    /// point from the previous basis and plan; otherwise every point is built and solved from
+    /// scratch (for comparison). `workers > 1` splits the values into contiguous runs solved
+    /// on separate threads, each with its own GLPK problem. `progress` is called after each
+    /// point with the number done.
+    public static func run(_ instance: AllocationInstance, key: WhatIfKey, values: [Double], warm: Bool = true,
+                           workers: Int = 1, options: PlanningOptions = PlanningOptions(),
+                           progress: (@Sendable (Int) -> Void)? = nil) throws -> Sweep {
+        let limitKind = key.limitKind(in: instance)
+        let runs = max(1, min(workers, values.count))
+        let chunk = (values.count + runs - 1) / runs
+        let ranges = (0..<runs).map { r in (r * chunk)..<min(values.count, (r + 1) * chunk) }.filter { !$0.isEmpty }
+        let collector = SweepCollector(count: values.count, progress: progress)
+
+        @Sendable func solveRange(_ range: Range<Int>) {
+            do {
+                var session = try AllocationSession(instance: instance, options: options)
+                for index in range {
+                    let start = Date()
+                    if !warm { session = try AllocationSession(instance: instance, options: options) }
+                    try session.set(key, to: values[index])
+                    let result = try session.solve()
+                    collector.store(index, point(values[index], result, limitKind: limitKind,
+                                                 seconds: Date().timeIntervalSince(start)))
+                }
+            } catch {
+                collector.fail(error)
+            }
+        }
+
+        if ranges.count == 1 {
+            solveRange(ranges[0])
+        } else {
+            let group = DispatchGroup()
+            for range in ranges {
+                group.enter()
+                let thread = Thread {
+                    solveRange(range)
+                    group.leave()
+                }
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+            group.wait()
+        }
+        let points = try collector.finish()
+        return Sweep(key: key, values: values, tierIds: instance.model.tiers.map(\.id),
+                     accountIds: instance.dataset.accounts.map(\.id), points: points)
+    }
+
+    private static func point(_ value: Double, _ result: PlanningResult, limitKind: LimitKind?,
+                              seconds: Double) -> SweepPoint {
+        let plan = result.plan
+        let varied = plan?.limits.first { $0.kind == limitKind }
+        return SweepPoint(
+            value: value, status: result.status, netContribution: plan?.netContribution,
+            expectedRevenue: plan?.expectedRevenue, salesExpense: plan?.salesExpense,
+            globalExpense: plan?.globalExpense, shadowPrice: varied?.shadowPrice,
+            tierCounts: plan?.tierCounts ?? [], bindingLimits: plan?.limits.filter(\.binding).map(\.name) ?? [],
+            tierOfAccount: plan?.accounts.map(\.tier) ?? [], seconds: seconds)
+    }
+}
+
+/// Gathers points from worker threads.
+private final class SweepCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var points: [SweepPoint?]
+    private var error: (any Error)?
+    private var done = 0
+    private let progress: (@Sendable (Int) -> Void)?
+
+    init(count: Int, progress: (@Sendable (Int) -> Void)?) {
+        points = Array(repeating: nil, count: count)
+        self.progress = progress
+    }
+
+    func store(_ index: Int, _ point: SweepPoint) {
+        lock.lock()
+        points[index] = point
+        done += 1
+        let finished = done
+        lock.unlock()
+        progress?(finished)
+    }
+
+    func fail(_ error: any Error) {
+        lock.lock()
+        if self.error == nil { self.error = error }
+        lock.unlock()
+    }
+
+    func finish() throws -> [SweepPoint] {
+        if let error { throw error }
+        return points.map { $0! }
+    }
+}

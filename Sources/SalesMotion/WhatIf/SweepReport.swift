@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+
+/// The files and the table of a sweep: `sweep.csv`, `sweep.svg`.
+public struct SweepReport {
+    public static let csvFile = "sweep.csv"
+    public static let chartFile = "sweep.svg"
+
+    public let sweep: Sweep
+
+    public init(sweep: Sweep) { self.sweep = sweep }
+
+    /// Writes both files into `folder` (created if missing), each whole or not at all.
+    public func write(to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let files: [(String, Data)] = [(Self.csvFile, try csv().data()), (Self.chartFile, Data(chart.utf8))]
+        for (name, contents) in files {
+            try contents.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)
+        }
+    }
+
+    func csv() -> CSVDocument {
+        var document = CSVDocument(header: ["value", "status", "objective", "expected_revenue", "sales_expense",
+                                            "global_expense", "shadow_price"] + sweep.tierIds
+                                   + ["binding_limits", "moved_accounts"])
+        for (index, point) in sweep.points.enumerated() {
+            func cell(_ value: Double?) -> CSVCell { value.map(CSVCell.number) ?? .text("") }
+            let counts: [CSVCell] = point.tierCounts.isEmpty
+                ? sweep.tierIds.map { _ in .text("") } : point.tierCounts.map { .number(Double($0)) }
+            let moved = sweep.movedAccounts(at: index).map { sweep.accountIds[$0] }
+            document.append([.number(point.value), .text(point.status.rawValue), cell(point.netContribution),
+                             cell(point.expectedRevenue), cell(point.salesExpense), cell(point.globalExpense),
+                             cell(point.shadowPrice)] + counts
+                            + [.text(point.bindingLimits.joined(separator: " ")), .text(moved.joined(separator: " "))])
+        }
+        return document
+    }
+
+    /// The terminal table: one line per point.
+    public var table: String {
+        var lines = ["        value  status            net contribution   sales expense  shadow price  "
+                     + sweep.tierIds.joined(separator: "/") + "  moved"]
+        for (index, point) in sweep.points.enumerated() {
+            let shadow = point.shadowPrice.map { SummaryText.amount($0) } ?? "—"
+            let tiers = point.tierCounts.map(String.init).joined(separator: "/")
+            let moved = sweep.movedAccounts(at: index).count
+            lines.append(Self.left(SummaryText.amount(point.value), 13) + "  " + Self.pad(point.status.rawValue, 12)
+                         + Self.left(point.netContribution.map(SummaryText.money) ?? "—", 22)
+                         + Self.left(point.salesExpense.map(SummaryText.money) ?? "—", 16)
+                         + Self.left(shadow, 14) + "  " + tiers + (moved > 0 ? "  \(moved)" : ""))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    private static func left(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+
+    /// Net contribution (top panel) and sales and global expense (bottom panel) against the
+    /// varied value; dashed lines mark the points where accounts change tier.
+    public var chart: String {
+        let width = 820.0, left = 100.0, right = 30.0, top = 50.0, panel = 190.0, gap = 60.0
+        let plotWidth = width - left - right
+        let height = top + 2 * panel + gap + 60
+        let xs = sweep.points.map(\.value)
+        let xMin = xs.min() ?? 0, xMax = xs.max() ?? 1
+        func x(_ value: Double) -> Double { left + (xMax == xMin ? 0.5 : (value - xMin) / (xMax - xMin)) * plotWidth }
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
+            viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(Int(left))" y="24" font-size="16" font-weight="bold">Sweep of \(Self.escape(sweep.key.description))</text>
+
+            """
+        func panelSVG(top y0: Double, title: String, series: [(String, String, [Double?])]) {
+            let all = series.flatMap { $0.2.compactMap { $0 } }
+            var lo = all.min() ?? 0, hi = all.max() ?? 1
+            if hi - lo < 1e-9 * max(1, abs(hi)) { lo -= max(1, abs(lo) * 0.01); hi += max(1, abs(hi) * 0.01) }
+            let pad = (hi - lo) * 0.08
+            lo -= pad; hi += pad
+            func y(_ value: Double) -> Double { y0 + panel - (value - lo) / (hi - lo) * panel }
+            svg += "<text x=\"\(Int(left))\" y=\"\(Int(y0 - 8))\" font-weight=\"bold\">\(Self.escape(title))</text>\n"
+            svg += "<rect x=\"\(Int(left))\" y=\"\(Int(y0))\" width=\"\(Int(plotWidth))\" height=\"\(Int(panel))\" fill=\"none\" stroke=\"#999\"/>\n"
+            for tick in 0...4 {
+                let value = lo + (hi - lo) * Double(tick) / 4
+                svg += "<line x1=\"\(Int(left - 4))\" x2=\"\(Int(left))\" y1=\"\(Self.f(y(value)))\" y2=\"\(Self.f(y(value)))\" stroke=\"#999\"/>"
+                svg += "<text x=\"\(Int(left - 8))\" y=\"\(Self.f(y(value) + 4))\" text-anchor=\"end\">\(Self.short(value))</text>\n"
+            }
+            for (index, _) in sweep.points.enumerated() where !sweep.movedAccounts(at: index).isEmpty {
+                let xm = (x(sweep.points[index - 1].value) + x(sweep.points[index].value)) / 2
+                svg += "<line x1=\"\(Self.f(xm))\" x2=\"\(Self.f(xm))\" y1=\"\(Int(y0))\" y2=\"\(Int(y0 + panel))\" stroke=\"#d62728\" stroke-dasharray=\"4 3\" class=\"tier-change\"/>\n"
+            }
+            for (legend, (name, color, values)) in series.enumerated() {
+                var path = ""
+                var pen = false
+                for (point, value) in zip(sweep.points, values) {
+                    guard let value else { pen = false; continue }
+                    path += (pen ? " L" : " M") + "\(Self.f(x(point.value))) \(Self.f(y(value)))"
+                    pen = true
+                }
+                svg += "<path d=\"\(path.trimmingCharacters(in: .whitespaces))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                for (point, value) in zip(sweep.points, values) {
+                    if let value {
+                        svg += "<circle cx=\"\(Self.f(x(point.value)))\" cy=\"\(Self.f(y(value)))\" r=\"3\" fill=\"\(color)\"/>"
+                    } else {
+                        svg += "<text x=\"\(Self.f(x(point.value)))\" y=\"\(Int(y0 + panel - 6))\" text-anchor=\"middle\" fill=\"#d62728\">×</text>"
+                    }
+                }
+                svg += "\n<text x=\"\(Int(left + plotWidth - 150))\" y=\"\(Int(y0 + 16 + 16 * Double(legend)))\" fill=\"\(color)\">\(Self.escape(name))</text>\n"
+            }
+        }
+        panelSVG(top: top + 10, title: "Net contribution",
+                 series: [("net contribution", "#1f77b4", sweep.points.map(\.netContribution))])
+        let second = top + 10 + panel + gap
+        panelSVG(top: second, title: "Sales expense",
+                 series: [("sales expense", "#2ca02c", sweep.points.map(\.salesExpense)),
+                          ("global expense", "#ff7f0e", sweep.points.map(\.globalExpense))])
+        let axis = second + panel
+        for tick in 0...4 {
+            let value = xMin + (xMax - xMin) * Double(tick) / 4
+            svg += "<text x=\"\(Self.f(x(value)))\" y=\"\(Int(axis + 18))\" text-anchor=\"middle\">\(Self.short(value))</text>"
+        }
+        svg += "\n<text x=\"\(Int(left + plotWidth / 2))\" y=\"\(Int(axis + 40))\" text-anchor=\"middle\">\(Self.escape(sweep.key.description)) (dashed: accounts change tier; ×: no plan)</text>\n"
+        svg += "</svg>\n"
+        return svg
+    }
+
+    private static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// `28M`, `1.5k`, `0.12`: axis labels.
+    static func short(_ value: Double) -> String {
+        let magnitude = abs(value)
+        for (limit, suffix) in [(1e9, "bn"), (1e6, "M"), (1e3, "k")] where magnitude >= limit {
+            return String(format: "%.4g", value / limit) + suffix
+        }
+        return String(format: "%.4g", value)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

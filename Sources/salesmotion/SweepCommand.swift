@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import ArgumentParser
+import Foundation
+import SalesMotion
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Solve the model over a range of one input and write sweep.csv and sweep.svg.",
+        discussion: "KEY is a numeric model key (limits.budget, limits.gam_headcount, costs.gam_fte_cost, "
+            + "tier.total.gam_fte, …) or a region column (regions.EMEA.local_capacity_fte).")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: ArgumentHelp("The input to vary and its range, e.g. limits.budget=20M..40M.", valueName: "KEY=FROM..TO"))
+    var vary: String
+
+    @Option(help: "Number of points, both ends included.")
+    var steps = 20
+
+    @Option(help: "Output folder for sweep.csv and sweep.svg.")
+    var out = "out"
+
+    @Option(help: "Solve the points on this many threads (each with its own GLPK problem).")
+    var threads = 1
+
+    @Flag(help: "Also solve every point from scratch and report both times (for benchmarks).")
+    var measure = false
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        guard steps >= 1, steps <= 10_000 else { throw ValidationError("--steps must be between 1 and 10000") }
+        guard threads >= 1, threads <= 64 else { throw ValidationError("--threads must be between 1 and 64") }
+        _ = try parsedRange()
+    }
+
+    func parsedRange() throws -> (key: String, from: Double, to: Double) {
+        guard let equals = vary.firstIndex(of: "="),
+              let dots = vary.range(of: "..", range: equals..<vary.endIndex) else {
+            throw ValidationError("--vary expects KEY=FROM..TO, e.g. limits.budget=20M..40M; got '\(vary)'")
+        }
+        let key = String(vary[..<equals]).trimmingCharacters(in: .whitespaces)
+        let fromText = String(vary[vary.index(after: equals)..<dots.lowerBound])
+        let toText = String(vary[dots.upperBound...])
+        guard let from = NumberSyntax.amount(fromText), let to = NumberSyntax.amount(toText) else {
+            throw ValidationError("--vary: FROM and TO must be amounts such as 20M, 800k or 0.12; got '\(fromText)' and '\(toText)'")
+        }
+        return (key, from, to)
+    }
+
+    func run() throws {
+        let instance = try input.load()
+        let range = try parsedRange()
+        let key: WhatIfKey
+        do {
+            key = try WhatIfKey(range.key)
+        } catch let error as InputError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        let values = Sweep.values(from: range.from, to: range.to, count: steps)
+        let bar = ProgressBar(total: values.count, enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let start = Date()
+        let sweep: Sweep
+        do {
+            sweep = try Sweep.run(instance, key: key, values: values, workers: threads,
+                                  progress: { done in bar.update(done) })
+        } catch let error as InputError {
+            bar.finish()
+            printError(error.description)
+            throw ExitCode(2)
+        } catch let failure as PlanningFailure {
+            bar.finish()
+            printError("solver failure: \(failure)")
+            throw ExitCode(3)
+        }
+        let warmSeconds = Date().timeIntervalSince(start)
+        bar.finish()
+        let report = SweepReport(sweep: sweep)
+        do {
+            try report.write(to: out)
+        } catch {
+            printError("cannot write the sweep to \(out): \(error.localizedDescription)")
+            throw ExitCode(3)
+        }
+        if !quiet {
+            print(report.table, terminator: "")
+            print(String(format: "%d points in %.3f s; written to %@/%@ and %@", values.count, warmSeconds, out,
+                         SweepReport.csvFile, SweepReport.chartFile))
+        }
+        if measure {
+            let coldStart = Date()
+            _ = try Sweep.run(instance, key: key, values: values, warm: false)
+            let coldSeconds = Date().timeIntervalSince(coldStart)
+            print(String(format: "warm sweep %.3f s, %d cold solves %.3f s, ratio %.3f",
+                         warmSeconds, values.count, coldSeconds, warmSeconds / coldSeconds))
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, only when it is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let total: Int
+    private let enabled: Bool
+    private let lock = NSLock()
+
+    init(total: Int, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let width = 30, filled = total > 0 ? width * done / total : width
+        let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+            + "] \(done)/\(total)"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

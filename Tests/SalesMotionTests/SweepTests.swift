@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+@Suite struct SweepTests {
+    static func sample(_ overrides: [String] = []) throws -> AllocationInstance {
+        try AllocationInstance.load(dataFolder: packageRoot + "/data/sample",
+                                    modelFile: packageRoot + "/models/standard.toml",
+                                    overrides: overrides.map { ModelOverride($0)! })
+    }
+
+    /// More budget can only help: the optimal net contribution never falls as the budget grows.
+    @Test func budgetSweepNeverDecreases() throws {
+        let values = Sweep.values(from: 10e6, to: 40e6, count: 20)
+        let sweep = try Sweep.run(try Self.sample(["solver.mip_gap=0"]), key: try WhatIfKey("limits.budget"),
+                                  values: values)
+        #expect(sweep.points.count == 20)
+        let objectives = sweep.points.compactMap(\.netContribution)
+        #expect(objectives.count == 20)
+        for (lower, higher) in zip(objectives, objectives.dropFirst()) {
+            #expect(higher >= lower - 1e-6 * abs(lower))
+        }
+        // Where the budget binds its shadow price is positive; once it is slack, zero.
+        #expect(sweep.points[1].shadowPrice! > 0)
+        #expect(sweep.points.last!.shadowPrice == 0)
+    }
+
+    /// Warm re-solves (one GLPK problem, changed bounds) must reach the same optimum as solving
+    /// every point from scratch, and so must two threads.
+    @Test(arguments: ["limits.budget", "limits.gam_headcount", "regions.APAC.local_capacity_fte",
+                      "costs.gam_fte_cost", "tier.total.min_revenue"])
+    func warmSweepMatchesColdSolves(_ keyText: String) throws {
+        let instance = try Self.sample(["solver.mip_gap=0"])
+        let key = try WhatIfKey(keyText)
+        let base = try key.value(in: instance)!
+        let values = Sweep.values(from: base * 0.5, to: base * 1.5, count: 7)
+        let warm = try Sweep.run(instance, key: key, values: values)
+        let cold = try Sweep.run(instance, key: key, values: values, warm: false)
+        let parallel = try Sweep.run(instance, key: key, values: values, workers: 2)
+        for (index, point) in cold.points.enumerated() {
+            #expect(warm.points[index].status == point.status, "\(keyText) = \(point.value)")
+            #expect(parallel.points[index].status == point.status)
+            guard let expected = point.netContribution else { continue }
+            #expect(isApproximatelyEqual(warm.points[index].netContribution!, expected, relative: 1e-9),
+                    "\(keyText) = \(point.value)")
+            #expect(isApproximatelyEqual(parallel.points[index].netContribution!, expected, relative: 1e-9))
+        }
+    }
+
+    @Test func sweepFilesHaveTheDocumentedColumnsAndMarkTierChanges() throws {
+        let sweep = try Sweep.run(try Self.sample(), key: try WhatIfKey("limits.gam_headcount"),
+                                  values: Sweep.values(from: 2, to: 8, count: 4))
+        let folder = TemporaryFolder()
+        try SweepReport(sweep: sweep).write(to: folder.path)
+        let csv = try String(contentsOfFile: folder.file("sweep.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("value,status,objective,expected_revenue,sales_expense,global_expense,shadow_price,"
+                              + "local,coordinated,strategic,total,binding_limits,moved_accounts\n"))
+        #expect(csv.split(separator: "\n").count == 5)
+        let svg = try String(contentsOfFile: folder.file("sweep.svg"), encoding: .utf8)
+        let moves = (1..<4).filter { !sweep.movedAccounts(at: $0).isEmpty }.count
+        #expect(moves > 0)
+        #expect(svg.components(separatedBy: "class=\"tier-change\"").count - 1 == 2 * moves)
+        #expect(svg.hasPrefix("<svg"))
+    }
+
+    @Test func unknownKeysAreExplained() {
+        let messages = inputMessages { _ = try WhatIfKey("limits.budgte") }
+        #expect(messages == ["--vary: limits.budgte: not a numeric key of [limits] (did you mean 'budget'?)"])
+        let region = inputMessages { _ = try WhatIfKey("regions.EMEA.capacity") }
+        #expect(region.first?.contains("not a region column") == true)
+    }
+}
