@@ -82,7 +82,9 @@ public struct SweepReport {
             var lo = all.min() ?? 0, hi = all.max() ?? 1
             if hi - lo < 1e-9 * max(1, abs(hi)) { lo -= max(1, abs(lo) * 0.01); hi += max(1, abs(hi) * 0.01) }
             let pad = (hi - lo) * 0.08
+            let nonNegative = lo >= 0
             lo -= pad; hi += pad
+            if nonNegative { lo = max(0, lo) }
             func y(_ value: Double) -> Double { y0 + panel - (value - lo) / (hi - lo) * panel }
             svg += "<text x=\"\(Int(left))\" y=\"\(Int(y0 - 8))\" font-weight=\"bold\">\(Self.escape(title))</text>\n"
             svg += "<rect x=\"\(Int(left))\" y=\"\(Int(y0))\" width=\"\(Int(plotWidth))\" height=\"\(Int(panel))\" fill=\"none\" stroke=\"#999\"/>\n"
@@ -111,7 +113,9 @@ public struct SweepReport {
                         svg += "<text x=\"\(Self.f(x(point.value)))\" y=\"\(Int(y0 + panel - 6))\" text-anchor=\"middle\" fill=\"#d62728\">×</text>"
                     }
                 }
-                svg += "\n<text x=\"\(Int(left + plotWidth - 150))\" y=\"\(Int(y0 + 16 + 16 * Double(legend)))\" fill=\"\(color)\">\(Self.escape(name))</text>\n"
+                let legendX = left + plotWidth - 130 * Double(series.count - legend)
+                svg += "\n<rect x=\"\(Int(legendX))\" y=\"\(Int(y0 - 18))\" width=\"12\" height=\"3\" fill=\"\(color)\"/>"
+                svg += "<text x=\"\(Int(legendX + 16))\" y=\"\(Int(y0 - 12))\">\(Self.escape(name))</text>\n"
             }
         }
         panelSVG(top: top + 10, title: "Net contribution",
