@@ -20,3 +20,20 @@ extension AllocationInstance {
         return try AllocationInstance(dataset: dataset!, model: model!, modelFile: modelFile)
     }
 }
+
+extension AllocationInstance {
+    /// Today's handling: every account with a current tier pinned to it (pins override
+    /// eligibility, since today's handling is a fact) and the group limits lifted, since
+    /// today's plan was not made under them; regional capacities still hold and local effort
+    /// is still optimised.
+    public func pinnedToCurrentTiers() throws -> AllocationInstance {
+        var model = self.model
+        model.limits = Limits()
+        model.transition.maxChanges = nil
+        let pinned = Set(model.pins.map(\.account))
+        for account in dataset.accounts where !pinned.contains(account.id) {
+            if let tier = account.currentTier { model.pins.append(TierPin(account: account.id, tier: tier)) }
+        }
+        return try AllocationInstance(dataset: dataset, model: model)
+    }
+}
