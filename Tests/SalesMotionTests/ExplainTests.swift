@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+@Suite struct ExplainTests {
+    static func sample(_ overrides: [String]) throws -> AllocationInstance {
+        try SweepTests.sample(["solver.mip_gap=0"] + overrides)
+    }
+
+    /// Every tier other than the chosen one gets a reason: closed (which rule) or a cost.
+    @Test func everyTierHasAReason() throws {
+        let explanation = try AccountExplanation.explain("A017", in: try Self.sample([]))
+        #expect(explanation.chosenTier == "local")
+        #expect(explanation.reasons.map(\.tier) == ["local", "coordinated", "strategic", "total"])
+        for reason in explanation.reasons {
+            switch reason.verdict {
+            case .chosen: #expect(reason.tier == "local")
+            case .ineligible(let rules): #expect(!rules.isEmpty)
+            case .costs(let loss, _, _, _): #expect(loss >= 0)
+            case .pinnedElsewhere, .infeasible: Issue.record("unexpected verdict for \(reason.tier)")
+            }
+        }
+        // A017 has fit 0.48: strategic needs 0.5, total 0.6 and three regions (it buys in two).
+        guard case .ineligible(let rules) = explanation.reasons[3].verdict else {
+            Issue.record("total should be closed")
+            return
+        }
+        #expect(rules == ["it buys in 2 regions, the tier needs 3", "fit 0.48 is below the tier's minimum 0.6"])
+        #expect(explanation.text.contains("- coordinated: forcing it would lower group net contribution by"))
+    }
+
+    /// The loss reported for forcing a tier equals the difference of two `solve` runs.
+    @Test func forcedLossEqualsTheDifferenceOfTwoSolves() throws {
+        let explanation = try AccountExplanation.explain("A004", in: try Self.sample([]))
+        guard case .costs(let loss, _, _, _) = explanation.reasons.first(where: { $0.tier == "total" })!.verdict else {
+            Issue.record("total should be open to A004")
+            return
+        }
+        let free = TemporaryFolder(), pinned = TemporaryFolder()
+        #expect(try CommandRun.run(["solve", "--quiet", "--set", "solver.mip_gap=0", "--out", free.path]).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--set", "solver.mip_gap=0", "--pin", "A004=total",
+                                    "--out", pinned.path]).status == 0)
+        func objective(_ folder: TemporaryFolder) throws -> Double {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("summary.json"))))
+            return (json as! [String: Any])["objective"] as! Double
+        }
+        let difference = try objective(free) - objective(pinned)
+        #expect(difference > 0)
+        #expect(isApproximatelyEqual(loss, difference, relative: 1e-9, absolute: 1e-3))
+    }
+
+    /// The budget found to move an account up does so, and the budget checked just below it
+    /// does not.
+    @Test func budgetToMoveUpIsRight() throws {
+        let instance = try Self.sample(["limits.budget=16M"])
+        let explanation = try AccountExplanation.explain("A002", in: instance)
+        let move = try #require(explanation.budgetToMoveUp)
+        #expect(move.budget > 16e6)
+        func tier(at budget: Double) throws -> String {
+            var model = instance.model
+            model.limits.budget = budget
+            let result = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: model))
+            let a = instance.dataset.accounts.firstIndex { $0.id == "A002" }!
+            return model.tiers[result.plan!.accounts[a].tier].id
+        }
+        #expect(try tier(at: move.budget) == move.tier)
+        #expect(move.checkedBelow < move.budget && move.budget - move.checkedBelow <= 0.025 * 16e6)
+        #expect(try tier(at: move.checkedBelow) == explanation.chosenTier)
+    }
+
+    @Test func unknownAccountIsABadInput() throws {
+        let messages = inputMessages { _ = try AccountExplanation.explain("A0044", in: try Self.sample([])) }
+        #expect(messages == ["explain: unknown account 'A0044' (did you mean 'A004'?)"])
+    }
+}
