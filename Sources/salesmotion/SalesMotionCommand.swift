@@ -13,7 +13,8 @@ struct SalesMotionCommand: ParsableCommand {
             Exit codes: 0 plan written, 1 infeasible, 2 bad input (nothing written), \
             3 solver failure or no plan found in time.
             """,
-        subcommands: [Solve.self, SweepCommand.self, CompareCommand.self, ExplainCommand.self, Validate.self, Export.self],
+        subcommands: [Solve.self, SweepCommand.self, CompareCommand.self, ExplainCommand.self, ReportCommand.self,
+                      Validate.self, Export.self],
         defaultSubcommand: Solve.self
     )
 }

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+
+/// `report.html`: one self-contained page (inline CSS and SVG, no scripts, no network) with
+/// the plan's headline figures, charts and binding limits in words.
+public struct HTMLReport {
+    public static let file = "report.html"
+
+    public let instance: AllocationInstance
+    public let result: PlanningResult
+    /// Net contribution gained by one more unit of each binding limit that only tier choices
+    /// use (GAM headcount, …), found by re-solving; keyed by limit name.
+    public var oneMoreUnit: [String: Double]
+    /// An SVG chart to embed (the sweep run into the same folder), if any.
+    public var sweepChart: String?
+
+    public init(instance: AllocationInstance, result: PlanningResult, oneMoreUnit: [String: Double] = [:],
+                sweepChart: String? = nil) {
+        self.instance = instance
+        self.result = result
+        self.oneMoreUnit = oneMoreUnit
+        self.sweepChart = sweepChart
+    }
+
+    /// Solves `instance`, prices binding tier-only limits by re-solving with one more unit, and
+    /// picks up `sweep.svg` from `folder` when it exists there.
+    public static func make(for instance: AllocationInstance, folder: String,
+                            options: PlanningOptions = PlanningOptions()) throws -> HTMLReport {
+        let session = try AllocationSession(instance: instance, options: options)
+        let result = try session.solve()
+        var extra: [String: Double] = [:]
+        if let plan = result.plan {
+            let keys: [String: String] = ["gam_headcount": "limits.gam_headcount", "central_fte": "limits.central_fte",
+                                          "exec_hours": "limits.exec_hours",
+                                          "max_global_accounts": "limits.max_global_accounts",
+                                          "max_changes": "transition.max_changes"]
+            for limit in plan.limits where limit.binding && limit.shadowPrice == nil {
+                guard let keyText = keys[limit.name] else { continue }
+                let key = try WhatIfKey(keyText)
+                try session.set(key, to: limit.value + 1)
+                if let better = try session.solve().plan { extra[limit.name] = better.netContribution - plan.netContribution }
+                try session.set(key, to: limit.value)
+            }
+        }
+        let chartPath = (folder as NSString).appendingPathComponent(SweepReport.chartFile)
+        let chart = (try? String(contentsOfFile: chartPath, encoding: .utf8)).flatMap { $0.hasPrefix("<svg") ? $0 : nil }
+        return HTMLReport(instance: instance, result: result, oneMoreUnit: extra, sweepChart: chart)
+    }
+
+    /// Writes report.html into `folder` (created if missing), whole or not at all.
+    public func write(to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(html.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(Self.file), options: .atomic)
+    }
+
+    private static func escape(_ text: String) -> String { SweepReport.escape(text) }
+    private static func money(_ value: Double) -> String { SummaryText.money(value) }
+
+    public var html: String {
+        var body = ""
+        let model = instance.model, dataset = instance.dataset
+        body += "<h1>SalesMotion staffing plan</h1>\n"
+        body += "<p class=\"sub\">\(dataset.accounts.count) accounts, \(dataset.regions.count) regions, "
+            + "\(model.tiers.count) coverage tiers. Status: <b>\(result.status.rawValue)</b>.</p>\n"
+        guard let plan = result.plan else {
+            body += "<p>No plan: \(result.status == .infeasible ? "no plan satisfies every limit." : "the solver stopped before finding one.")</p>\n"
+            return Self.page(body)
+        }
+        let localExpense = plan.regions.reduce(0) { $0 + $1.localExpense }
+        let changeCost = Double(plan.tierChanges) * model.transition.changeCost
+        let cards: [(String, String, String)] = [
+            ("Net contribution", Self.money(plan.netContribution), "gross profit minus all sales expense"),
+            ("Expected revenue", Self.money(plan.expectedRevenue), "gross profit " + Self.money(plan.grossProfit)),
+            ("Sales expense", Self.money(plan.salesExpense),
+             model.limits.budget.map { "of a budget of " + Self.money($0) } ?? "no budget cap"),
+            ("Global share", String(format: "%.1f %%", plan.salesExpense > 0 ? 100 * plan.globalExpense / plan.salesExpense : 0),
+             "global expense " + Self.money(plan.globalExpense)),
+        ]
+        body += "<div class=\"cards\">" + cards.map { title, value, note in
+            "<div class=\"card\"><div class=\"label\">\(title)</div><div class=\"value\">\(value)</div><div class=\"note\">\(Self.escape(note))</div></div>"
+        }.joined() + "</div>\n"
+
+        body += "<div class=\"grid\">\n<section><h2>Accounts per tier</h2>\n"
+        body += Self.barChart(zip(model.tiers, plan.tierCounts).map { ($0.id, Double($1), nil) }, unit: "accounts", id: "tiers")
+        body += "</section>\n<section><h2>Local FTE used against capacity</h2>\n"
+        body += Self.barChart(plan.regions.map { (dataset.regions[$0.region].id, $0.localFTE, $0.localCapacityFTE) },
+                              unit: "FTE", id: "capacity")
+        body += "</section>\n<section><h2>Sales expense split</h2>\n"
+        let tierCost = plan.globalExpense - (plan.programActive ? model.costs.programFixedCost : 0)
+        var split: [(String, Double, Double?)] = [("local effort", localExpense, nil), ("tier costs (global)", tierCost, nil)]
+        if plan.programActive { split.append(("programme (global)", model.costs.programFixedCost, nil)) }
+        if changeCost > 0 { split.append(("tier changes", changeCost, nil)) }
+        body += Self.barChart(split, unit: "", id: "expense")
+        body += "</section>\n<section><h2>Limits that hold the plan back</h2>\n<ul>\n"
+        let binding = plan.limits.filter(\.binding)
+        if binding.isEmpty { body += "<li>No limit binds: the plan is limited by what coverage earns.</li>\n" }
+        for limit in binding { body += "<li>\(Self.escape(sentence(for: limit)))</li>\n" }
+        body += "</ul>\n</section>\n</div>\n"
+
+        body += "<section><h2>Top accounts by net contribution</h2>\n<table><tr><th>Account</th><th>Name</th><th>Tier</th>"
+            + "<th class=\"n\">Local FTE</th><th class=\"n\">Expected revenue</th><th class=\"n\">Net contribution</th></tr>\n"
+        for staffing in plan.accounts.sorted(by: { $0.netContribution > $1.netContribution }).prefix(15) {
+            let account = dataset.accounts[staffing.account]
+            body += "<tr><td>\(Self.escape(account.id))</td><td>\(Self.escape(account.name))</td>"
+                + "<td>\(Self.escape(model.tiers[staffing.tier].id))</td><td class=\"n\">\(String(format: "%.2f", staffing.localFTE))</td>"
+                + "<td class=\"n\">\(Self.money(staffing.expectedRevenue))</td><td class=\"n\">\(Self.money(staffing.netContribution))</td></tr>\n"
+        }
+        body += "</table>\n</section>\n"
+        if let sweepChart {
+            body += "<section><h2>Sweep</h2>\n<div class=\"sweep\">\(sweepChart)</div>\n</section>\n"
+        }
+        return Self.page(body)
+    }
+
+    /// A binding limit in words.
+    func sentence(for limit: LimitUse) -> String {
+        let money = Self.money
+        switch limit.kind {
+        case .regionalCapacity(let r):
+            let region = instance.dataset.regions[r].id
+            return "\(region) uses all \(SummaryText.amount(limit.value)) local FTE: one more FTE in \(region) is worth "
+                + "\(money(limit.shadowPrice ?? 0)) a year."
+        case .budget:
+            return "The budget of \(money(limit.value)) is fully spent: every extra 1,000 of budget adds "
+                + "\(money(1000 * (limit.shadowPrice ?? 0))) a year."
+        case .maxCostOfSales:
+            return "Sales expense is at \(String(format: "%.2f", 100 * limit.value)) % of expected revenue: one more percentage "
+                + "point is worth \(money((limit.shadowPrice ?? 0) / 100)) a year."
+        case .globalShareMinimum, .globalShareMaximum:
+            let end = limit.kind == .globalShareMinimum ? "lower" : "upper"
+            return "The global share of expense sits at its \(end) end, \(String(format: "%.1f", 100 * limit.value)) %: "
+                + "moving it by one percentage point is worth \(money(abs(limit.shadowPrice ?? 0) / 100)) a year."
+        case .gamHeadcount, .centralFTE, .execHours, .maxGlobalAccounts, .maxChanges:
+            let what: [LimitKind: String] = [.gamHeadcount: "global account manager FTE", .centralFTE: "central-team FTE",
+                                             .execHours: "executive hours", .maxGlobalAccounts: "global accounts",
+                                             .maxChanges: "tier changes"]
+            var text = "All \(SummaryText.amount(limit.value)) \(what[limit.kind]!) are used"
+            if let gain = oneMoreUnit[limit.name] {
+                let unit: [LimitKind: String] = [.gamHeadcount: "global account manager", .centralFTE: "central-team FTE",
+                                                 .execHours: "executive hour", .maxGlobalAccounts: "global account",
+                                                 .maxChanges: "tier change"]
+                text += ": one more \(unit[limit.kind]!) is worth \(money(gain)) a year (re-solved)"
+            }
+            return text + "."
+        }
+    }
+
+    /// Horizontal bars; a second value draws an outline (capacity) behind the bar.
+    static func barChart(_ rows: [(String, Double, Double?)], unit: String, id: String) -> String {
+        let width = 510.0, label = 120.0, barArea = 250.0, rowHeight = 28.0
+        let largest = max(rows.map { max($0.1, $0.2 ?? 0) }.max() ?? 1, 1e-9)
+        let height = Double(rows.count) * rowHeight + 10
+        var svg = "<svg class=\"chart\" id=\"\(id)\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        for (index, (name, value, outline)) in rows.enumerated() {
+            let y = 5 + Double(index) * rowHeight
+            svg += "<text x=\"\(Int(label - 8))\" y=\"\(Int(y + 17))\" text-anchor=\"end\">\(escape(name))</text>"
+            if let outline {
+                svg += "<rect x=\"\(Int(label))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", barArea * outline / largest))\" height=\"18\" fill=\"#e8eef6\" stroke=\"#7a93b4\"/>"
+            }
+            svg += "<rect x=\"\(Int(label))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", barArea * value / largest))\" height=\"18\" fill=\"#1f77b4\"/>"
+            let text = outline.map { "\(SummaryText.amount(value)) of \(SummaryText.amount($0))" } ?? SummaryText.amount(value)
+            svg += "<text x=\"\(Int(label + barArea + 8))\" y=\"\(Int(y + 17))\">\(escape(text))\(unit.isEmpty ? "" : " " + unit)</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
+    static func page(_ body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>SalesMotion staffing plan</title>
+        <style>
+        body { font-family: sans-serif; margin: 24px 32px; color: #222; max-width: 1100px; }
+        h1 { margin-bottom: 4px; } .sub { color: #666; margin-top: 0; }
+        .cards { display: flex; gap: 16px; flex-wrap: wrap; margin: 16px 0; }
+        .card { border: 1px solid #ddd; border-radius: 6px; padding: 12px 16px; min-width: 200px; }
+        .label { color: #666; font-size: 13px; } .value { font-size: 24px; font-weight: bold; } .note { color: #888; font-size: 12px; }
+        .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 32px; }
+        table { border-collapse: collapse; font-size: 13px; } td, th { padding: 4px 10px; border-bottom: 1px solid #eee; text-align: left; }
+        .n { text-align: right; } h2 { font-size: 17px; margin-top: 20px; } li { margin-bottom: 6px; }
+        </style></head><body>
+        \(body)</body></html>
+
+        """
+    }
+}

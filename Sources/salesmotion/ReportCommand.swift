@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import ArgumentParser
+import Foundation
+import SalesMotion
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Solve and write report.html: one self-contained page with figures, charts and binding limits.",
+        discussion: "A sweep.svg already in --out (from 'salesmotion sweep --out DIR') is embedded.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output folder for report.html.")
+    var out = "out"
+
+    @Flag(help: "Show GLPK's own log on standard error.")
+    var verbose = false
+
+    func run() throws {
+        let instance = try input.load()
+        let report: HTMLReport
+        do {
+            report = try HTMLReport.make(for: instance, folder: out, options: PlanningOptions(verbose: verbose))
+        } catch let failure as PlanningFailure {
+            printError("solver failure: \(failure)")
+            throw ExitCode(3)
+        }
+        do {
+            try report.write(to: out)
+        } catch {
+            printError("cannot write the report to \(out): \(error.localizedDescription)")
+            throw ExitCode(3)
+        }
+        print("Report written to \(out)/\(HTMLReport.file)")
+        if report.result.plan == nil { throw ExitCode(report.result.status == .infeasible ? 1 : 3) }
+    }
+}

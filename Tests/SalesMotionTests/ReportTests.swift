@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+let chromiumPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
+
+@Suite(.serialized) struct ReportTests {
+    @Test func reportIsSelfContainedWithEveryChart() throws {
+        let out = TemporaryFolder()
+        #expect(try CommandRun.run(["sweep", "--vary", "limits.gam_headcount=4..8", "--steps", "5", "--quiet",
+                                    "--out", out.path]).status == 0)
+        let run = try CommandRun.run(["report", "--out", out.path])
+        #expect(run.status == 0, "\(run.errors)")
+        let html = try String(contentsOfFile: out.file("report.html"), encoding: .utf8)
+        for forbidden in ["<script", "<link", "src=", "url(", "https:"] {
+            #expect(!html.contains(forbidden), "\(forbidden)")
+        }
+        for chart in ["id=\"tiers\"", "id=\"capacity\"", "id=\"expense\"", "Sweep of limits.gam_headcount"] {
+            #expect(html.contains(chart), "\(chart)")
+        }
+        #expect(html.contains("APAC uses all 50 local FTE: one more FTE in APAC is worth"))
+        #expect(html.contains("All 6 global account manager FTE are used: one more global account manager is worth"))
+    }
+
+    /// "What is one more global account manager worth?" must equal two solves, 6 against 7.
+    @Test func oneMoreGlobalAccountManagerMatchesTwoSolves() throws {
+        let instance = try SweepTests.sample(["solver.mip_gap=0"])
+        let report = try HTMLReport.make(for: instance, folder: TemporaryFolder().path)
+        let gain = try #require(report.oneMoreUnit["gam_headcount"])
+        let six = try AllocationPlanner.solve(instance).plan!.netContribution
+        var model = instance.model
+        model.limits.gamHeadcount = 7
+        let seven = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: model)).plan!.netContribution
+        #expect(isApproximatelyEqual(gain, seven - six, relative: 1e-9, absolute: 1e-3))
+        #expect(gain > 0)
+    }
+
+    /// Chromium parses the page and keeps every chart (skipped where Chromium is missing;
+    /// scripts/check-report.sh takes a screenshot to look at).
+    @Test(.enabled(if: chromiumPath != nil, "chromium is not installed"))
+    func chromiumRendersEveryChart() throws {
+        let out = TemporaryFolder()
+        #expect(try CommandRun.run(["sweep", "--vary", "limits.budget=20M..30M", "--steps", "3", "--quiet",
+                                    "--out", out.path]).status == 0)
+        #expect(try CommandRun.run(["report", "--out", out.path]).status == 0)
+        let dom = try CommandRun.run(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                                      "file://" + out.file("report.html")], executable: chromiumPath!)
+        #expect(dom.status == 0)
+        #expect(dom.output.components(separatedBy: "<svg").count - 1 == 4)
+        #expect(dom.output.contains("Top accounts by net contribution"))
+    }
+}
