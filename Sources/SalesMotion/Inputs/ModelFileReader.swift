@@ -42,6 +42,7 @@ extension AllocationModel {
     public static func parse(_ text: String, file: String = "model.toml", overrides: [ModelOverride] = [],
                              pins: [TierPin] = []) throws -> AllocationModel {
         var tree = try ConfigValue.parseTOML(text, file: file)
+        let locator = TOMLKeyLocator(text: text)
         var problems = DiagnosticCollector()
         var overridden: Set<String> = []
         for change in overrides {
@@ -52,56 +53,69 @@ extension AllocationModel {
                 problems.absorb(error)
             }
         }
-        var decoder = ModelDecoder(file: file, overridden: overridden)
+        var decoder = ModelDecoder(file: file, overridden: overridden, locator: locator)
         let model = decoder.decode(tree)
         problems.absorb(InputError(decoder.problems.diagnostics, omitted: decoder.problems.omitted))
         try problems.throwIfAny()
         var result = model!
+        try result.validate(file: file, locator: locator)
         for pin in pins {
+            if result.tierIndex(of: pin.tier) == nil {
+                problems.report(SourceLocation(file: "--pin"),
+                                "\(pin.account)=\(pin.tier): unknown tier '\(pin.tier)'\(suggestion(for: pin.tier, in: result.tiers.map(\.id)))")
+            }
             result.pins.removeAll { $0.account == pin.account }
             result.pins.append(pin)
         }
-        try result.validate(file: file)
+        try problems.throwIfAny()
         return result
     }
 
-    /// Checks the rules of the specification that involve the model alone.
+    /// Checks the rules of the specification that involve the model alone. Messages start with
+    /// the key path; `locator` (the model file's text) adds line and column.
     public func validate(file: String = "model.toml") throws {
+        try validate(file: file, locator: nil)
+    }
+
+    func validate(file: String, locator: TOMLKeyLocator?) throws {
         var problems = DiagnosticCollector()
-        let at = SourceLocation(file: file)
-        func report(_ message: String) { problems.report(at, message) }
-        if tiers.isEmpty { report("at least one [[tier]] is required") }
-        if breakpoints.isEmpty { report("response.breakpoints: at least one breakpoint is required") }
+        func report(_ path: String, _ message: String) {
+            let position = locator?.position(of: path)
+            problems.report(SourceLocation(file: file, line: position?.line ?? 0, column: position?.column ?? 0),
+                            "\(path): \(message)")
+        }
+        if tiers.isEmpty { report("tier", "at least one [[tier]] is required") }
+        if breakpoints.isEmpty { report("response.breakpoints", "at least one breakpoint is required") }
         for (k, point) in breakpoints.enumerated() {
-            if !(point > 0) { report("response.breakpoints: every breakpoint must be > 0, found \(formatShort(point))") }
+            if !(point > 0) { report("response.breakpoints", "every breakpoint must be > 0, found \(formatShort(point))") }
             if k > 0, !(point > breakpoints[k - 1]) {
-                report("response.breakpoints: breakpoints must increase, found \(formatShort(breakpoints[k - 1])) then \(formatShort(point))")
+                report("response.breakpoints", "breakpoints must increase, found \(formatShort(breakpoints[k - 1])) then \(formatShort(point))")
             }
         }
         let lastBreakpoint = breakpoints.last ?? 0
         var seen: Set<String> = []
-        for tier in tiers {
-            let name = "tier '\(tier.id)'"
-            if tier.id.isEmpty { report("tier.id: a tier id must not be empty") }
-            if !seen.insert(tier.id).inserted { report("\(name): duplicate tier id") }
+        for (position, tier) in tiers.enumerated() {
+            let path = tier.id.isEmpty ? "tier[\(position + 1)]" : "tier.\(tier.id)"
+            if tier.id.isEmpty { report("\(path).id", "a tier id must not be empty") }
+            if !seen.insert(tier.id).inserted { report("tier[\(position + 1)].id", "duplicate tier id '\(tier.id)'") }
             for (key, value) in [("gam_fte", tier.gamFTE), ("central_fte", tier.centralFTE),
                                  ("exec_hours", tier.execHours), ("min_local_coverage", tier.minLocalCoverage),
                                  ("min_revenue", tier.minRevenue)] where value < 0 {
-                report("\(name): \(key) must be ≥ 0, found \(formatShort(value))")
+                report("\(path).\(key)", "must be ≥ 0, found \(formatShort(value))")
             }
             for (key, value) in [("protection", tier.protection), ("central_reach", tier.centralReach),
                                  ("min_fit", tier.minFit)] where !(0...1).contains(value) {
-                report("\(name): \(key) must be a fraction from 0 to 1, found \(formatShort(value))")
+                report("\(path).\(key)", "must be a fraction from 0 to 1, found \(formatShort(value))")
             }
-            if tier.minRegions < 0 { report("\(name): min_regions must be ≥ 0, found \(tier.minRegions)") }
+            if tier.minRegions < 0 { report("\(path).min_regions", "must be ≥ 0, found \(tier.minRegions)") }
             if tier.minLocalCoverage > lastBreakpoint, !breakpoints.isEmpty {
-                report("\(name): min_local_coverage \(formatShort(tier.minLocalCoverage)) exceeds the last breakpoint \(formatShort(lastBreakpoint)); effort beyond it is not allowed")
+                report("\(path).min_local_coverage", "\(formatShort(tier.minLocalCoverage)) exceeds the last breakpoint \(formatShort(lastBreakpoint)); effort beyond it is not allowed")
             }
         }
         for (key, value) in [("costs.gam_fte_cost", costs.gamFTECost), ("costs.central_fte_cost", costs.centralFTECost),
                              ("costs.exec_hour_cost", costs.execHourCost), ("costs.program_fixed_cost", costs.programFixedCost),
                              ("transition.change_cost", transition.changeCost)] where value < 0 {
-            report("\(key): costs must be ≥ 0, found \(formatShort(value))")
+            report(key, "costs must be ≥ 0, found \(formatShort(value))")
         }
         let limitValues: [(String, Double?)] = [
             ("limits.budget", limits.budget), ("limits.gam_headcount", limits.gamHeadcount),
@@ -111,20 +125,21 @@ extension AllocationModel {
             ("transition.max_changes", transition.maxChanges.map(Double.init)),
         ]
         for (key, value) in limitValues {
-            if let value, value < 0 { report("\(key): must be ≥ 0, found \(formatShort(value))") }
+            if let value, value < 0 { report(key, "must be ≥ 0, found \(formatShort(value))") }
         }
         if let band = limits.globalShare, band.lowerBound < 0 || band.upperBound > 1 {
-            report("limits.global_share: both ends must be fractions from 0 to 1, found [\(formatShort(band.lowerBound)), \(formatShort(band.upperBound))]")
+            report("limits.global_share", "both ends must be fractions from 0 to 1, found [\(formatShort(band.lowerBound)), \(formatShort(band.upperBound))]")
         }
-        if !(solver.mipGap >= 0) { report("solver.mip_gap: must be ≥ 0, found \(formatShort(solver.mipGap))") }
-        if !(solver.timeLimit > 0) { report("solver.time_limit: must be > 0 seconds, found \(formatShort(solver.timeLimit))") }
+        if !(solver.mipGap >= 0) { report("solver.mip_gap", "must be ≥ 0, found \(formatShort(solver.mipGap))") }
+        if !(solver.timeLimit > 0) { report("solver.time_limit", "must be > 0 seconds, found \(formatShort(solver.timeLimit))") }
         var pinned: [String: String] = [:]
-        for pin in pins {
+        for (position, pin) in pins.enumerated() {
+            let path = "pin[\(position + 1)]"
             if tierIndex(of: pin.tier) == nil {
-                report("pin for account '\(pin.account)': unknown tier '\(pin.tier)'\(suggestion(for: pin.tier, in: tiers.map(\.id)))")
+                report("\(path).tier", "unknown tier '\(pin.tier)'\(suggestion(for: pin.tier, in: tiers.map(\.id)))")
             }
             if let earlier = pinned[pin.account], earlier != pin.tier {
-                report("account '\(pin.account)' is pinned twice, to '\(earlier)' and '\(pin.tier)'")
+                report("\(path).account", "account '\(pin.account)' is pinned twice, to '\(earlier)' and '\(pin.tier)'")
             }
             pinned[pin.account] = pin.tier
         }
@@ -149,16 +164,23 @@ struct ModelDecoder {
 
     let file: String
     let overridden: Set<String>
+    let locator: TOMLKeyLocator?
     var problems = DiagnosticCollector()
 
-    init(file: String, overridden: Set<String>) {
+    init(file: String, overridden: Set<String>, locator: TOMLKeyLocator? = nil) {
         self.file = file
         self.overridden = overridden
+        self.locator = locator
     }
 
     private mutating func report(_ path: String, _ message: String) {
-        let source = overridden.contains(path) ? "--set" : file
-        problems.report(SourceLocation(file: source), "\(path): \(message)")
+        if overridden.contains(path) {
+            problems.report(SourceLocation(file: "--set"), "\(path): \(message)")
+            return
+        }
+        let position = locator?.position(of: path)
+        problems.report(SourceLocation(file: file, line: position?.line ?? 0, column: position?.column ?? 0),
+                        "\(path): \(message)")
     }
 
     /// Applies one override to the tree; a tier is addressed by its id (`tier.total.gam_fte`).
