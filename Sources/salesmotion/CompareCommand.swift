@@ -38,6 +38,7 @@ struct CompareCommand: ParsableCommand {
         var otherInput = input
         if let against { otherInput.model = against }
         var base = try baseInput.load()
+        try input.checkOutput(out)
         let other = try otherInput.load()
         if today {
             base = try base.pinnedToCurrentTiers()

@@ -20,6 +20,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let instance = try input.load()
+        try input.checkOutput(out)
         let report: HTMLReport
         do {
             report = try HTMLReport.make(for: instance, folder: out, options: PlanningOptions(verbose: verbose))

@@ -70,6 +70,16 @@ struct InputOptions: ParsableArguments {
         }
     }
 
+    /// Refuses an output folder that would overwrite inputs (exit code 2).
+    func checkOutput(_ folder: String) throws {
+        do {
+            try OutputFolder.check(folder, dataFolder: data, modelFile: model)
+        } catch let error as InputError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+
     /// Loads and cross-checks everything; bad input ends the process with exit code 2.
     func load() throws -> AllocationInstance {
         do {
@@ -105,12 +115,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         let instance = try input.load()
-        let outFolder = URL(fileURLWithPath: out).standardizedFileURL.path
-        let dataFolder = URL(fileURLWithPath: input.data).standardizedFileURL.path
-        if outFolder == dataFolder {
-            printError("--out \(out) is the data folder; choose another folder so no input file is overwritten.")
-            throw ExitCode(2)
-        }
+        try input.checkOutput(out)
         let result: PlanningResult
         do {
             result = try AllocationPlanner.solve(instance, options: PlanningOptions(verbose: verbose))

@@ -53,6 +53,7 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let instance = try input.load()
+        try input.checkOutput(out)
         let range = try parsedRange()
         let key: WhatIfKey
         do {

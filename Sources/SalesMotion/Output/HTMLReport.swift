@@ -50,8 +50,7 @@ public struct HTMLReport {
 
     /// Writes report.html into `folder` (created if missing), whole or not at all.
     public func write(to folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try Data(html.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent(Self.file), options: .atomic)
+        try OutputFolder.write([(Self.file, Data(html.utf8))], to: folder)
     }
 
     private static func escape(_ text: String) -> String { SweepReport.escape(text) }

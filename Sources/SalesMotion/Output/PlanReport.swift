@@ -29,23 +29,16 @@ public struct PlanReport {
         return files
     }
 
-    /// Writes every file into `folder` (created if missing): each through a temporary file and a
-    /// rename, so a reader never sees half a file. Plan files left by an earlier run are removed
-    /// when this result has no plan, so the folder never mixes two runs.
+    /// Writes every file into `folder` (created if missing), all or nothing (see
+    /// ``OutputFolder``). Plan files left by an earlier run are removed when this result has
+    /// no plan, so the folder never mixes two runs.
     public func write(to folder: String) throws {
-        let manager = FileManager.default
-        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let files = try files()
-        for (name, contents) in files {
-            let url = URL(fileURLWithPath: folder).appendingPathComponent(name)
-            try contents.write(to: url, options: .atomic)
-        }
-        if result.plan == nil {
-            for name in [Self.accountsFile, Self.localFile, Self.regionsFile] {
-                let path = (folder as NSString).appendingPathComponent(name)
-                if manager.fileExists(atPath: path) { try manager.removeItem(atPath: path) }
-            }
-        }
+        try write(to: folder, beforeWriting: nil)
+    }
+
+    func write(to folder: String, beforeWriting: ((String) throws -> Void)?) throws {
+        let stale = result.plan == nil ? [Self.accountsFile, Self.localFile, Self.regionsFile] : []
+        try OutputFolder.write(try files(), to: folder, removing: stale, beforeWriting: beforeWriting)
     }
 
     func accountsCSV(_ plan: StaffingPlan) -> CSVDocument {

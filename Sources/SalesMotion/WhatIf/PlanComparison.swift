@@ -122,14 +122,10 @@ public struct PlanComparison {
     public static let regionsFile = "compare_regions.csv"
     public static let summaryFile = "compare_summary.csv"
 
-    /// Writes the three comparison files into `folder`, each whole or not at all.
+    /// Writes the three comparison files into `folder`, all or nothing.
     public func write(to folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let files = [(Self.accountsFile, try accountsCSV().data()), (Self.regionsFile, try regionsCSV().data()),
-                     (Self.summaryFile, try summaryCSV().data())]
-        for (name, contents) in files {
-            try contents.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)
-        }
+        try OutputFolder.write([(Self.accountsFile, try accountsCSV().data()), (Self.regionsFile, try regionsCSV().data()),
+                                (Self.summaryFile, try summaryCSV().data())], to: folder)
     }
 
     /// What `salesmotion compare` prints: changed figures, moved accounts (largest first), regions.

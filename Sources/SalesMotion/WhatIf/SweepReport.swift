@@ -11,13 +11,9 @@ public struct SweepReport {
 
     public init(sweep: Sweep) { self.sweep = sweep }
 
-    /// Writes both files into `folder` (created if missing), each whole or not at all.
+    /// Writes both files into `folder` (created if missing), all or nothing.
     public func write(to folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let files: [(String, Data)] = [(Self.csvFile, try csv().data()), (Self.chartFile, Data(chart.utf8))]
-        for (name, contents) in files {
-            try contents.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)
-        }
+        try OutputFolder.write([(Self.csvFile, try csv().data()), (Self.chartFile, Data(chart.utf8))], to: folder)
     }
 
     func csv() -> CSVDocument {

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+@Suite struct OutputSafetyTests {
+    struct InjectedFailure: Error {}
+
+    static func tinyReport(budget: Double?) throws -> PlanReport {
+        let accounts = [TinyInstanceTests.account("X", revenue: 10e6), TinyInstanceTests.account("=cmd|' /C calc'!A0", revenue: 5e6)]
+        let model = AllocationModel(tiers: [TinyInstanceTests.local, TinyInstanceTests.premium],
+                                    costs: CostRates(gamFTECost: 200_000), limits: Limits(budget: budget),
+                                    solver: SolverSettings(mipGap: 0))
+        let (result, instance) = try TinyInstanceTests.solve(accounts, model: model)
+        return PlanReport(instance: instance, result: result)
+    }
+
+    static func contents(_ folder: TemporaryFolder) -> [String: Data] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return Dictionary(uniqueKeysWithValues: names.map { ($0, FileManager.default.contents(atPath: folder.file($0))!) })
+    }
+
+    /// A failure while the third file is being written leaves the folder exactly as the
+    /// previous run left it: no new file, no half file, no temporary file.
+    @Test func aFailureMidWriteChangesNothing() throws {
+        let folder = TemporaryFolder()
+        try Self.tinyReport(budget: nil).write(to: folder.path)
+        let before = Self.contents(folder)
+        #expect(before.count == 4)
+        var written: [String] = []
+        #expect(throws: InjectedFailure.self) {
+            try Self.tinyReport(budget: 200_000).write(to: folder.path) { name in
+                written.append(name)
+                if written.count == 3 { throw InjectedFailure() }
+            }
+        }
+        #expect(written.count == 3)
+        #expect(Self.contents(folder) == before)
+    }
+
+    @Test func anInfeasibleRunRemovesOnlyItsOwnStalePlanFiles() throws {
+        let folder = TemporaryFolder()
+        folder.write("notes.txt", "mine")
+        try Self.tinyReport(budget: nil).write(to: folder.path)
+        try Self.tinyReport(budget: -1).write(to: folder.path)
+        let names = Set(Self.contents(folder).keys)
+        #expect(names == ["notes.txt", "summary.json"])
+    }
+
+    /// Text cells that a spreadsheet would run as a formula start with a quote.
+    @Test func formulaLikeTextIsEscaped() throws {
+        let folder = TemporaryFolder()
+        try Self.tinyReport(budget: nil).write(to: folder.path)
+        let accounts = try String(contentsOfFile: folder.file("plan_accounts.csv"), encoding: .utf8)
+        #expect(accounts.contains("\n'=cmd|' /C calc'!A0,'=cmd|' /C calc'!A0,R,premium,"))
+        #expect(CSVCell.text("+1").rendered == "'+1")
+        #expect(CSVCell.text("-x").rendered == "'-x")
+        #expect(CSVCell.text("@sum").rendered == "'@sum")
+        #expect(CSVCell.text("\tx").rendered == "'\tx")
+        #expect(CSVCell.text("plain").rendered == "plain")
+        #expect(CSVCell.number(-3.5).rendered == "-3.5")
+    }
+
+    @Test func outputFolderMayNotHoldInputs() throws {
+        let data = TemporaryFolder()
+        data.write("accounts.csv", "x")
+        let models = TemporaryFolder()
+        let model = models.write("m.toml", "")
+        for (out, expected) in [(data.path, "is the data folder"), (models.path, "holds the model file"),
+                                (data.path + "/.", "is the data folder")] {
+            let messages = inputMessages { try OutputFolder.check(out, dataFolder: data.path, modelFile: model) }
+            #expect(messages.count == 1 && messages[0].contains(expected), "\(messages)")
+        }
+        let other = TemporaryFolder()
+        other.write("regions.csv", "x")
+        let holding = inputMessages { try OutputFolder.check(other.path, dataFolder: data.path, modelFile: model) }
+        #expect(holding.first?.contains("holds input files (regions.csv)") == true)
+        #expect(inputMessages { try OutputFolder.check(TemporaryFolder().path + "/new", dataFolder: data.path,
+                                                       modelFile: model) }.isEmpty)
+    }
+
+    @Test func outIsCreatedWhenMissing() throws {
+        let parent = TemporaryFolder()
+        let run = try CommandRun.run(["solve", "--quiet", "--out", parent.path + "/a/b"])
+        #expect(run.status == 0)
+        #expect(FileManager.default.fileExists(atPath: parent.path + "/a/b/summary.json"))
+    }
+}
