@@ -49,6 +49,7 @@ let package = Package(
             name: "salesmotion",
             dependencies: [
                 "SalesMotion",
+                "LinearProgramming",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -306,7 +306,7 @@ public final class GLPKProblem {
         if options.cuttingPlanes { parameters.gmi_cuts = GLP_ON }
         parameters.mip_gap = options.relativeGap
         parameters.tm_lim = Self.timeLimitMilliseconds(options.timeLimit)
-        let tracker = SearchTracker(incumbent: incumbent)
+        let tracker = SearchTracker(incumbent: incumbent, stop: options.stop)
         parameters.cb_func = SearchTracker.callback
         let unmanaged = Unmanaged.passRetained(tracker)
         defer { unmanaged.release() }
@@ -326,7 +326,7 @@ public final class GLPKProblem {
             }
         case GLP_EMIPGAP: reason = .optimal
         case GLP_ETMLIM: reason = hasIncumbent ? .feasibleWithLimit : .noSolutionWithLimit
-        case GLP_ESTOP: reason = hasIncumbent ? .feasibleWithLimit : .interrupted
+        case GLP_ESTOP: reason = .interrupted
         case GLP_ENOPFS: reason = .infeasible
         case GLP_ENODFS: reason = .infeasibleOrUnbounded
         case GLP_EFAIL: reason = .numericalError
@@ -334,6 +334,9 @@ public final class GLPKProblem {
         }
         guard reason.hasSolution, hasIncumbent else {
             return SolveResult(termination: reason == .optimal ? .other : reason, rawStatus: raw)
+        }
+        if options.stop?.isRequested == true {
+            return SolveResult(termination: .interrupted, rawStatus: raw)
         }
         let columns = program.variableCount
         var values = [Double](repeating: 0, count: columns)
@@ -379,14 +382,20 @@ private final class SearchTracker {
     var bestBound: Double?
     /// 1-based values for `glp_ios_heur_sol`; nil once offered.
     var incumbent: [Double]?
+    let stop: StopSignal?
 
-    init(incumbent: [Double]?) {
+    init(incumbent: [Double]?, stop: StopSignal?) {
         self.incumbent = incumbent.map { [0] + $0 }
+        self.stop = stop
     }
 
     static let callback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { tree, info in
         guard let tree, let info else { return }
         let tracker = Unmanaged<SearchTracker>.fromOpaque(info).takeUnretainedValue()
+        if tracker.stop?.isRequested == true {
+            glp_ios_terminate(tree)
+            return
+        }
         if glp_ios_reason(tree) == GLP_IHEUR, var values = tracker.incumbent {
             tracker.incumbent = nil
             _ = glp_ios_heur_sol(tree, &values)

@@ -14,7 +14,7 @@ public enum TerminationReason: String, Sendable, Equatable {
     case feasibleWithLimit
     /// A limit stopped the solve before any feasible solution was found.
     case noSolutionWithLimit
-    /// The caller interrupted the solve (before a feasible solution was known).
+    /// The caller interrupted the solve through a ``StopSignal``; any plan found is dropped.
     case interrupted
     /// The solver gave up for numerical reasons; rescale the data or loosen tolerances.
     case numericalError

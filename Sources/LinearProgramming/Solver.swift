@@ -12,10 +12,14 @@ public struct SolveOptions: Sendable {
     public var verbose: Bool = false
     /// Generate cutting planes (Gomory mixed-integer cuts) in branch and bound.
     public var cuttingPlanes: Bool = false
+    /// Checked during the search; when raised the solve stops as interrupted.
+    public var stop: StopSignal? = nil
 
     public init(relativeGap: Double = 1e-4, timeLimit: Double? = nil,
-                relaxIntegrality: Bool = false, verbose: Bool = false, cuttingPlanes: Bool = false) {
+                relaxIntegrality: Bool = false, verbose: Bool = false, cuttingPlanes: Bool = false,
+                stop: StopSignal? = nil) {
         self.cuttingPlanes = cuttingPlanes
+        self.stop = stop
         self.relativeGap = relativeGap
         self.timeLimit = timeLimit
         self.relaxIntegrality = relaxIntegrality

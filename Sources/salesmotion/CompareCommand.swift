@@ -41,27 +41,16 @@ struct CompareCommand: ParsableCommand {
         try input.checkOutput(out)
         let other = try otherInput.load()
         if today {
-            base = try base.pinnedToCurrentTiers()
+            base = try planning { try base.pinnedToCurrentTiers() }
         }
-        let options = PlanningOptions(verbose: verbose)
-        let results: [PlanningResult]
-        do {
-            results = try [base, other].map { try AllocationPlanner.solve($0, options: options) }
-        } catch let failure as PlanningFailure {
-            printError("solver failure: \(failure)")
-            throw ExitCode(3)
-        }
+        let options = planningOptions(verbose: verbose)
+        let results = try planning { try [base, other].map { try AllocationPlanner.solve($0, options: options) } }
         guard let beforePlan = results[0].plan, let afterPlan = results[1].plan else {
             printError("no comparison: the base is \(results[0].status.rawValue), the other scenario \(results[1].status.rawValue)")
             throw ExitCode(results.contains { $0.status == .infeasible } ? 1 : 3)
         }
         let comparison = PlanComparison(before: base, beforePlan: beforePlan, after: other, afterPlan: afterPlan)
-        do {
-            try comparison.write(to: out)
-        } catch {
-            printError("cannot write the comparison to \(out): \(error.localizedDescription)")
-            throw ExitCode(3)
-        }
+        try writing("the comparison", to: out) { try comparison.write(to: out) }
         if !quiet {
             print(comparison.text(), terminator: "")
             print("Comparison written to \(out)/")

@@ -19,15 +19,8 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let instance = try input.load()
-        do {
-            let explanation = try AccountExplanation.explain(account, in: instance, options: PlanningOptions(verbose: verbose))
-            print(explanation.text, terminator: "")
-        } catch let error as InputError {
-            printError(error.description)
-            throw ExitCode(2)
-        } catch let failure as PlanningFailure {
-            printError("\(failure)")
-            throw ExitCode(3)
-        }
+        let options = planningOptions(verbose: verbose)
+        let explanation = try planning { try AccountExplanation.explain(account, in: instance, options: options) }
+        print(explanation.text, terminator: "")
     }
 }

@@ -21,19 +21,9 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let instance = try input.load()
         try input.checkOutput(out)
-        let report: HTMLReport
-        do {
-            report = try HTMLReport.make(for: instance, folder: out, options: PlanningOptions(verbose: verbose))
-        } catch let failure as PlanningFailure {
-            printError("solver failure: \(failure)")
-            throw ExitCode(3)
-        }
-        do {
-            try report.write(to: out)
-        } catch {
-            printError("cannot write the report to \(out): \(error.localizedDescription)")
-            throw ExitCode(3)
-        }
+        let options = planningOptions(verbose: verbose)
+        let report = try planning { try HTMLReport.make(for: instance, folder: out, options: options) }
+        try writing("the report", to: out) { try report.write(to: out) }
         print("Report written to \(out)/\(HTMLReport.file)")
         if report.result.plan == nil { throw ExitCode(report.result.status == .infeasible ? 1 : 3) }
     }

@@ -72,12 +72,7 @@ struct InputOptions: ParsableArguments {
 
     /// Refuses an output folder that would overwrite inputs (exit code 2).
     func checkOutput(_ folder: String) throws {
-        do {
-            try OutputFolder.check(folder, dataFolder: data, modelFile: model)
-        } catch let error as InputError {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        try planning { try OutputFolder.check(folder, dataFolder: data, modelFile: model) }
     }
 
     /// Loads and cross-checks everything; bad input ends the process with exit code 2.
@@ -116,19 +111,9 @@ struct Solve: ParsableCommand {
     func run() throws {
         let instance = try input.load()
         try input.checkOutput(out)
-        let result: PlanningResult
-        do {
-            result = try AllocationPlanner.solve(instance, options: PlanningOptions(verbose: verbose))
-        } catch let failure as PlanningFailure {
-            printError("solver failure: \(failure)")
-            throw ExitCode(3)
-        }
-        do {
-            try PlanReport(instance: instance, result: result).write(to: out)
-        } catch {
-            printError("cannot write the plan to \(out): \(error.localizedDescription)")
-            throw ExitCode(3)
-        }
+        let options = planningOptions(verbose: verbose)
+        let result = try planning { try AllocationPlanner.solve(instance, options: options) }
+        try writing("the plan", to: out) { try PlanReport(instance: instance, result: result).write(to: out) }
         if !quiet {
             print(SummaryText(instance: instance, result: result).text, terminator: "")
             if result.plan != nil { print("Plan written to \(out)/") }
@@ -175,11 +160,6 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let instance = try input.load()
-        do {
-            try instance.export(ExportFormat(rawValue: format)!, to: output)
-        } catch {
-            printError("cannot export to \(output): \(error)")
-            throw ExitCode(3)
-        }
+        try writing("the model", to: output) { try instance.export(ExportFormat(rawValue: format)!, to: output) }
     }
 }

@@ -55,38 +55,20 @@ struct SweepCommand: ParsableCommand {
         let instance = try input.load()
         try input.checkOutput(out)
         let range = try parsedRange()
-        let key: WhatIfKey
-        do {
-            key = try WhatIfKey(range.key)
-        } catch let error as InputError {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        let key = try planning { try WhatIfKey(range.key) }
         let values = Sweep.values(from: range.from, to: range.to, count: steps)
         let bar = ProgressBar(total: values.count, enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let start = Date()
-        let sweep: Sweep
-        do {
-            sweep = try Sweep.run(instance, key: key, values: values, workers: threads,
-                                  progress: { done in bar.update(done) })
-        } catch let error as InputError {
-            bar.finish()
-            printError(error.description)
-            throw ExitCode(2)
-        } catch let failure as PlanningFailure {
-            bar.finish()
-            printError("solver failure: \(failure)")
-            throw ExitCode(3)
+        let options = planningOptions(verbose: false)
+        let sweep = try planning {
+            defer { bar.finish() }
+            return try Sweep.run(instance, key: key, values: values, workers: threads, options: options,
+                                 progress: { done in bar.update(done) })
         }
         let warmSeconds = Date().timeIntervalSince(start)
         bar.finish()
         let report = SweepReport(sweep: sweep)
-        do {
-            try report.write(to: out)
-        } catch {
-            printError("cannot write the sweep to \(out): \(error.localizedDescription)")
-            throw ExitCode(3)
-        }
+        try writing("the sweep", to: out) { try report.write(to: out) }
         if !quiet {
             print(report.table, terminator: "")
             print(String(format: "%d points in %.3f s; written to %@/%@ and %@", values.count, warmSeconds, out,
@@ -94,7 +76,7 @@ struct SweepCommand: ParsableCommand {
         }
         if measure {
             let coldStart = Date()
-            _ = try Sweep.run(instance, key: key, values: values, warm: false)
+            _ = try planning { try Sweep.run(instance, key: key, values: values, warm: false, options: options) }
             let coldSeconds = Date().timeIntervalSince(coldStart)
             print(String(format: "warm sweep %.3f s, %d cold solves %.3f s, ratio %.3f",
                          warmSeconds, values.count, coldSeconds, warmSeconds / coldSeconds))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Foundation
 import GLPK
 import LinearProgramming
 import Testing
@@ -215,5 +216,24 @@ private func smallLP() -> (LinearProgram, VariableIndex, VariableIndex, Constrai
         _ = try problem.solve()
         try problem.update(to: knapsack(capacity: -1))
         #expect(try problem.solve(warmStart: true).termination == .infeasible)
+    }
+}
+
+@Suite struct GLPKStopTests {
+    /// The parity trap runs until its time limit; a stop raised from another thread after
+    /// 0.2 s ends it long before the 30 s limit, as interrupted.
+    @Test func aStopSignalEndsTheSearch() throws {
+        var lp = LinearProgram(sense: .maximize)
+        let xs = (0..<60).map { _ in lp.addBinaryVariable(objective: 1) }
+        lp.addConstraint(terms: xs.map { ($0, 2) }, lower: 59, upper: 59)
+        let stop = StopSignal()
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.2)
+            stop.request()
+        }
+        let start = Date()
+        let result = try GLPKSolver().solve(lp, options: SolveOptions(timeLimit: 30, stop: stop))
+        #expect(result.termination == .interrupted)
+        #expect(Date().timeIntervalSince(start) < 10)
     }
 }

@@ -87,3 +87,31 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: parent.path + "/a/b/summary.json"))
     }
 }
+
+@Suite struct InterruptTests {
+    /// Ctrl-C during a long sweep: exit code 130, a message, and no file in the output folder.
+    @Test func ctrlCStopsCleanly() throws {
+        let out = TemporaryFolder()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRun.binary)
+        process.arguments = ["sweep", "--vary", "limits.budget=10M..40M", "--steps", "5000", "--out", out.path + "/sweep"]
+        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        process.interrupt()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("the sweep did not stop within 30 s of Ctrl-C")
+        }
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(text.contains("Interrupted: nothing was written."))
+        #expect(!FileManager.default.fileExists(atPath: out.path + "/sweep/sweep.csv"))
+    }
+}

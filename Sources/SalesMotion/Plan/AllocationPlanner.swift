@@ -2,7 +2,7 @@
 
 import Foundation
 internal import GLPK
-internal import LinearProgramming
+public import LinearProgramming
 
 /// The solver broke down (not infeasibility, not a time limit): exit code 3.
 public struct PlanningFailure: Error, Sendable, CustomStringConvertible {
@@ -10,11 +10,23 @@ public struct PlanningFailure: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// The user stopped the solve (Ctrl-C); nothing should be written.
+public struct PlanningInterrupted: Error, Sendable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "interrupted" }
+}
+
 /// Settings of one solve that do not belong in the model file.
 public struct PlanningOptions: Sendable {
     /// Show GLPK's own log on standard error.
     public var verbose = false
-    public init(verbose: Bool = false) { self.verbose = verbose }
+    /// Raised (by a Ctrl-C handler, say) to stop the solve; it then throws ``PlanningInterrupted``.
+    public var stop: StopSignal?
+
+    public init(verbose: Bool = false, stop: StopSignal? = nil) {
+        self.verbose = verbose
+        self.stop = stop
+    }
 }
 
 /// Solves an ``AllocationInstance`` with GLPK and turns the solution into a ``StaffingPlan``.
@@ -113,14 +125,16 @@ public final class AllocationSession {
         let settings = instance.model.solver
         let mip = try problem.solve(
             options: SolveOptions(relativeGap: settings.mipGap, timeLimit: settings.timeLimit, verbose: options.verbose,
-                                  cuttingPlanes: true),
+                                  cuttingPlanes: true, stop: options.stop),
             warmStart: previousSolution != nil, incumbent: previousSolution)
+        if options.stop?.isRequested == true { throw PlanningInterrupted() }
         let status: PlanStatus
         switch mip.termination {
         case .optimal: status = .optimal
         case .feasibleWithLimit: status = .timeLimit
         case .infeasible, .infeasibleOrUnbounded: status = .infeasible
-        case .noSolutionWithLimit, .interrupted: status = .noSolution
+        case .noSolutionWithLimit: status = .noSolution
+        case .interrupted: throw PlanningInterrupted()
         case .unbounded, .numericalError, .other:
             throw PlanningFailure("GLPK could not solve the model (\(mip.rawStatus))")
         }

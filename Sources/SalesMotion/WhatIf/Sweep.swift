@@ -62,6 +62,7 @@ public struct Sweep: Sendable {
             do {
                 var session = try AllocationSession(instance: instance, options: options)
                 for index in range {
+                    if options.stop?.isRequested == true { throw PlanningInterrupted() }
                     let start = Date()
                     if !warm { session = try AllocationSession(instance: instance, options: options) }
                     try session.set(key, to: values[index])
