@@ -52,6 +52,9 @@ struct InputOptions: ParsableArguments {
             return change
         }
         if let budget {
+            if result.contains(where: { $0.path == ["limits", "budget"] }) {
+                throw ValidationError("--budget and --set limits.budget both set the budget; give one")
+            }
             guard NumberSyntax.amount(budget) != nil else {
                 throw ValidationError("--budget expects an amount such as 18M, 800k or 1.2e7, got '\(budget)'")
             }
@@ -112,7 +115,10 @@ struct Solve: ParsableCommand {
         let instance = try input.load()
         try input.checkOutput(out)
         let options = planningOptions(verbose: verbose)
-        let result = try planning { try AllocationPlanner.solve(instance, options: options) }
+        var result = try planning { try AllocationPlanner.solve(instance, options: options) }
+        if result.status == .infeasible {
+            result.diagnosis = try planning { try InfeasibilityDiagnosis.diagnose(instance, options: options) }
+        }
         try writing("the plan", to: out) { try PlanReport(instance: instance, result: result).write(to: out) }
         if !quiet {
             print(SummaryText(instance: instance, result: result).text, terminator: "")

@@ -36,10 +36,15 @@ public struct AllocationProgram: Sendable {
     public let programVariable: VariableIndex
     /// The constraint that carries each limit in force.
     public let limitConstraints: [(kind: LimitKind, constraint: ConstraintIndex)]
+    /// With `elastic`, the slack variable that relaxes each limit (parallel to
+    /// ``limitConstraints``), in the limit row's own units; empty otherwise.
+    public let limitSlacks: [VariableIndex]
 
     /// Builds the program. `names` labels rows and columns in domain terms (for LP files);
-    /// leave it off on large instances to save memory.
-    public init(instance: AllocationInstance, names: Bool = false) {
+    /// leave it off on large instances to save memory. `elastic` adds a slack variable to
+    /// every limit so that any limit can give way (for diagnosing infeasibility); the
+    /// objective is left as it is.
+    public init(instance: AllocationInstance, names: Bool = false, elastic: Bool = false) {
         self.instance = instance
         let dataset = instance.dataset, model = instance.model, curve = instance.curve
         let costs = model.costs, limits = model.limits
@@ -132,14 +137,19 @@ public struct AllocationProgram: Sendable {
         }
 
         var limitRows: [(LimitKind, ConstraintIndex)] = []
-        for (r, region) in dataset.regions.enumerated() {
-            let row = lp.addConstraint(name: names ? "capacity[\(region.id)]" : "", terms: regionEffort[r],
-                                       upper: region.localCapacityFTE)
-            limitRows.append((.regionalCapacity(region: r), row))
-        }
+        var slacks: [VariableIndex] = []
         func addLimit(_ kind: LimitKind, _ name: String, _ terms: [(VariableIndex, Double)],
                       lower: Double = -.infinity, upper: Double = .infinity) {
+            var terms = terms
+            if elastic {
+                let slack = lp.addVariable(name: names ? "relax[\(name)]" : "")
+                terms.append((slack, lower.isFinite ? 1 : -1))
+                slacks.append(slack)
+            }
             limitRows.append((kind, lp.addConstraint(name: names ? name : "", terms: terms, lower: lower, upper: upper)))
+        }
+        for (r, region) in dataset.regions.enumerated() {
+            addLimit(.regionalCapacity(region: r), "capacity[\(region.id)]", regionEffort[r], upper: region.localCapacityFTE)
         }
         if let budget = limits.budget { addLimit(.budget, "budget", expense, upper: budget) }
         if let cap = limits.gamHeadcount { addLimit(.gamHeadcount, "gam_headcount", gamUse, upper: cap) }
@@ -165,5 +175,6 @@ public struct AllocationProgram: Sendable {
         self.effortVariables = effortVariables
         self.programVariable = program
         self.limitConstraints = limitRows
+        self.limitSlacks = slacks
     }
 }

@@ -122,6 +122,7 @@ public struct PlanReport {
             ("total", .number(result.timings.total)),
         ])))
         members.append(("solver_status", .string(result.rawStatus)))
+        if let diagnosis = result.diagnosis { members.append(("diagnosis", diagnosis.json)) }
         return .object(members)
     }
 }

@@ -21,7 +21,10 @@ public struct SummaryText {
             .noSolution: "no plan found before the solver stopped",
         ]
         lines.append("Status            \(statusWords[result.status]!)")
-        guard let plan = result.plan else { return lines.joined(separator: "\n") + "\n" }
+        guard let plan = result.plan else {
+            if let diagnosis = result.diagnosis { lines.append(diagnosis.text) }
+            return lines.joined(separator: "\n") + "\n"
+        }
         let budget = instance.model.limits.budget
         lines.append("Net contribution  \(Self.money(plan.netContribution))")
         lines.append("Expected revenue  \(Self.money(plan.expectedRevenue))   gross profit \(Self.money(plan.grossProfit))")

@@ -108,4 +108,7 @@ public struct PlanningResult: Sendable {
     public var timings: PhaseTimings
     /// The solver's own words.
     public var rawStatus: String
+    /// Why there is no plan and what would admit one, when the status is infeasible and a
+    /// diagnosis was asked for.
+    public var diagnosis: InfeasibilityDiagnosis? = nil
 }
