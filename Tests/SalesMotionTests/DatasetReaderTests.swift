@@ -134,7 +134,7 @@ private let regionsCSV = """
             A2,EMEA,0.5
             A2,EMEA,0.5
             A9,EMEA,1
-            A1,LATAM,0.02
+            A2,LATAM,0.02
 
             """)
         let messages = inputMessages { _ = try Dataset.read(from: folder.path) }

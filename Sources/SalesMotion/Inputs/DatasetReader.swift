@@ -31,13 +31,15 @@ extension Dataset {
         var declaredRegions: Set<String> = []
         let regions = regionTable.map { readRegions($0, declared: &declaredRegions, &problems) } ?? []
         // Without a usable regions file every region reference would be reported again.
-        let checkRegions = regionTable != nil
+        let checkRegions = regionTable.map { !$0.rows.isEmpty } ?? false
+        var declaredAccounts: Set<String> = []
         var accounts = accountTable.map {
-            readAccounts($0, regions: regions, declared: checkRegions ? declaredRegions : nil, &problems)
+            readAccounts($0, regions: regions, declared: checkRegions ? declaredRegions : nil,
+                         declaredAccounts: &declaredAccounts, &problems)
         } ?? []
-        if let footprintTable, !accounts.isEmpty {
+        if let footprintTable, !declaredAccounts.isEmpty {
             readFootprint(footprintTable, regions: regions, declared: checkRegions ? declaredRegions : nil,
-                          accounts: &accounts, &problems)
+                          declaredAccounts: declaredAccounts, accounts: &accounts, &problems)
         }
         try problems.throwIfAny()
         return Dataset(accounts: accounts, regions: regions)
@@ -71,7 +73,9 @@ extension Dataset {
         return regions
     }
 
+    /// The valid accounts; `declaredAccounts` receives every account id named, valid or not.
     private static func readAccounts(_ table: CSVTable, regions: [Region], declared: Set<String>?,
+                                     declaredAccounts: inout Set<String>,
                                      _ problems: inout DiagnosticCollector) -> [Account] {
         guard let columns = table.requireColumns(
             ["account_id", "hq_region", "revenue", "margin", "growth_potential"], into: &problems) else { return [] }
@@ -101,6 +105,7 @@ extension Dataset {
                 }
             }
             guard let id else { continue }
+            declaredAccounts.insert(id)
             if let earlier = firstLine[id] {
                 problems.report(cells.location(columns["account_id"]!), "account '\(id)' already defined on line \(earlier)")
                 continue
@@ -122,7 +127,7 @@ extension Dataset {
     }
 
     private static func readFootprint(_ table: CSVTable, regions: [Region], declared: Set<String>?,
-                                      accounts: inout [Account],
+                                      declaredAccounts: Set<String>, accounts: inout [Account],
                                       _ problems: inout DiagnosticCollector) {
         guard let columns = table.requireColumns(["account_id", "region", "share"], into: &problems) else { return }
         let regionIndex = Dictionary(regions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -132,6 +137,9 @@ extension Dataset {
         var hasRows = [Bool](repeating: false, count: accounts.count)
         var lastLine = [Int](repeating: 0, count: accounts.count)
         var seen: [String: Int] = [:]
+        // Accounts with a row pointing at a region whose own row is invalid: their shares
+        // cannot be checked, and the region's problem is already reported.
+        var incomplete = [Bool](repeating: false, count: accounts.count)
         for row in table.rows {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
             let accountId = cells.requiredText(columns["account_id"]!, &problems)
@@ -140,7 +148,7 @@ extension Dataset {
             var account: Int?, region: Int?
             if let accountId {
                 account = accountIndex[accountId]
-                if account == nil {
+                if account == nil, !declaredAccounts.contains(accountId) {
                     problems.report(cells.location(columns["account_id"]!),
                                     "account_id: unknown account '\(accountId)'\(suggestion(for: accountId, in: accountIds))")
                 }
@@ -152,11 +160,13 @@ extension Dataset {
                                     "region: unknown region '\(regionId)'\(suggestion(for: regionId, in: regionIds))")
                 }
             }
+            if let account, region == nil || share == nil { incomplete[account] = true }
             guard let account, let region, let share else { continue }
             let key = "\(account)\u{1F}\(region)"
             if let earlier = seen[key] {
                 problems.report(cells.location(columns["region"]!),
                                 "account '\(accounts[account].id)' in region '\(regions[region].id)' already listed on line \(earlier)")
+                incomplete[account] = true
                 continue
             }
             seen[key] = row.line
@@ -164,7 +174,7 @@ extension Dataset {
             lastLine[account] = max(lastLine[account], row.line)
             if share > 0 { shares[account].append(FootprintShare(region: region, share: share)) }
         }
-        for index in accounts.indices where hasRows[index] {
+        for index in accounts.indices where hasRows[index] && !incomplete[index] {
             let total = shares[index].reduce(0) { $0 + $1.share }
             if abs(total - 1) > 1e-6 {
                 problems.report(SourceLocation(file: table.path, line: lastLine[index], column: columns["share"]! + 1),
