@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import PackageDescription
@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -66,7 +67,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SalesMotionTests",
-            dependencies: ["SalesMotion", "LinearProgramming"],
+            dependencies: [
+                "SalesMotion",
+                "LinearProgramming",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -174,6 +174,10 @@ struct CSVFieldReader {
             problems.report(at, "\(name): expected \(rule.expectation), found \"\(cell)\"\(hint)")
             return nil
         }
+        guard abs(value) <= NumberSyntax.largest else {
+            problems.report(at, "\(name): \(cell) is too large; values up to 1e15 are accepted")
+            return nil
+        }
         let valid: Bool
         switch rule {
         case .nonNegative: valid = value >= 0

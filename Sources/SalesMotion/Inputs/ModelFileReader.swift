@@ -337,8 +337,11 @@ struct ModelDecoder {
     private mutating func number(_ path: String, _ key: String, _ entries: [String: ConfigValue]) -> Double? {
         guard let value = entries[key] else { return nil }
         switch value {
-        case .integer(let number): return Double(number)
-        case .float(let number) where number.isFinite: return number
+        case .integer(let number) where abs(Double(number)) <= NumberSyntax.largest: return Double(number)
+        case .float(let number) where number.isFinite && abs(number) <= NumberSyntax.largest: return number
+        case .integer, .float:
+            report("\(path).\(key)", "\(value.typeDescription) is too large; values up to 1e15 are accepted")
+            return nil
         default:
             var hint = ""
             if case .string(let text) = value, NumberSyntax.amount(text) != nil {

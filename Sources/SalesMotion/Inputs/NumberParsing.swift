@@ -5,6 +5,9 @@ import Foundation
 /// Parsing of the number forms the inputs accept, shared by the CSV reader, the model file
 /// and the command line.
 public enum NumberSyntax {
+    /// The largest magnitude any input may have; beyond it products of inputs lose meaning.
+    public static let largest = 1e15
+
     /// A plain decimal (`1234.5`, `-3`, `1.2e7`); nil for anything else, including NaN,
     /// infinities, hex and thousands separators.
     public static func plainDecimal(_ text: String) -> Double? {

@@ -14,6 +14,9 @@ public struct AllocationInstance: Sendable {
         public var localPotential: Double
     }
 
+    /// The largest saturation scale (FTE for one account in one region) the model accepts.
+    public static let largestSaturation = 1e9
+
     public internal(set) var dataset: Dataset
     public internal(set) var model: AllocationModel
     public let curve: ResponseCurve
@@ -76,8 +79,12 @@ public struct AllocationInstance: Sendable {
             let scale = account.revenue + account.growthPotential
             pairs.append(account.footprint.map { entry in
                 let region = dataset.regions[entry.region]
-                return FootprintPair(region: entry.region, share: entry.share,
-                                     saturation: entry.share * scale / region.productivity,
+                let saturation = entry.share * scale / region.productivity
+                if !(saturation <= Self.largestSaturation) {
+                    problems.report(SourceLocation(file: account.source.file, line: account.source.line),
+                                    "account '\(account.id)' in \(region.id): a saturation scale of \(formatShort(saturation)) FTE (share × (revenue + growth_potential) / productivity) is beyond \(formatShort(Self.largestSaturation)); check that revenue and productivity use the same units")
+                }
+                return FootprintPair(region: entry.region, share: entry.share, saturation: saturation,
                                      localPotential: account.growthPotential * (1 - account.centralShare) * entry.share)
             })
         }
