@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
-internal import TOMLKit
 
 /// A parsed model file as a plain tree, detached from the TOML library, so that command-line
 /// overrides can be applied before the model is decoded.
@@ -27,42 +26,24 @@ indirect enum ConfigValue: Equatable {
         }
     }
 
-    /// Parses a TOML document; throws ``InputError`` with the parser's line and column.
+    /// Parses a TOML document; throws ``InputError`` with the reader's line and column.
     static func parseTOML(_ text: String, file: String) throws -> ConfigValue {
         do {
-            return convert(try TOMLTable(string: text))
-        } catch let error as TOMLParseError {
-            throw InputError([InputDiagnostic(
-                SourceLocation(file: file, line: error.source.begin.line, column: error.source.begin.column),
-                "not valid TOML: \(error.description)")])
+            return try TOMLReader.read(text)
+        } catch {
+            throw InputError([InputDiagnostic(SourceLocation(file: file, line: error.line, column: error.column),
+                                              "not valid TOML: \(error.message)")])
         }
     }
 
     /// Parses the value part of `--set key=value`: a TOML value (`0.5`, `[0.1, 0.4]`, `"x"`),
     /// else an amount (`18M`, `800k`), else plain text.
     static func parseOverride(_ text: String) -> ConfigValue {
-        if let table = try? TOMLTable(string: "value = \(text)"), let value = table["value"] {
-            return convert(value)
+        if case .table(let entries)? = try? TOMLReader.read("value = \(text)"), let value = entries["value"] {
+            return value
         }
         if let amount = NumberSyntax.amount(text) { return .float(amount) }
         return .string(text)
-    }
-
-    private static func convert(_ value: any TOMLValueConvertible) -> ConfigValue {
-        switch value.type {
-        case .table:
-            let table = value.table!
-            var entries: [String: ConfigValue] = [:]
-            for key in table.keys { entries[key] = convert(table[key]!) }
-            return .table(entries)
-        case .array:
-            return .array(value.array!.map { convert($0) })
-        case .string: return .string(value.string!)
-        case .int: return .integer(value.int!)
-        case .double: return .float(value.double!)
-        case .bool: return .bool(value.bool!)
-        default: return .unsupported(value.type.description)
-        }
     }
 }
 

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+@Suite struct TOMLReaderTests {
+    static func read(_ text: String) throws -> [String: ConfigValue] {
+        guard case .table(let entries) = try TOMLReader.read(text) else { throw TOMLReader.Failure(line: 0, column: 0, message: "not a table") }
+        return entries
+    }
+
+    @Test func valuesOfEveryKind() throws {
+        let root = try Self.read("""
+            # comment
+            a = 12_000_000   # trailing comment
+            b = 1.2e7
+            c = -0.5
+            d = [0.1, 0.45,]
+            e = "text \\"quoted\\" \\u00e9"
+            f = 'C:\\path'
+            g = true
+            h = 0x1F
+            "quoted key" = 1
+            i.j = 2
+            k = { x = 1, y = "z" }
+            m = [
+              1,   # first
+              2,
+            ]
+            n = \"\"\"
+            two
+            lines\"\"\"
+
+            [table]
+            x = +3
+
+            [[items]]
+            id = "one"
+            [[items]]
+            id = "two"
+            """)
+        #expect(root["a"] == .integer(12_000_000))
+        #expect(root["b"] == .float(12_000_000))
+        #expect(root["c"] == .float(-0.5))
+        #expect(root["d"] == .array([.float(0.1), .float(0.45)]))
+        #expect(root["e"] == .string("text \"quoted\" é"))
+        #expect(root["f"] == .string("C:\\path"))
+        #expect(root["g"] == .bool(true))
+        #expect(root["h"] == .integer(31))
+        #expect(root["quoted key"] == .integer(1))
+        #expect(root["i"] == .table(["j": .integer(2)]))
+        #expect(root["k"] == .table(["x": .integer(1), "y": .string("z")]))
+        #expect(root["m"] == .array([.integer(1), .integer(2)]))
+        #expect(root["n"] == .string("two\nlines"))
+        #expect(root["table"] == .table(["x": .integer(3)]))
+        #expect(root["items"] == .array([.table(["id": .string("one")]), .table(["id": .string("two")])]))
+    }
+
+    @Test(arguments: [
+        ("[\ncosts]", 1, 2, "unexpected character U+000A where a key should start"),
+        ("[[\u{FEFF}tier]]", 1, 3, "unexpected character U+FEFF where a key should start"),
+        ("[[tièr]]", 1, 5, "expected ']' to close the table header"),
+        ("a = 1\na = 2", 2, 1, "key 'a' is defined twice"),
+        ("a = ", 1, 5, "expected a value"),
+        ("a = lots", 1, 5, "unexpected text where a value should be"),
+        ("a = 1979-05-27", 1, 5, "dates and times are not used in model files: '1979-05-27'"),
+        ("a = \"open", 1, 10, "the string is not closed"),
+        ("a = [1, 2", 1, 10, "the array is not closed with ']'"),
+        ("a = 1 b = 2", 1, 7, "unexpected 'b'; expected the end of the line"),
+        ("[x]\n[x]", 2, 4, "table [x] is defined twice"),
+        ("a = 01", 1, 5, "'01': leading zeros are not allowed"),
+        ("a = 1__0", 1, 5, "'1__0' is not a number"),
+        ("a = 1.", 1, 5, "'1.': a decimal point needs digits on both sides"),
+    ])
+    func malformedDocumentsAreRefusedWithTheirPosition(_ text: String, _ line: Int, _ column: Int, _ message: String) {
+        do {
+            _ = try TOMLReader.read(text)
+            Issue.record("accepted \(text.debugDescription)")
+        } catch {
+            #expect(error.line == line && error.column == column, "\(text.debugDescription): \(error)")
+            #expect(error.message.hasPrefix(message), "\(text.debugDescription): \(error.message)")
+        }
+    }
+
+    /// Every single byte inserted anywhere in a real model file, and every byte deleted: the
+    /// reader must answer with a value or an error, never stop the process.
+    @Test func everySingleByteDamageIsHandled() throws {
+        let base = Array(try String(contentsOfFile: packageRoot + "/Tests/Fixtures/valid/model.toml", encoding: .utf8).utf8)
+        let inserts: [[UInt8]] = (0..<128).map { [UInt8($0)] } + [[0xEF, 0xBB, 0xBF], [0xC3, 0xA9], [0xE2, 0x80, 0x8B]]
+        var outcomes = 0
+        for position in 0...base.count {
+            for insert in inserts {
+                var bytes = base
+                bytes.insert(contentsOf: insert, at: position)
+                _ = try? TOMLReader.read(String(decoding: bytes, as: UTF8.self))
+                outcomes += 1
+            }
+            if position < base.count {
+                var bytes = base
+                bytes.remove(at: position)
+                _ = try? TOMLReader.read(String(decoding: bytes, as: UTF8.self))
+                outcomes += 1
+            }
+        }
+        #expect(outcomes > 50_000)
+    }
+}
