@@ -14,7 +14,7 @@ struct SalesMotionCommand: ParsableCommand {
             3 solver failure or no plan found in time.
             """,
         subcommands: [Solve.self, SweepCommand.self, CompareCommand.self, ExplainCommand.self, ReportCommand.self,
-                      Validate.self, Export.self],
+                      Validate.self, Export.self, GenerateCommand.self],
         defaultSubcommand: Solve.self
     )
 }

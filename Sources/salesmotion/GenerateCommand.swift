@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import ArgumentParser
+import Foundation
+import SalesMotion
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a synthetic dataset (accounts, footprint, regions) and a matching model.toml.",
+        discussion: "The same --seed gives the same bytes.")
+
+    @Option(help: "Number of accounts.")
+    var accounts: Int
+
+    @Option(help: "Number of regions.")
+    var regions = 8
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Folder to write the files into.")
+    var out: String
+
+    func validate() throws {
+        guard accounts >= 1, accounts <= 10_000_000 else { throw ValidationError("--accounts must be between 1 and 10,000,000") }
+        guard regions >= 1, regions <= 1000 else { throw ValidationError("--regions must be between 1 and 1000") }
+    }
+
+    func run() throws {
+        try writing("the dataset", to: out) { try SyntheticDataset(accounts: accounts, regions: regions, seed: seed).write(to: out) }
+        print("Wrote \(accounts) accounts in \(regions) regions to \(out)/ (model: \(out)/model.toml)")
+    }
+}
