@@ -105,6 +105,21 @@ public struct AllocationInstance: Sendable {
         return (kept, central)
     }
 
+    /// The limits in force, in the order the program's rows and the reports list them.
+    public var limitsInForce: [LimitKind] {
+        var kinds = dataset.regions.indices.map { LimitKind.regionalCapacity(region: $0) }
+        let limits = model.limits
+        if limits.budget != nil { kinds.append(.budget) }
+        if limits.gamHeadcount != nil { kinds.append(.gamHeadcount) }
+        if limits.centralFTE != nil { kinds.append(.centralFTE) }
+        if limits.execHours != nil { kinds.append(.execHours) }
+        if limits.maxCostOfSales != nil { kinds.append(.maxCostOfSales) }
+        if limits.globalShare != nil { kinds += [.globalShareMinimum, .globalShareMaximum] }
+        if limits.maxGlobalAccounts != nil { kinds.append(.maxGlobalAccounts) }
+        if model.transition.maxChanges != nil { kinds.append(.maxChanges) }
+        return kinds
+    }
+
     /// Whether choosing tier `t` for account `a` counts as a change of tier.
     public func isChange(account a: Int, tier t: Int) -> Bool {
         dataset.accounts[a].currentTier != nil && currentTier[a] != t

@@ -59,7 +59,7 @@ public struct InfeasibilityDiagnosis: Sendable {
     /// The limits a solution of the elastic program breaks, with what it needs of them.
     private static func violated(_ built: AllocationProgram, _ instance: AllocationInstance,
                                  _ values: [Double]) -> [Relaxation] {
-        let plan = PlanAssembler(program: built, instance: instance, values: values, duals: nil).plan()
+        let plan = PlanAssembler(instance: instance, decisions: built.decisions(from: values), limitDuals: nil).plan()
         return zip(plan.limits, built.limitSlacks).compactMap { limit, slack in
             guard values[slack.rawValue] > 1e-7 * max(1, abs(limit.value)) else { return nil }
             guard limit.slack < -1e-9 * max(1, abs(limit.value)) else { return nil }

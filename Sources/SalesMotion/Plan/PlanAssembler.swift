@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// What the optimiser decided — a tier per account, local FTE per footprint pair, whether the
+/// programme runs — from which every reported figure is recomputed.
+struct PlanDecisions: Sendable {
+    /// Tier index of each account.
+    var tiers: [Int]
+    /// Local FTE of each account in each of its footprint pairs (``AllocationInstance/pairs``).
+    var fte: [[Double]]
+    var programActive: Bool
+}
+
+extension AllocationProgram {
+    /// The decisions in a solution of this program.
+    func decisions(from values: [Double]) -> PlanDecisions {
+        let tiers = instance.openTiers.indices.map { a in
+            zip(instance.openTiers[a], tierVariables[a]).max { values[$0.1.rawValue] < values[$1.1.rawValue] }!.0
+        }
+        let fte = effortVariables.map { pairs in
+            pairs.map { segments in max(0, segments.reduce(0) { $0 + values[$1.rawValue] }) }
+        }
+        return PlanDecisions(tiers: tiers, fte: fte, programActive: values[programVariable.rawValue] > 0.5)
+    }
+
+    /// Row duals of the limits, keyed by limit.
+    func limitDuals(from duals: [Double]) -> [LimitKind: Double] {
+        Dictionary(uniqueKeysWithValues: limitConstraints.map { ($0.kind, duals[$0.constraint.rawValue]) })
+    }
+}
+
+/// Recomputes every reported figure from the solution's decisions (tiers and local FTE) with
+/// the formulas of the specification, so the plan is explainable without the solver.
+struct PlanAssembler {
+    /// The instance as it stands now (limit values may have moved since the program was built).
+    let instance: AllocationInstance
+    let decisions: PlanDecisions
+    /// Dual of each limit's row in the LP with the tiers fixed; nil without one.
+    let limitDuals: [LimitKind: Double]?
+
+    func plan() -> StaffingPlan {
+        let dataset = instance.dataset, model = instance.model
+        var accounts: [AccountStaffing] = []
+        var regionFTE = [Double](repeating: 0, count: dataset.regions.count)
+        var regionRevenue = [Double](repeating: 0, count: dataset.regions.count)
+        var tierCounts = [Int](repeating: 0, count: model.tiers.count)
+        var changes = 0
+        for (a, account) in dataset.accounts.enumerated() {
+            let t = decisions.tiers[a], tier = model.tiers[t]
+            let (kept, central) = instance.tierRevenue(account: a, tier: t)
+            var local: [LocalStaffing] = []
+            var localExpense = 0.0, localWon = 0.0
+            for (e, pair) in instance.pairs[a].enumerated() {
+                let fte = decisions.fte[a][e]
+                let won = pair.saturation > 0 ? pair.localPotential * instance.curve.value(at: fte / pair.saturation) : 0
+                let revenue = pair.share * (kept + central) + won
+                local.append(LocalStaffing(region: pair.region, localFTE: fte, expectedRevenue: revenue))
+                localExpense += fte * dataset.regions[pair.region].localFTECost
+                localWon += won
+                regionFTE[pair.region] += fte
+                regionRevenue[pair.region] += revenue
+            }
+            let revenue = kept + central + localWon
+            let changed = instance.isChange(account: a, tier: t)
+            if changed { changes += 1 }
+            tierCounts[t] += 1
+            accounts.append(AccountStaffing(
+                account: a, tier: t, gamFTE: tier.gamFTE, centralFTE: tier.centralFTE, execHours: tier.execHours,
+                localFTE: local.reduce(0) { $0 + $1.localFTE }, expectedRevenue: revenue,
+                grossProfit: account.margin * revenue, salesExpense: instance.tierCost[t] + localExpense,
+                changed: changed, local: local))
+        }
+        let programActive = decisions.programActive
+        let programCost = programActive ? model.costs.programFixedCost : 0
+        let changeCost = Double(changes) * model.transition.changeCost
+        let tierCost = accounts.reduce(0) { $0 + instance.tierCost[$1.tier] }
+        let expense = accounts.reduce(0) { $0 + $1.salesExpense } + programCost + changeCost
+        let revenue = accounts.reduce(0) { $0 + $1.expectedRevenue }
+        let grossProfit = accounts.reduce(0) { $0 + $1.grossProfit }
+        let globalExpense = tierCost + programCost
+        var plan = StaffingPlan(
+            accounts: accounts, regions: [], limits: [], programActive: programActive, tierChanges: changes,
+            tierCounts: tierCounts, expectedRevenue: revenue, grossProfit: grossProfit, salesExpense: expense,
+            globalExpense: globalExpense, netContribution: grossProfit - expense)
+        plan.limits = limitUses(plan, regionFTE: regionFTE)
+        plan.regions = dataset.regions.enumerated().map { r, region in
+            let capacityUse = plan.limits.first { $0.kind == .regionalCapacity(region: r) }
+            return RegionStaffing(region: r, localFTE: regionFTE[r], localCapacityFTE: region.localCapacityFTE,
+                                  localExpense: regionFTE[r] * region.localFTECost, expectedRevenue: regionRevenue[r],
+                                  shadowPrice: capacityUse?.shadowPrice ?? 0)
+        }
+        return plan
+    }
+
+    private func limitUses(_ plan: StaffingPlan, regionFTE: [Double]) -> [LimitUse] {
+        let dataset = instance.dataset, model = instance.model
+        func sum(_ value: (AccountStaffing) -> Double) -> Double { plan.accounts.reduce(0) { $0 + value($1) } }
+        let expense = plan.salesExpense
+        return instance.limitsInForce.map { kind in
+            let dual = limitDuals?[kind]
+            // value, used, slack (≥ 0 when satisfied), and ∂objective/∂value from the row dual.
+            let value: Double, used: Double, slack: Double, scale: Double
+            var name: String
+            var priced = true
+            switch kind {
+            case .regionalCapacity(let r):
+                name = "local_capacity_fte.\(dataset.regions[r].id)"
+                value = dataset.regions[r].localCapacityFTE; used = regionFTE[r]; slack = value - used; scale = 1
+            case .budget:
+                name = "budget"; value = model.limits.budget!; used = expense; slack = value - used; scale = 1
+            case .gamHeadcount:
+                name = "gam_headcount"; value = model.limits.gamHeadcount!; used = sum(\.gamFTE); slack = value - used
+                scale = 1; priced = false
+            case .centralFTE:
+                name = "central_fte"; value = model.limits.centralFTE!; used = sum(\.centralFTE); slack = value - used
+                scale = 1; priced = false
+            case .execHours:
+                name = "exec_hours"; value = model.limits.execHours!; used = sum(\.execHours); slack = value - used
+                scale = 1; priced = false
+            case .maxCostOfSales:
+                name = "max_cost_of_sales"; value = model.limits.maxCostOfSales!
+                used = plan.expectedRevenue > 0 ? expense / plan.expectedRevenue : (expense > 0 ? .infinity : 0)
+                slack = value - used; scale = plan.expectedRevenue
+            case .globalShareMinimum:
+                name = "global_share_min"; value = model.limits.globalShare!.lowerBound
+                used = expense > 0 ? plan.globalExpense / expense : 0; slack = used - value; scale = expense
+            case .globalShareMaximum:
+                name = "global_share_max"; value = model.limits.globalShare!.upperBound
+                used = expense > 0 ? plan.globalExpense / expense : 0; slack = value - used; scale = expense
+            case .maxGlobalAccounts:
+                name = "max_global_accounts"; value = Double(model.limits.maxGlobalAccounts!)
+                used = Double(plan.accounts.filter { model.tiers[$0.tier].isGlobal }.count); slack = value - used
+                scale = 1; priced = false
+            case .maxChanges:
+                name = "max_changes"; value = Double(model.transition.maxChanges!)
+                used = Double(plan.tierChanges); slack = value - used; scale = 1; priced = false
+            }
+            let binding = slack <= 1e-6 * max(1, abs(value))
+            var shadow: Double? = nil
+            if priced, let dual {
+                shadow = binding ? dual * scale : 0
+                if shadow == 0 { shadow = 0 }
+            }
+            return LimitUse(kind: kind, name: name, value: value, used: used, slack: slack, binding: binding,
+                            shadowPrice: shadow)
+        }
+    }
+}
