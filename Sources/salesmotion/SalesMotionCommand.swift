@@ -111,10 +111,20 @@ struct Solve: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Option(help: "auto (decomposition above \(SolutionMethod.automaticThreshold) accounts), monolithic or decomposition.")
+    var method = "auto"
+
+    func validate() throws {
+        guard SolutionMethod(rawValue: method) != nil else {
+            throw ValidationError("--method must be auto, monolithic or decomposition")
+        }
+    }
+
     func run() throws {
         let instance = try input.load()
         try input.checkOutput(out)
-        let options = planningOptions(verbose: verbose)
+        var options = planningOptions(verbose: verbose)
+        options.method = SolutionMethod(rawValue: method)!
         var result = try planning { try AllocationPlanner.solve(instance, options: options) }
         if result.status == .infeasible {
             result.diagnosis = try planning { try InfeasibilityDiagnosis.diagnose(instance, options: options) }

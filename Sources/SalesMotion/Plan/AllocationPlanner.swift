@@ -16,16 +16,31 @@ public struct PlanningInterrupted: Error, Sendable, CustomStringConvertible {
     public var description: String { "interrupted" }
 }
 
+/// How a single solve is carried out.
+public enum SolutionMethod: String, Sendable, CaseIterable {
+    /// Decomposition for large instances (more than ``automaticThreshold`` accounts), else monolithic.
+    case automatic = "auto"
+    /// The whole MIP handed to GLPK at once: the reference path.
+    case monolithic
+    /// Column generation on the linking rows, then a small MIP over the undecided accounts.
+    case decomposition
+
+    /// Accounts above which ``automatic`` decomposes.
+    public static let automaticThreshold = 2000
+}
+
 /// Settings of one solve that do not belong in the model file.
 public struct PlanningOptions: Sendable {
     /// Show GLPK's own log on standard error.
     public var verbose = false
     /// Raised (by a Ctrl-C handler, say) to stop the solve; it then throws ``PlanningInterrupted``.
     public var stop: StopSignal?
+    public var method: SolutionMethod = .automatic
 
-    public init(verbose: Bool = false, stop: StopSignal? = nil) {
+    public init(verbose: Bool = false, stop: StopSignal? = nil, method: SolutionMethod = .automatic) {
         self.verbose = verbose
         self.stop = stop
+        self.method = method
     }
 }
 
@@ -34,7 +49,31 @@ public enum AllocationPlanner {
     /// Builds the program, solves the MIP within the model's gap and time limit, then fixes
     /// the tier choices and re-solves the LP for shadow prices.
     public static func solve(_ instance: AllocationInstance, options: PlanningOptions = PlanningOptions()) throws -> PlanningResult {
-        try AllocationSession(instance: instance, options: options).solve()
+        let decompose = options.method == .decomposition
+            || (options.method == .automatic && instance.dataset.accounts.count > SolutionMethod.automaticThreshold)
+        return decompose ? try solveByDecomposition(instance, options: options)
+                         : try AllocationSession(instance: instance, options: options).solve()
+    }
+
+    private static func solveByDecomposition(_ instance: AllocationInstance, options: PlanningOptions) throws -> PlanningResult {
+        let start = Date()
+        let solver = DecompositionSolver(instance: instance, options: options)
+        let fixedPart = solver.fixedPart
+        let outcome = try solver.solve()
+        var timings = PhaseTimings()
+        timings.solve = Date().timeIntervalSince(start)
+        guard let decisions = outcome.decisions, let objective = outcome.objective else {
+            timings.total = timings.solve
+            return PlanningResult(status: outcome.status, plan: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
+                                  fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus)
+        }
+        let plan = PlanAssembler(instance: instance, decisions: decisions, limitDuals: outcome.limitDuals).plan()
+        timings.total = Date().timeIntervalSince(start)
+        let bound = outcome.bound ?? objective
+        let absolute = max(0, bound - objective)
+        return PlanningResult(status: outcome.status, plan: plan, bestBound: bound,
+                              relativeGap: absolute / max(Double.ulpOfOne, abs(objective - fixedPart)),
+                              absoluteGap: absolute, fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus)
     }
 }
 

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+internal import GLPK
+internal import LinearProgramming
+
+/// Solves large allocations by exploiting their structure: one small block per account, tied
+/// together by a few linking rows.
+///
+/// 1. For each programme decision (on, off) the linking rows are priced by Dantzig–Wolfe
+///    column generation: GLPK solves a small master LP over whole plans, each new plan is the
+///    accounts' best blocks at the master's duals (``BlockPricing``, closed form), and dual
+///    smoothing (in-out) steadies the prices. Every pricing gives a Lagrangian upper bound.
+/// 2. At the best prices, most accounts have one clearly best block. The few that are nearly
+///    indifferent, and the effort segments that are nearly break-even, are left free; every
+///    other decision is fixed; GLPK solves the remaining small MIP exactly. If that misses the
+///    gap, the free set grows.
+/// The answer is a plan with a proven bound: the gap reported is measured against the
+/// Lagrangian bound, on the decision-dependent part of the objective.
+struct DecompositionSolver {
+    let instance: AllocationInstance
+    let options: PlanningOptions
+
+    /// What one programme case produced.
+    struct CaseResult {
+        var structure: LinkingStructure
+        var bound: Double
+        var duals: [Double]
+        var infeasible: Bool
+        var iterations: Int
+    }
+
+    struct Outcome {
+        var status: PlanStatus
+        var decisions: PlanDecisions?
+        var objective: Double?
+        var bound: Double?
+        var limitDuals: [LimitKind: Double]?
+        var rawStatus: String
+        var iterations: Int
+    }
+
+    /// The value of every account in its least valuable open tier (as in ``AllocationProgram``).
+    var fixedPart: Double {
+        instance.openTiers.indices.reduce(0) { total, a in
+            let account = instance.dataset.accounts[a]
+            return total + (instance.openTiers[a].map { t -> Double in
+                let (kept, central) = instance.tierRevenue(account: a, tier: t)
+                return account.margin * (kept + central) - instance.tierCost[t]
+                    - (instance.isChange(account: a, tier: t) ? instance.model.transition.changeCost : 0)
+            }.min() ?? 0)
+        }
+    }
+
+    func solve() throws -> Outcome {
+        let start = Date()
+        let settings = instance.model.solver
+        let fixed = fixedPart
+        var cases: [CaseResult] = []
+        var totalIterations = 0
+        for programActive in [true, false] {
+            guard let structure = LinkingStructure(instance: instance, programActive: programActive) else { continue }
+            let result = try priceLinkingRows(structure, start: start)
+            totalIterations += result.iterations
+            if !result.infeasible { cases.append(result) }
+        }
+        guard !cases.isEmpty else {
+            return Outcome(status: .infeasible, rawStatus: "decomposition: no programme case admits a plan",
+                           iterations: totalIterations)
+        }
+        cases.sort { $0.bound > $1.bound }
+        // The bound of each case tightens when its restricted MIP was the whole case.
+        var caseBounds = cases.map(\.bound)
+        var best: Recovered?
+        var timedOut = false
+        func gapClosed() -> Bool {
+            guard let incumbent = best else { return false }
+            let bound = caseBounds.max()!
+            return bound - incumbent.objective <= settings.mipGap * max(1, abs(incumbent.objective - fixed))
+        }
+        for (index, result) in cases.enumerated() {
+            if let incumbent = best, caseBounds[index] <= incumbent.objective { continue }
+            var freeAccounts = 64 + 16 * result.structure.rowCount
+            while true {
+                if options.stop?.isRequested == true { throw PlanningInterrupted() }
+                let remaining = settings.timeLimit - Date().timeIntervalSince(start)
+                if remaining <= 0 { timedOut = true; break }
+                let attempt = try recover(result, freeAccounts: freeAccounts, timeLimit: remaining)
+                if let exact = attempt?.exactBound { caseBounds[index] = min(caseBounds[index], exact) }
+                let inTime = Date().timeIntervalSince(start) < settings.timeLimit
+                if freeAccounts >= result.structure.accountCount && attempt == nil && inTime { caseBounds[index] = -.infinity }
+                if let attempt, best == nil || attempt.objective > best!.objective { best = attempt }
+                if gapClosed() { break }
+                if let incumbent = best, caseBounds[index] <= incumbent.objective { break }
+                if freeAccounts >= result.structure.accountCount { break }
+                freeAccounts *= 4
+            }
+        }
+        let bound = caseBounds.max()!
+        guard let best else {
+            return Outcome(status: timedOut ? .noSolution : .infeasible,
+                           rawStatus: "decomposition: no plan recovered", iterations: totalIterations)
+        }
+        let withinGap = gapClosed()
+        return Outcome(status: withinGap ? .optimal : .timeLimit, decisions: best.decisions, objective: best.objective,
+                       bound: max(bound, best.objective), limitDuals: best.duals,
+                       rawStatus: "decomposition: \(totalIterations) pricing rounds; bound from Lagrangian prices",
+                       iterations: totalIterations)
+    }
+
+    // MARK: - Column generation
+
+    /// Column generation on the linking rows of one programme case.
+    private func priceLinkingRows(_ structure: LinkingStructure, start: Date) throws -> CaseResult {
+        let pricing = BlockPricing(structure: structure)
+        let rows = structure.rowCount
+        let zero = [Double](repeating: 0, count: rows)
+        var plans = [pricing.price(zero)]
+        var bestBound = plans[0].bound
+        var center = zero
+        // Row scales keep the master well conditioned: each row divided by its size.
+        let scales = (0..<rows).map { i in 1 / max(1, abs(structure.rightHandSides[i]), abs(plans[0].usage[i])) }
+        let penalty = 10 * max(1, abs(plans[0].objective) + abs(plans[0].bound))
+        let tolerance = 1e-7 * max(1, abs(plans[0].bound - fixedPart))
+        var iterations = 1
+        var lastDuals = zero
+        var infeasible = false
+        let limit = instance.model.solver.timeLimit
+        while true {
+            if options.stop?.isRequested == true { throw PlanningInterrupted() }
+            let master = try solveMaster(plans, structure: structure, scales: scales, penalty: penalty)
+            lastDuals = master.duals
+            if bestBound - master.objective <= tolerance {
+                infeasible = master.artificialActivity > 1e-7
+                break
+            }
+            if iterations >= 5000 || Date().timeIntervalSince(start) > 0.6 * limit { break }
+            // In-out smoothing: price between the best prices so far and the master's.
+            var added = false
+            for alpha in [0.5, 0.0] {
+                let probe = (0..<rows).map { alpha * center[$0] + (1 - alpha) * master.duals[$0] }
+                let plan = pricing.price(probe)
+                iterations += 1
+                if plan.bound < bestBound {
+                    bestBound = plan.bound
+                    center = probe
+                }
+                var reduced = plan.objective - master.convexityDual
+                for i in 0..<rows { reduced -= master.duals[i] * plan.usage[i] }
+                if reduced > tolerance {
+                    plans.append(plan)
+                    added = true
+                    break
+                }
+            }
+            if !added {
+                // The master's prices admit no better plan: the master is optimal.
+                infeasible = master.artificialActivity > 1e-7
+                bestBound = min(bestBound, master.objective + tolerance)
+                break
+            }
+        }
+        _ = lastDuals
+        return CaseResult(structure: structure, bound: bestBound, duals: center, infeasible: infeasible,
+                          iterations: iterations)
+    }
+
+    private struct MasterSolution {
+        var objective: Double
+        var duals: [Double]
+        var convexityDual: Double
+        var artificialActivity: Double
+    }
+
+    /// max Σ_j μ_j·objective_j over mixtures of the plans found, with penalised artificial
+    /// columns so that it is always feasible.
+    private func solveMaster(_ plans: [BlockPricing.Plan], structure: LinkingStructure, scales: [Double],
+                             penalty: Double) throws -> MasterSolution {
+        let rows = structure.rowCount
+        var lp = LinearProgram(sense: .maximize)
+        let mixes = plans.map { lp.addVariable(lower: 0, upper: .infinity, objective: $0.objective) }
+        let artificials = (0..<rows).map { _ in lp.addVariable(lower: 0, upper: .infinity, objective: -penalty) }
+        var linking: [ConstraintIndex] = []
+        for i in 0..<rows {
+            var terms = zip(mixes, plans).map { ($0, $1.usage[i] * scales[i]) }
+            let bound = structure.rightHandSides[i] * scales[i]
+            switch structure.senses[i] {
+            case .atMost:
+                terms.append((artificials[i], -1))
+                linking.append(lp.addConstraint(terms: terms, upper: bound))
+            case .atLeast:
+                terms.append((artificials[i], 1))
+                linking.append(lp.addConstraint(terms: terms, lower: bound))
+            }
+        }
+        let convexity = lp.addConstraint(terms: mixes.map { ($0, 1) }, lower: 1, upper: 1)
+        let result = try GLPKProblem(lp).solve(options: SolveOptions(verbose: options.verbose))
+        guard result.termination == .optimal, let duals = result.constraintDuals else {
+            throw PlanningFailure("the decomposition master could not be solved (\(result.rawStatus))")
+        }
+        return MasterSolution(objective: result.objectiveValue!,
+                              duals: (0..<rows).map { duals[linking[$0].rawValue] * scales[$0] },
+                              convexityDual: duals[convexity.rawValue],
+                              artificialActivity: artificials.reduce(0) { $0 + result.variableValues[$1.rawValue] })
+    }
+
+    // MARK: - Recovering a plan
+
+    /// Fixes every clear decision at the prices of `result`, leaves the `freeAccounts` most
+    /// nearly indifferent accounts (and the nearly break-even effort segments) to a small MIP,
+    /// and returns the plan it finds (nil when that MIP has none).
+    private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double) throws -> Recovered? {
+        let structure = result.structure
+        let pricing = BlockPricing(structure: structure)
+        let choices = pricing.price(result.duals, recordChoices: true).choices
+        let accounts = structure.accountCount
+        // The accounts closest to indifference between their two best options.
+        let order = (0..<accounts).sorted {
+            (choices[$0].reducedValue - choices[$0].runnerUp) < (choices[$1].reducedValue - choices[$1].runnerUp)
+        }
+        var free = [Bool](repeating: false, count: accounts)
+        for a in order.prefix(freeAccounts) where choices[a].runnerUp > -.infinity { free[a] = true }
+        // Effort segments near break-even: the free count again, among fixed accounts.
+        let piCos = structure.costOfSalesRow.map { result.duals[$0] } ?? 0
+        let costFactor = 1 + (structure.budgetRow.map { result.duals[$0] } ?? 0) + piCos
+            - structure.shareLow * (structure.shareLowRow.map { result.duals[$0] } ?? 0)
+            - structure.shareHigh * (structure.shareHighRow.map { result.duals[$0] } ?? 0)
+        var nearBreakEven: [(account: Int, pair: Int, closeness: Double)] = []
+        for a in 0..<accounts where !free[a] {
+            let alpha = structure.margins[a] + piCos * structure.costOfSalesRatio
+            for (e, pair) in structure.pairs[a].enumerated() where !pair.widths.isEmpty {
+                let beta = instance.dataset.regions[pair.region].localFTECost * costFactor
+                    + result.duals[structure.capacityRow[pair.region]]
+                let closeness = pair.widths.indices.map { k in abs(alpha * pair.revenuePerFTE[k] - beta) * pair.widths[k] }.min()!
+                nearBreakEven.append((a, e, closeness))
+            }
+        }
+        nearBreakEven.sort { $0.closeness < $1.closeness }
+        var freePair = Set<Int>()
+        let stride = 1 + (structure.pairs.map(\.count).max() ?? 0)
+        let pairKey = { (a: Int, e: Int) in a * stride + e }
+        let everything = freeAccounts >= accounts
+        for item in everything ? nearBreakEven[...] : nearBreakEven.prefix(freeAccounts * 2) {
+            freePair.insert(pairKey(item.account, item.pair))
+        }
+
+        // The restricted MIP: free decisions as variables, fixed ones folded into the bounds.
+        var lp = LinearProgram(sense: .maximize)
+        var rightHandSides = structure.rightHandSides
+        var fixedObjective = structure.constant
+        var tierVariables: [Int: [VariableIndex]] = [:]
+        var effortVariables: [Int: [[VariableIndex]]] = [:]
+        var rowTerms = [[(VariableIndex, Double)]](repeating: [], count: structure.rowCount)
+        for a in 0..<accounts {
+            let options = structure.options[a]
+            let pairs = structure.pairs[a]
+            if free[a] {
+                var ys: [VariableIndex] = []
+                for option in options {
+                    let y = lp.addBinaryVariable(objective: option.value)
+                    ys.append(y)
+                    for i in 0..<structure.rowCount where option.usage[i] != 0 { rowTerms[i].append((y, option.usage[i])) }
+                }
+                lp.addConstraint(terms: ys.map { ($0, 1) }, lower: 1, upper: 1)
+                tierVariables[a] = ys
+                var efforts: [[VariableIndex]] = []
+                for (e, pair) in pairs.enumerated() {
+                    let segments = addSegments(pair, margin: structure.margins[a], structure: structure, lp: &lp, rowTerms: &rowTerms)
+                    let coverage = zip(options, ys).compactMap { option, y in
+                        option.minimumFTE[e] > 0 ? (y, -option.minimumFTE[e]) : nil
+                    }
+                    if !coverage.isEmpty { lp.addConstraint(terms: segments.map { ($0, 1) } + coverage, lower: 0) }
+                    efforts.append(segments)
+                }
+                effortVariables[a] = efforts
+                continue
+            }
+            let option = options[choices[a].option]
+            fixedObjective += option.value
+            for i in 0..<structure.rowCount { rightHandSides[i] -= option.usage[i] }
+            var efforts: [[VariableIndex]] = []
+            for (e, pair) in pairs.enumerated() {
+                if freePair.contains(pairKey(a, e)) {
+                    let segments = addSegments(pair, margin: structure.margins[a], structure: structure, lp: &lp, rowTerms: &rowTerms)
+                    if option.minimumFTE[e] > 0 {
+                        lp.addConstraint(terms: segments.map { ($0, 1) }, lower: option.minimumFTE[e])
+                    }
+                    efforts.append(segments)
+                } else {
+                    efforts.append([])
+                    let x = choices[a].fte[e]
+                    guard x > 0 else { continue }
+                    let revenue = BlockPricing.fill(pair, to: x, alpha: 0, beta: 0).revenue
+                    let cost = instance.dataset.regions[pair.region].localFTECost
+                    fixedObjective += structure.margins[a] * revenue - cost * x
+                    rightHandSides[structure.capacityRow[pair.region]] -= x
+                    if let row = structure.budgetRow { rightHandSides[row] -= cost * x }
+                    if let row = structure.costOfSalesRow { rightHandSides[row] -= cost * x - structure.costOfSalesRatio * revenue }
+                    if let row = structure.shareLowRow { rightHandSides[row] += structure.shareLow * cost * x }
+                    if let row = structure.shareHighRow { rightHandSides[row] += structure.shareHigh * cost * x }
+                }
+            }
+            effortVariables[a] = efforts
+        }
+        var linkingRows: [ConstraintIndex] = []
+        for i in 0..<structure.rowCount {
+            switch structure.senses[i] {
+            case .atMost: linkingRows.append(lp.addConstraint(terms: rowTerms[i], upper: rightHandSides[i]))
+            case .atLeast: linkingRows.append(lp.addConstraint(terms: rowTerms[i], lower: rightHandSides[i]))
+            }
+        }
+        lp.objectiveConstant = fixedObjective
+        let problem = try GLPKProblem(lp)
+        let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: timeLimit,
+                                                               verbose: options.verbose, cuttingPlanes: true,
+                                                               stop: options.stop))
+        guard solution.termination.hasSolution, let objective = solution.objectiveValue else { return nil }
+        // With every decision free the restricted MIP is the whole case, and GLPK's bound holds.
+        let exactBound = everything && solution.termination == .optimal ? solution.bestBound : nil
+        let values = solution.variableValues
+
+        // Decisions for every account.
+        var tiers: [Int] = []
+        var fte: [[Double]] = []
+        for a in 0..<accounts {
+            let options = structure.options[a]
+            if let ys = tierVariables[a] {
+                let chosen = ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!
+                tiers.append(options[chosen].tier)
+            } else {
+                tiers.append(options[choices[a].option].tier)
+            }
+            let efforts = effortVariables[a]!
+            fte.append(efforts.indices.map { e in
+                efforts[e].isEmpty && !(tierVariables[a] != nil) ? choices[a].fte[e]
+                    : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
+            })
+        }
+        // Shadow prices: the same restricted model with its binaries fixed, as an LP.
+        for ys in tierVariables.values {
+            for y in ys { try problem.setBounds(of: y, lower: values[y.rawValue].rounded(), upper: values[y.rawValue].rounded()) }
+        }
+        let fixedLP = try problem.solve(options: SolveOptions(relaxIntegrality: true, verbose: options.verbose))
+        var duals: [LimitKind: Double]?
+        if fixedLP.termination == .optimal, let rowDuals = fixedLP.constraintDuals {
+            duals = Dictionary(uniqueKeysWithValues: zip(structure.kinds, linkingRows.map { rowDuals[$0.rawValue] }))
+        }
+        return Recovered(decisions: PlanDecisions(tiers: tiers, fte: fte, programActive: structure.programActive),
+                         objective: objective, duals: duals, exactBound: exactBound)
+    }
+
+    /// A plan recovered for one programme case.
+    private struct Recovered {
+        var decisions: PlanDecisions
+        var objective: Double
+        var duals: [LimitKind: Double]?
+        /// The case's proven bound when the restricted MIP was the whole case.
+        var exactBound: Double?
+    }
+
+    /// Segment variables of one pair in the restricted MIP, entered in the linking rows.
+    private func addSegments(_ pair: LinkingStructure.Pair, margin: Double, structure: LinkingStructure,
+                             lp: inout LinearProgram, rowTerms: inout [[(VariableIndex, Double)]]) -> [VariableIndex] {
+        pair.widths.indices.map { k in
+            let coefficients = structure.effortCoefficients(region: pair.region, revenuePerFTE: pair.revenuePerFTE[k], margin: margin)
+            let x = lp.addVariable(lower: 0, upper: pair.widths[k], objective: coefficients.objective)
+            for (row, value) in coefficients.terms { rowTerms[row].append((x, value)) }
+            return x
+        }
+    }
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+/// The decomposition must reach the monolithic reference's optimum.
+@Suite struct DecompositionTests {
+    static func objective(_ instance: AllocationInstance, _ method: SolutionMethod) throws -> PlanningResult {
+        try AllocationPlanner.solve(instance, options: PlanningOptions(method: method))
+    }
+
+    @Test(arguments: [[], ["limits.budget=20M"], ["limits.budget=12M"], ["limits.gam_headcount=none"],
+                      ["limits.global_share=[0.15, 0.2]"], ["transition.max_changes=12"], ["limits.budget=9.95M"],
+                      ["limits.max_cost_of_sales=0.011", "limits.budget=none"]])
+    func sampleVariantsAgree(_ overrides: [String]) throws {
+        let instance = try SweepTests.sample(["solver.mip_gap=1e-9"] + overrides)
+        let monolithic = try Self.objective(instance, .monolithic)
+        let decomposed = try Self.objective(instance, .decomposition)
+        #expect(decomposed.status == .optimal, "\(decomposed.rawStatus)")
+        let reference = try #require(monolithic.plan).netContribution
+        let value = try #require(decomposed.plan).netContribution
+        #expect(abs(value - reference) <= 1e-6 * abs(reference - monolithic.fixedPart), "\(value) vs \(reference)")
+        // The decomposition's bound is a real bound: never below the reference optimum.
+        #expect(decomposed.bestBound! >= reference - 1e-6 * abs(reference))
+    }
+
+    /// Generated instances with binding limits: the same optimum to 1e-6 of the
+    /// decision-dependent part, and the plan passes the independent limit check.
+    @Test(arguments: [(UInt64(1), 8), (UInt64(2), 4), (UInt64(3), 6)])
+    func generatedInstancesAgree(_ seed: UInt64, _ regions: Int) throws {
+        let folder = TemporaryFolder()
+        try SyntheticDataset(accounts: 800, regions: regions, seed: seed).write(to: folder.path)
+        let instance = try AllocationInstance.load(dataFolder: folder.path, modelFile: folder.file("model.toml"),
+                                                   overrides: [ModelOverride("solver.mip_gap=1e-7")!])
+        let monolithic = try Self.objective(instance, .monolithic)
+        let decomposed = try Self.objective(instance, .decomposition)
+        let reference = try #require(monolithic.plan).netContribution
+        let plan = try #require(decomposed.plan)
+        #expect(abs(plan.netContribution - reference) <= 1e-6 * abs(reference - monolithic.fixedPart),
+                "\(plan.netContribution) vs \(reference)")
+        #expect(LimitCheck.violations(of: plan, in: instance).isEmpty)
+        #expect(plan.limits.filter(\.binding).count >= 2)
+    }
+
+    @Test func infeasibleIsInfeasible() throws {
+        let instance = try SweepTests.sample(["limits.budget=4.7M"])
+        #expect(try Self.objective(instance, .decomposition).status == .infeasible)
+    }
+
+    @Test func tinyInstancesAgree() throws {
+        let accounts = [TinyInstanceTests.account("X", revenue: 10e6, current: "local"),
+                        TinyInstanceTests.account("Y", revenue: 5e6, current: "local"),
+                        TinyInstanceTests.account("Z", revenue: 8e6, current: "local")]
+        let model = AllocationModel(tiers: [TinyInstanceTests.local, TinyInstanceTests.premium],
+                                    costs: CostRates(gamFTECost: 200_000), solver: SolverSettings(mipGap: 0),
+                                    transition: TransitionRules(changeCost: 100_000, maxChanges: 2))
+        let instance = try AllocationInstance(dataset: Dataset(accounts: accounts, regions: [TinyInstanceTests.region]),
+                                              model: model)
+        // Hand-derived in TinyInstanceTests.currentTierAndMaxChanges: 10.4M.
+        #expect(isApproximatelyEqual(try Self.objective(instance, .decomposition).plan!.netContribution, 10_400_000))
+        // Hand-derived in TinyInstanceTests.regionalCapacityBinds: 6.5M·c − 150k, shadow price 3M·c − 100k.
+        let (_, capacityInstance) = try TinyInstanceTests.capacityInstance(capacity: 1.5)
+        let capacity = try Self.objective(capacityInstance, .decomposition)
+        let c = 1 - exp(-1.0)
+        #expect(isApproximatelyEqual(capacity.plan!.netContribution, 6_500_000 * c - 150_000))
+        #expect(isApproximatelyEqual(capacity.plan!.regions[0].shadowPrice, 3_000_000 * c - 100_000, relative: 1e-7))
+    }
+}
