@@ -293,9 +293,12 @@ public final class GLPKProblem {
             return solveInteger(options: options, presolve: true, incumbent: nil)
         }
         var remaining = options
-        if let limit = options.timeLimit { remaining.timeLimit = max(0.001, limit - Date().timeIntervalSince(start)) }
+        let relaxationSeconds = Date().timeIntervalSince(start)
+        if let limit = options.timeLimit { remaining.timeLimit = max(0.001, limit - relaxationSeconds) }
         let usable = incumbent.flatMap { program.isFeasible($0) ? $0 : nil }
-        return solveInteger(options: remaining, presolve: false, incumbent: usable)
+        var result = solveInteger(options: remaining, presolve: false, incumbent: usable)
+        result.rootRelaxationSeconds = relaxationSeconds + (result.rootRelaxationSeconds ?? 0)
+        return result
     }
 
     private func solveInteger(options: SolveOptions, presolve: Bool, incumbent: [Double]?) -> SolveResult {
@@ -312,6 +315,7 @@ public final class GLPKProblem {
         defer { unmanaged.release() }
         parameters.cb_info = unmanaged.toOpaque()
         let code = glp_intopt(problem, &parameters)
+        let rootSeconds = (tracker.rootSolved ?? Date()).timeIntervalSince(tracker.start)
         let status = glp_mip_status(problem)
         let raw = "glp_intopt returned \(ReturnCode.name(code)); status \(ReturnCode.statusName(status))"
         let hasIncumbent = status == GLP_OPT || status == GLP_FEAS
@@ -333,7 +337,9 @@ public final class GLPKProblem {
         default: reason = .other
         }
         guard reason.hasSolution, hasIncumbent else {
-            return SolveResult(termination: reason == .optimal ? .other : reason, rawStatus: raw)
+            var result = SolveResult(termination: reason == .optimal ? .other : reason, rawStatus: raw)
+            result.rootRelaxationSeconds = rootSeconds
+            return result
         }
         if options.stop?.isRequested == true {
             return SolveResult(termination: .interrupted, rawStatus: raw)
@@ -354,10 +360,12 @@ public final class GLPKProblem {
             solverBound = program.sense == .maximize ? .infinity : -.infinity
         }
         let gap = abs(solverObjective - solverBound) / (abs(solverObjective) + Double.ulpOfOne)
-        return SolveResult(termination: reason,
-                           objectiveValue: solverObjective + program.objectiveConstant,
-                           bestBound: solverBound + program.objectiveConstant,
-                           relativeGap: gap, variableValues: values, rawStatus: raw)
+        var result = SolveResult(termination: reason,
+                                 objectiveValue: solverObjective + program.objectiveConstant,
+                                 bestBound: solverBound + program.objectiveConstant,
+                                 relativeGap: gap, variableValues: values, rawStatus: raw)
+        result.rootRelaxationSeconds = rootSeconds
+        return result
     }
 
     /// Writes the problem in CPLEX LP format (keeps the objective sense and 15 digits).
@@ -383,6 +391,9 @@ private final class SearchTracker {
     /// 1-based values for `glp_ios_heur_sol`; nil once offered.
     var incumbent: [Double]?
     let stop: StopSignal?
+    let start = Date()
+    /// When the root LP had been solved: the first call past preprocessing and selection.
+    var rootSolved: Date?
 
     init(incumbent: [Double]?, stop: StopSignal?) {
         self.incumbent = incumbent.map { [0] + $0 }
@@ -396,6 +407,8 @@ private final class SearchTracker {
             glp_ios_terminate(tree)
             return
         }
+        let reason = glp_ios_reason(tree)
+        if tracker.rootSolved == nil && reason != GLP_IPREPRO && reason != GLP_ISELECT { tracker.rootSolved = Date() }
         if glp_ios_reason(tree) == GLP_IHEUR, var values = tracker.incumbent {
             tracker.incumbent = nil
             _ = glp_ios_heur_sol(tree, &values)

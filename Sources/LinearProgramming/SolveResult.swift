@@ -44,6 +44,8 @@ public struct SolveResult: Sendable {
     public var rawStatus: String
     /// Wall-clock seconds spent inside the solver.
     public var seconds: Double
+    /// For a MIP: seconds until the root LP relaxation was solved, when the solver reports it.
+    public var rootRelaxationSeconds: Double? = nil
 
     public init(
         termination: TerminationReason,

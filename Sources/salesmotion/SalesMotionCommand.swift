@@ -80,9 +80,15 @@ struct InputOptions: ParsableArguments {
 
     /// Loads and cross-checks everything; bad input ends the process with exit code 2.
     func load() throws -> AllocationInstance {
+        var timings = PhaseTimings()
+        return try load(timings: &timings)
+    }
+
+    /// As ``load()``, recording the read and validate phases.
+    func load(timings: inout PhaseTimings) throws -> AllocationInstance {
         do {
-            return try AllocationInstance.load(dataFolder: data, modelFile: model,
-                                               overrides: try parsedOverrides(), pins: try parsedPins())
+            return try AllocationInstance.load(dataFolder: data, modelFile: model, overrides: try parsedOverrides(),
+                                               pins: try parsedPins(), timings: &timings)
         } catch let error as InputError {
             printError(error.description)
             let count = error.diagnostics.count + error.omitted
@@ -114,6 +120,9 @@ struct Solve: ParsableCommand {
     @Option(help: "auto (decomposition above \(SolutionMethod.automaticThreshold) accounts), monolithic or decomposition.")
     var method = "auto"
 
+    @Flag(help: "Print the seconds of each phase (read, validate, build, LP, MIP, duals, write) and peak memory.")
+    var timings = false
+
     func validate() throws {
         guard SolutionMethod(rawValue: method) != nil else {
             throw ValidationError("--method must be auto, monolithic or decomposition")
@@ -121,19 +130,26 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
-        let instance = try input.load()
+        var phases = PhaseTimings()
+        let instance = try input.load(timings: &phases)
         try input.checkOutput(out)
         var options = planningOptions(verbose: verbose)
         options.method = SolutionMethod(rawValue: method)!
         var result = try planning { try AllocationPlanner.solve(instance, options: options) }
+        result.timings.read = phases.read
+        result.timings.validate = phases.validate
         if result.status == .infeasible {
             result.diagnosis = try planning { try InfeasibilityDiagnosis.diagnose(instance, options: options) }
         }
+        let writeStart = Date()
         try writing("the plan", to: out) { try PlanReport(instance: instance, result: result).write(to: out) }
+        result.timings.write = Date().timeIntervalSince(writeStart)
+        result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
         if !quiet {
             print(SummaryText(instance: instance, result: result).text, terminator: "")
             if result.plan != nil { print("Plan written to \(out)/") }
         }
+        if timings { print(SummaryText.timingTable(result.timings), terminator: "") }
         switch result.status {
         case .optimal, .timeLimit: return
         case .infeasible: throw ExitCode(1)

@@ -38,6 +38,7 @@ struct DecompositionSolver {
         var limitDuals: [LimitKind: Double]?
         var rawStatus: String
         var iterations: Int
+        var timings = PhaseTimings()
     }
 
     /// The value of every account in its least valuable open tier (as in ``AllocationProgram``).
@@ -58,15 +59,21 @@ struct DecompositionSolver {
         let fixed = fixedPart
         var cases: [CaseResult] = []
         var totalIterations = 0
+        var timings = PhaseTimings()
         for programActive in [true, false] {
-            guard let structure = LinkingStructure(instance: instance, programActive: programActive) else { continue }
+            let buildStart = Date()
+            let structure = LinkingStructure(instance: instance, programActive: programActive)
+            timings.build += Date().timeIntervalSince(buildStart)
+            guard let structure else { continue }
+            let lpStart = Date()
             let result = try priceLinkingRows(structure, start: start)
+            timings.lp += Date().timeIntervalSince(lpStart)
             totalIterations += result.iterations
             if !result.infeasible { cases.append(result) }
         }
         guard !cases.isEmpty else {
             return Outcome(status: .infeasible, rawStatus: "decomposition: no programme case admits a plan",
-                           iterations: totalIterations)
+                           iterations: totalIterations, timings: timings)
         }
         cases.sort { $0.bound > $1.bound }
         // The bound of each case tightens when its restricted MIP was the whole case.
@@ -85,7 +92,10 @@ struct DecompositionSolver {
                 if options.stop?.isRequested == true { throw PlanningInterrupted() }
                 let remaining = settings.timeLimit - Date().timeIntervalSince(start)
                 if remaining <= 0 { timedOut = true; break }
+                let mipStart = Date()
                 let attempt = try recover(result, freeAccounts: freeAccounts, timeLimit: remaining)
+                timings.mip += Date().timeIntervalSince(mipStart) - (attempt?.dualSeconds ?? 0)
+                timings.duals += attempt?.dualSeconds ?? 0
                 if let exact = attempt?.exactBound { caseBounds[index] = min(caseBounds[index], exact) }
                 let inTime = Date().timeIntervalSince(start) < settings.timeLimit
                 if freeAccounts >= result.structure.accountCount && attempt == nil && inTime { caseBounds[index] = -.infinity }
@@ -99,13 +109,13 @@ struct DecompositionSolver {
         let bound = caseBounds.max()!
         guard let best else {
             return Outcome(status: timedOut ? .noSolution : .infeasible,
-                           rawStatus: "decomposition: no plan recovered", iterations: totalIterations)
+                           rawStatus: "decomposition: no plan recovered", iterations: totalIterations, timings: timings)
         }
         let withinGap = gapClosed()
         return Outcome(status: withinGap ? .optimal : .timeLimit, decisions: best.decisions, objective: best.objective,
                        bound: max(bound, best.objective), limitDuals: best.duals,
                        rawStatus: "decomposition: \(totalIterations) pricing rounds; bound from Lagrangian prices",
-                       iterations: totalIterations)
+                       iterations: totalIterations, timings: timings)
     }
 
     // MARK: - Column generation
@@ -340,13 +350,15 @@ struct DecompositionSolver {
         for ys in tierVariables.values {
             for y in ys { try problem.setBounds(of: y, lower: values[y.rawValue].rounded(), upper: values[y.rawValue].rounded()) }
         }
+        let dualStart = Date()
         let fixedLP = try problem.solve(options: SolveOptions(relaxIntegrality: true, verbose: options.verbose))
+        let dualSeconds = Date().timeIntervalSince(dualStart)
         var duals: [LimitKind: Double]?
         if fixedLP.termination == .optimal, let rowDuals = fixedLP.constraintDuals {
             duals = Dictionary(uniqueKeysWithValues: zip(structure.kinds, linkingRows.map { rowDuals[$0.rawValue] }))
         }
         return Recovered(decisions: PlanDecisions(tiers: tiers, fte: fte, programActive: structure.programActive),
-                         objective: objective, duals: duals, exactBound: exactBound)
+                         objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds)
     }
 
     /// A plan recovered for one programme case.
@@ -356,6 +368,7 @@ struct DecompositionSolver {
         var duals: [LimitKind: Double]?
         /// The case's proven bound when the restricted MIP was the whole case.
         var exactBound: Double?
+        var dualSeconds: Double
     }
 
     /// Segment variables of one pair in the restricted MIP, entered in the linking rows.

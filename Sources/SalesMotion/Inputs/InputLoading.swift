@@ -7,6 +7,14 @@ extension AllocationInstance {
     /// and cross-checks them. Problems from every file are reported together.
     public static func load(dataFolder: String, modelFile: String, overrides: [ModelOverride] = [],
                             pins: [TierPin] = []) throws -> AllocationInstance {
+        var timings = PhaseTimings()
+        return try load(dataFolder: dataFolder, modelFile: modelFile, overrides: overrides, pins: pins, timings: &timings)
+    }
+
+    /// As ``load(dataFolder:modelFile:overrides:pins:)``, recording the read and validate phases.
+    public static func load(dataFolder: String, modelFile: String, overrides: [ModelOverride] = [],
+                            pins: [TierPin] = [], timings: inout PhaseTimings) throws -> AllocationInstance {
+        let start = Date()
         var problems = DiagnosticCollector()
         var dataset: Dataset?
         var model: AllocationModel?
@@ -17,7 +25,11 @@ extension AllocationInstance {
             problems.absorb(error)
         }
         try problems.throwIfAny()
-        return try AllocationInstance(dataset: dataset!, model: model!, modelFile: modelFile)
+        let validateStart = Date()
+        timings.read = validateStart.timeIntervalSince(start)
+        let instance = try AllocationInstance(dataset: dataset!, model: model!, modelFile: modelFile)
+        timings.validate = Date().timeIntervalSince(validateStart)
+        return instance
     }
 }
 

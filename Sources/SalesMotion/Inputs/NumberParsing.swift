@@ -47,6 +47,15 @@ public enum NumberSyntax {
 }
 
 extension String {
-    /// Leading and trailing white space removed.
-    var trimmed: String { trimmingCharacters(in: .whitespaces) }
+    /// Leading and trailing spaces and tabs removed (a byte scan: Foundation's trimming
+    /// dominated reading 100,000 accounts).
+    var trimmed: String {
+        let bytes = utf8
+        guard let first = bytes.first, let last = bytes.last else { return self }
+        func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        if !blank(first) && !blank(last) { return self }
+        guard let start = bytes.firstIndex(where: { !blank($0) }) else { return "" }
+        let end = bytes.lastIndex(where: { !blank($0) })!
+        return String(self[start...end])
+    }
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-internal import CSV
 import Foundation
 
 /// One cell of an output CSV file.
@@ -34,16 +33,35 @@ struct CSVDocument {
         rows.append(row)
     }
 
+    /// The file's bytes: RFC 4180 (fields with a comma, quote or line break are quoted, quotes
+    /// doubled), LF line ends. Written directly into one buffer: CSV.swift's writer, which
+    /// writes scalar by scalar into a stream, took 6 s for a 100,000-account plan.
     func data() throws -> Data {
-        let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream, newline: .lf)
-        try writer.write(row: header)
-        for row in rows { try writer.write(row: row.map(\.rendered)) }
-        writer.stream.close()
-        guard var data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
-            throw CocoaError(.fileWriteUnknown)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 * (rows.count + 1) * max(1, header.count) / 4)
+        func append(_ field: String) {
+            let utf8 = field.utf8
+            let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            if !needsQuotes {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            bytes.append(0x22)
+            for byte in utf8 {
+                if byte == 0x22 { bytes.append(0x22) }
+                bytes.append(byte)
+            }
+            bytes.append(0x22)
         }
-        data.append(0x0A)
-        return data
+        func appendRow(_ fields: [String]) {
+            for (position, field) in fields.enumerated() {
+                if position > 0 { bytes.append(0x2C) }
+                append(field)
+            }
+            bytes.append(0x0A)
+        }
+        appendRow(header)
+        for row in rows { appendRow(row.map(\.rendered)) }
+        return Data(bytes)
     }
 }

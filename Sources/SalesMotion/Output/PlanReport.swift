@@ -10,7 +10,7 @@ public struct PlanReport {
     public static let summaryFile = "summary.json"
 
     public let instance: AllocationInstance
-    public let result: PlanningResult
+    public private(set) var result: PlanningResult
 
     public init(instance: AllocationInstance, result: PlanningResult) {
         self.instance = instance
@@ -20,12 +20,17 @@ public struct PlanReport {
     /// File name → contents. Without a plan only summary.json is produced.
     public func files() throws -> [(name: String, contents: Data)] {
         var files: [(String, Data)] = []
+        let start = Date()
         if let plan = result.plan {
             files.append((Self.accountsFile, try accountsCSV(plan).data()))
             files.append((Self.localFile, try localCSV(plan).data()))
             files.append((Self.regionsFile, try regionsCSV(plan).data()))
         }
-        files.append((Self.summaryFile, try summaryJSON()))
+        // summary.json reports the time spent rendering the plan files and the peak memory so far.
+        var timed = self
+        timed.result.timings.write = Date().timeIntervalSince(start)
+        timed.result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
+        files.append((Self.summaryFile, try timed.summaryJSON()))
         return files
     }
 
@@ -117,10 +122,13 @@ public struct PlanReport {
             ("best_bound", .optional(result.bestBound)),
             ("configured", .number(instance.model.solver.mipGap)),
         ])))
+        let timings = result.timings
         members.append(("seconds", .object([
-            ("build", .number(result.timings.build)), ("solve", .number(result.timings.solve)),
-            ("total", .number(result.timings.total)),
+            ("read", .number(timings.read)), ("validate", .number(timings.validate)), ("build", .number(timings.build)),
+            ("lp", .number(timings.lp)), ("mip", .number(timings.mip)), ("duals", .number(timings.duals)),
+            ("solve", .number(timings.solve)), ("write", .number(timings.write)), ("total", .number(timings.total)),
         ])))
+        members.append(("peak_memory_bytes", .number(Double(timings.peakMemoryBytes))))
         members.append(("solver_status", .string(result.rawStatus)))
         if let diagnosis = result.diagnosis { members.append(("diagnosis", diagnosis.json)) }
         return .object(members)

@@ -50,8 +50,22 @@ public struct SummaryText {
                          + Self.left(shadow, 14) + mark)
         }
         lines.append("")
-        lines.append(String(format: "Solved in %.2f s (build %.2f s, solve %.2f s)",
-                            result.timings.total, result.timings.build, result.timings.solve))
+        lines.append(String(format: "Solved in %.2f s (build %.2f s, LP %.2f s, MIP %.2f s, duals %.2f s)",
+                            result.timings.build + result.timings.solve, result.timings.build, result.timings.lp,
+                            result.timings.mip, result.timings.duals))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The phase table of `solve --timings`.
+    public static func timingTable(_ timings: PhaseTimings) -> String {
+        let rows: [(String, Double)] = [("read", timings.read), ("validate", timings.validate), ("build", timings.build),
+                                        ("LP", timings.lp), ("MIP", timings.mip), ("duals", timings.duals),
+                                        ("write", timings.write), ("total", timings.total)]
+        var lines = ["Phase        seconds"]
+        lines += rows.map { name, seconds in
+            name + String(repeating: " ", count: max(1, 11 - name.count)) + String(format: "%9.3f", seconds)
+        }
+        lines.append(String(format: "peak memory %8.1f MB", Double(timings.peakMemoryBytes) / 1_048_576))
         return lines.joined(separator: "\n") + "\n"
     }
 

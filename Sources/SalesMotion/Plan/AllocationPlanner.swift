@@ -56,19 +56,15 @@ public enum AllocationPlanner {
     }
 
     private static func solveByDecomposition(_ instance: AllocationInstance, options: PlanningOptions) throws -> PlanningResult {
-        let start = Date()
         let solver = DecompositionSolver(instance: instance, options: options)
         let fixedPart = solver.fixedPart
         let outcome = try solver.solve()
-        var timings = PhaseTimings()
-        timings.solve = Date().timeIntervalSince(start)
+        let timings = outcome.timings
         guard let decisions = outcome.decisions, let objective = outcome.objective else {
-            timings.total = timings.solve
             return PlanningResult(status: outcome.status, plan: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
                                   fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus)
         }
         let plan = PlanAssembler(instance: instance, decisions: decisions, limitDuals: outcome.limitDuals).plan()
-        timings.total = Date().timeIntervalSince(start)
         let bound = outcome.bound ?? objective
         let absolute = max(0, bound - objective)
         return PlanningResult(status: outcome.status, plan: plan, bestBound: bound,
@@ -158,14 +154,17 @@ public final class AllocationSession {
 
     /// Solves the instance as it stands now.
     public func solve() throws -> PlanningResult {
-        let start = Date()
         var timings = PhaseTimings()
         timings.build = buildSeconds
         let settings = instance.model.solver
+        let mipStart = Date()
         let mip = try problem.solve(
             options: SolveOptions(relativeGap: settings.mipGap, timeLimit: settings.timeLimit, verbose: options.verbose,
                                   cuttingPlanes: true, stop: options.stop),
             warmStart: previousSolution != nil, incumbent: previousSolution)
+        let mipSeconds = Date().timeIntervalSince(mipStart)
+        timings.lp = min(mipSeconds, mip.rootRelaxationSeconds ?? mipSeconds)
+        timings.mip = mipSeconds - timings.lp
         if options.stop?.isRequested == true { throw PlanningInterrupted() }
         let status: PlanStatus
         switch mip.termination {
@@ -179,17 +178,15 @@ public final class AllocationSession {
         }
         let fixedPart = built.program.objectiveConstant
         guard status.hasPlan else {
-            timings.solve = Date().timeIntervalSince(start)
-            timings.total = timings.build + timings.solve
             return PlanningResult(status: status, plan: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
                                   fixedPart: fixedPart, timings: timings, rawStatus: mip.rawStatus)
         }
         previousSolution = mip.variableValues
+        let dualStart = Date()
         let duals = try fixedTierDuals(solution: mip.variableValues)
-        timings.solve = Date().timeIntervalSince(start)
+        timings.duals = Date().timeIntervalSince(dualStart)
         let plan = PlanAssembler(instance: instance, decisions: built.decisions(from: mip.variableValues),
                                  limitDuals: duals.map(built.limitDuals)).plan()
-        timings.total = timings.build + Date().timeIntervalSince(start)
         let absoluteGap = mip.bestBound.flatMap { bound in mip.objectiveValue.map { abs(bound - $0) } }
         return PlanningResult(status: status, plan: plan, bestBound: mip.bestBound, relativeGap: mip.relativeGap,
                               absoluteGap: absoluteGap, fixedPart: fixedPart, timings: timings,

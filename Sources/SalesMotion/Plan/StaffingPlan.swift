@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Foundation
+
 /// How one footprint region works an account.
 public struct LocalStaffing: Sendable, Hashable {
     public var region: Int
@@ -86,11 +88,38 @@ public enum PlanStatus: String, Sendable {
     public var hasPlan: Bool { self == .optimal || self == .timeLimit }
 }
 
-/// Seconds spent per phase.
+/// Seconds spent per phase, and the process's peak memory.
 public struct PhaseTimings: Sendable, Hashable {
+    /// Reading the CSV files and the model file.
+    public var read: Double = 0
+    /// Cross-checking dataset and model and deriving the model's quantities.
+    public var validate: Double = 0
+    /// Building the program and loading it into GLPK (or the decomposition's blocks).
     public var build: Double = 0
-    public var solve: Double = 0
-    public var total: Double = 0
+    /// The LP relaxation: GLPK's root LP, or the decomposition's column generation.
+    public var lp: Double = 0
+    /// Branch and bound, or the decomposition's restricted MIP.
+    public var mip: Double = 0
+    /// The LP with tiers fixed, for shadow prices.
+    public var duals: Double = 0
+    /// Rendering and writing the output files.
+    public var write: Double = 0
+    /// Peak resident memory of the process, in bytes, when measured.
+    public var peakMemoryBytes: Int = 0
+
+    public init() {}
+
+    /// LP + MIP + duals.
+    public var solve: Double { lp + mip + duals }
+    /// Every phase.
+    public var total: Double { read + validate + build + lp + mip + duals + write }
+
+    /// The process's peak resident memory so far, in bytes.
+    public static func currentPeakMemory() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
 }
 
 /// Everything a solve produced: the status, the plan when there is one, and the solver's view.
