@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # make run   — build (release) and solve the bundled sample, printing the summary
 # make test  — run the test suite
+# make bench — benchmarks against glpsol and PuLP (docs/benchmarks.md)
 # Both install GLPK (libglpk-dev) first when it is missing.
 
 SWIFT ?= swift
 OUT ?= out
 
-.PHONY: run test build glpk glpsol clean
+.PHONY: run test bench build glpk glpsol clean
 
 run: glpk
 	$(SWIFT) build -c release --product salesmotion
@@ -14,6 +15,11 @@ run: glpk
 
 test: glpk
 	$(SWIFT) test
+
+# Benchmarks (not part of make test): SalesMotion against glpsol and PuLP; writes docs/benchmarks.md.
+bench: glpk glpsol
+	python3 -c "import pulp" 2>/dev/null || pip install pulp
+	python3 benchmarks/run.py
 
 build: glpk
 	$(SWIFT) build

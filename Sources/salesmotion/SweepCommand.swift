@@ -22,8 +22,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Output folder for sweep.csv and sweep.svg.")
     var out = "out"
 
-    @Option(help: "Solve the points on this many threads (each with its own GLPK problem).")
-    var threads = 1
+    @Option(help: "Solve the points on this many threads, each with its own GLPK problem (default: one per core, at most 8).")
+    var threads = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     @Flag(help: "Also solve every point from scratch and report both times (for benchmarks).")
     var measure = false

@@ -20,6 +20,15 @@ internal import LinearProgramming
 struct DecompositionSolver {
     let instance: AllocationInstance
     let options: PlanningOptions
+    /// Plans and prices from an earlier solve of the same instance with other limit values,
+    /// keyed by the programme decision; column generation restarts from them.
+    var warmStart: [Bool: WarmStart] = [:]
+
+    /// What column generation keeps between solves whose limits differ only in their values.
+    struct WarmStart {
+        var plans: [BlockPricing.Plan]
+        var center: [Double]
+    }
 
     /// What one programme case produced.
     struct CaseResult {
@@ -28,6 +37,7 @@ struct DecompositionSolver {
         var duals: [Double]
         var infeasible: Bool
         var iterations: Int
+        var plans: [BlockPricing.Plan]
     }
 
     struct Outcome {
@@ -39,6 +49,8 @@ struct DecompositionSolver {
         var rawStatus: String
         var iterations: Int
         var timings = PhaseTimings()
+        /// State for the next solve of the same instance with other limit values.
+        var warmStart: [Bool: WarmStart] = [:]
     }
 
     /// The value of every account in its least valuable open tier (as in ``AllocationProgram``).
@@ -60,20 +72,22 @@ struct DecompositionSolver {
         var cases: [CaseResult] = []
         var totalIterations = 0
         var timings = PhaseTimings()
+        var nextWarmStart: [Bool: WarmStart] = [:]
         for programActive in [true, false] {
             let buildStart = Date()
             let structure = LinkingStructure(instance: instance, programActive: programActive)
             timings.build += Date().timeIntervalSince(buildStart)
             guard let structure else { continue }
             let lpStart = Date()
-            let result = try priceLinkingRows(structure, start: start)
+            let result = try priceLinkingRows(structure, start: start, warm: warmStart[programActive])
             timings.lp += Date().timeIntervalSince(lpStart)
             totalIterations += result.iterations
+            nextWarmStart[programActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals)
             if !result.infeasible { cases.append(result) }
         }
         guard !cases.isEmpty else {
             return Outcome(status: .infeasible, rawStatus: "decomposition: no programme case admits a plan",
-                           iterations: totalIterations, timings: timings)
+                           iterations: totalIterations, timings: timings, warmStart: nextWarmStart)
         }
         cases.sort { $0.bound > $1.bound }
         // The bound of each case tightens when its restricted MIP was the whole case.
@@ -87,7 +101,7 @@ struct DecompositionSolver {
         }
         for (index, result) in cases.enumerated() {
             if let incumbent = best, caseBounds[index] <= incumbent.objective { continue }
-            var freeAccounts = 64 + 16 * result.structure.rowCount
+            var freeAccounts = 16 + 2 * result.structure.rowCount
             while true {
                 if options.stop?.isRequested == true { throw PlanningInterrupted() }
                 let remaining = settings.timeLimit - Date().timeIntervalSince(start)
@@ -109,29 +123,41 @@ struct DecompositionSolver {
         let bound = caseBounds.max()!
         guard let best else {
             return Outcome(status: timedOut ? .noSolution : .infeasible,
-                           rawStatus: "decomposition: no plan recovered", iterations: totalIterations, timings: timings)
+                           rawStatus: "decomposition: no plan recovered", iterations: totalIterations, timings: timings,
+                           warmStart: nextWarmStart)
         }
         let withinGap = gapClosed()
         return Outcome(status: withinGap ? .optimal : .timeLimit, decisions: best.decisions, objective: best.objective,
                        bound: max(bound, best.objective), limitDuals: best.duals,
                        rawStatus: "decomposition: \(totalIterations) pricing rounds; bound from Lagrangian prices",
-                       iterations: totalIterations, timings: timings)
+                       iterations: totalIterations, timings: timings, warmStart: nextWarmStart)
     }
 
     // MARK: - Column generation
 
     /// Column generation on the linking rows of one programme case.
-    private func priceLinkingRows(_ structure: LinkingStructure, start: Date) throws -> CaseResult {
+    private func priceLinkingRows(_ structure: LinkingStructure, start: Date, warm: WarmStart?) throws -> CaseResult {
         let pricing = BlockPricing(structure: structure)
         let rows = structure.rowCount
         let zero = [Double](repeating: 0, count: rows)
         var plans = [pricing.price(zero)]
         var bestBound = plans[0].bound
         var center = zero
+        if let warm, warm.center.count == rows {
+            // Earlier plans stay valid when only limit values moved; their prices are a good start.
+            plans += warm.plans
+            let restart = pricing.price(warm.center)
+            plans.append(restart)
+            if restart.bound < bestBound {
+                bestBound = restart.bound
+                center = warm.center
+            }
+        }
         // Row scales keep the master well conditioned: each row divided by its size.
         let scales = (0..<rows).map { i in 1 / max(1, abs(structure.rightHandSides[i]), abs(plans[0].usage[i])) }
         let penalty = 10 * max(1, abs(plans[0].objective) + abs(plans[0].bound))
-        let tolerance = 1e-7 * max(1, abs(plans[0].bound - fixedPart))
+        // Column generation stops well inside the MIP gap (default 1e-4) so the recovery has room.
+        let tolerance = min(1e-6, max(1e-8, 0.01 * instance.model.solver.mipGap)) * max(1, abs(plans[0].bound - fixedPart))
         var iterations = 1
         var lastDuals = zero
         var infeasible = false
@@ -172,7 +198,7 @@ struct DecompositionSolver {
         }
         _ = lastDuals
         return CaseResult(structure: structure, bound: bestBound, duals: center, infeasible: infeasible,
-                          iterations: iterations)
+                          iterations: iterations, plans: plans)
     }
 
     private struct MasterSolution {

@@ -27,7 +27,7 @@ public struct HTMLReport {
     /// picks up `sweep.svg` from `folder` when it exists there.
     public static func make(for instance: AllocationInstance, folder: String,
                             options: PlanningOptions = PlanningOptions()) throws -> HTMLReport {
-        let session = try AllocationSession(instance: instance, options: options)
+        let session = try AllocationPlanner.session(for: instance, options: options)
         let result = try session.solve()
         var extra: [String: Double] = [:]
         if let plan = result.plan {

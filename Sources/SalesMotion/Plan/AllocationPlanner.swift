@@ -26,7 +26,7 @@ public enum SolutionMethod: String, Sendable, CaseIterable {
     case decomposition
 
     /// Accounts above which ``automatic`` decomposes.
-    public static let automaticThreshold = 2000
+    public static let automaticThreshold = 500
 }
 
 /// Settings of one solve that do not belong in the model file.
@@ -49,27 +49,29 @@ public enum AllocationPlanner {
     /// Builds the program, solves the MIP within the model's gap and time limit, then fixes
     /// the tier choices and re-solves the LP for shadow prices.
     public static func solve(_ instance: AllocationInstance, options: PlanningOptions = PlanningOptions()) throws -> PlanningResult {
-        let decompose = options.method == .decomposition
-            || (options.method == .automatic && instance.dataset.accounts.count > SolutionMethod.automaticThreshold)
-        return decompose ? try solveByDecomposition(instance, options: options)
-                         : try AllocationSession(instance: instance, options: options).solve()
+        usesDecomposition(instance, options)
+            ? try result(of: DecompositionSolver(instance: instance, options: options)).planning
+            : try AllocationSession(instance: instance, options: options).solve()
     }
 
-    private static func solveByDecomposition(_ instance: AllocationInstance, options: PlanningOptions) throws -> PlanningResult {
-        let solver = DecompositionSolver(instance: instance, options: options)
+    /// Runs a decomposition and reports it like any other solve.
+    static func result(of solver: DecompositionSolver)
+        throws -> (planning: PlanningResult, warmStart: [Bool: DecompositionSolver.WarmStart]) {
+        let instance = solver.instance
         let fixedPart = solver.fixedPart
         let outcome = try solver.solve()
         let timings = outcome.timings
         guard let decisions = outcome.decisions, let objective = outcome.objective else {
-            return PlanningResult(status: outcome.status, plan: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
-                                  fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus)
+            return (PlanningResult(status: outcome.status, plan: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
+                                   fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus), outcome.warmStart)
         }
         let plan = PlanAssembler(instance: instance, decisions: decisions, limitDuals: outcome.limitDuals).plan()
         let bound = outcome.bound ?? objective
         let absolute = max(0, bound - objective)
-        return PlanningResult(status: outcome.status, plan: plan, bestBound: bound,
-                              relativeGap: absolute / max(Double.ulpOfOne, abs(objective - fixedPart)),
-                              absoluteGap: absolute, fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus)
+        return (PlanningResult(status: outcome.status, plan: plan, bestBound: bound,
+                               relativeGap: absolute / max(Double.ulpOfOne, abs(objective - fixedPart)),
+                               absoluteGap: absolute, fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus),
+                outcome.warmStart)
     }
 }
 

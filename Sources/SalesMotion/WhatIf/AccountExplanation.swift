@@ -66,7 +66,7 @@ public struct AccountExplanation: Sendable {
             throw InputError([InputDiagnostic(SourceLocation(file: "explain"),
                                               "unknown account '\(accountId)'\(suggestion(for: accountId, in: instance.dataset.accounts.map(\.id)))")])
         }
-        let session = try AllocationSession(instance: instance, options: options)
+        let session = try AllocationPlanner.session(for: instance, options: options)
         let base = try session.solve()
         guard let plan = base.plan else {
             throw PlanningFailure("the model has no plan to explain (\(base.status.rawValue))")
@@ -187,7 +187,7 @@ public struct AccountExplanation: Sendable {
     }
 
     /// Scans budgets up to twice the current one (40 steps, warm re-solves), then bisects.
-    private static func smallestBudgetMovingUp(_ a: Int, from chosen: Int, budget: Double, session: AllocationSession)
+    private static func smallestBudgetMovingUp(_ a: Int, from chosen: Int, budget: Double, session: any WhatIfSession)
         throws -> (budget: Double, tier: String, checkedBelow: Double)? {
         let key = try WhatIfKey("limits.budget")
         func tier(at value: Double) throws -> Int? {

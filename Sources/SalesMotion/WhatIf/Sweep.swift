@@ -60,11 +60,11 @@ public struct Sweep: Sendable {
 
         @Sendable func solveRange(_ range: Range<Int>) {
             do {
-                var session = try AllocationSession(instance: instance, options: options)
+                var session = try AllocationPlanner.session(for: instance, options: options)
                 for index in range {
                     if options.stop?.isRequested == true { throw PlanningInterrupted() }
                     let start = Date()
-                    if !warm { session = try AllocationSession(instance: instance, options: options) }
+                    if !warm { session = try AllocationPlanner.session(for: instance, options: options) }
                     try session.set(key, to: values[index])
                     let result = try session.solve()
                     collector.store(index, point(values[index], result, limitKind: limitKind,
