@@ -101,7 +101,7 @@ struct DecompositionSolver {
         }
         for (index, result) in cases.enumerated() {
             if let incumbent = best, caseBounds[index] <= incumbent.objective { continue }
-            var freeAccounts = 16 + 2 * result.structure.rowCount
+            var freeAccounts = 64 + 16 * result.structure.rowCount
             while true {
                 if options.stop?.isRequested == true { throw PlanningInterrupted() }
                 let remaining = settings.timeLimit - Date().timeIntervalSince(start)
