@@ -38,11 +38,9 @@ import Testing
     }
 
     @Test func theValidFixtureIsValid() throws {
-        let folder = TemporaryFolder()
         let instance = try AllocationInstance.load(dataFolder: Self.fixtures + "/valid", modelFile: Self.fixtures + "/valid/model.toml")
         #expect(instance.dataset.accounts.count == 3)
         #expect(try AllocationPlanner.solve(instance).status == .optimal)
-        _ = folder
     }
 
     @Test(arguments: cases)

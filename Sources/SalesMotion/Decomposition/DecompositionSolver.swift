@@ -23,6 +23,9 @@ struct DecompositionSolver {
     /// Plans and prices from an earlier solve of the same instance with other limit values,
     /// keyed by the programme decision; column generation restarts from them.
     var warmStart: [Bool: WarmStart] = [:]
+    /// Start the recovery with a wide free set (single solves: the plan is then usually the
+    /// optimum itself) or a narrow one (what-if series: faster, still within the gap).
+    var thorough = true
 
     /// What column generation keeps between solves whose limits differ only in their values.
     struct WarmStart {
@@ -101,7 +104,7 @@ struct DecompositionSolver {
         }
         for (index, result) in cases.enumerated() {
             if let incumbent = best, caseBounds[index] <= incumbent.objective { continue }
-            var freeAccounts = 64 + 16 * result.structure.rowCount
+            var freeAccounts = thorough ? 64 + 16 * result.structure.rowCount : 16 + 2 * result.structure.rowCount
             while true {
                 if options.stop?.isRequested == true { throw PlanningInterrupted() }
                 let remaining = settings.timeLimit - Date().timeIntervalSince(start)
@@ -159,13 +162,11 @@ struct DecompositionSolver {
         // Column generation stops well inside the MIP gap (default 1e-4) so the recovery has room.
         let tolerance = min(1e-6, max(1e-8, 0.01 * instance.model.solver.mipGap)) * max(1, abs(plans[0].bound - fixedPart))
         var iterations = 1
-        var lastDuals = zero
         var infeasible = false
         let limit = instance.model.solver.timeLimit
         while true {
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
             let master = try solveMaster(plans, structure: structure, scales: scales, penalty: penalty)
-            lastDuals = master.duals
             if bestBound - master.objective <= tolerance {
                 infeasible = master.artificialActivity > 1e-7
                 break
@@ -196,7 +197,6 @@ struct DecompositionSolver {
                 break
             }
         }
-        _ = lastDuals
         return CaseResult(structure: structure, bound: bestBound, duals: center, infeasible: infeasible,
                           iterations: iterations, plans: plans)
     }

@@ -54,11 +54,9 @@ public struct SyntheticDataset {
         var footprint = CSVDocument(header: ["account_id", "region", "share"])
         var saturation = [Double](repeating: 0, count: regionCount)
         let width = String(accountCount).count
-        var totalRevenue = 0.0
         for index in 0..<accountCount {
             let id = "A" + String(repeating: "0", count: max(0, width - String(index + 1).count)) + String(index + 1)
             let revenue = min(2e9, max(2e5, exp(log(3e6) + 1.3 * random.normal()))).rounded(to: 1000)
-            totalRevenue += revenue
             let size = min(1, max(0, (log10(revenue) - 5.3) / 3.9))
             let hq = Int(random.unit() * Double(regionCount))
             let regionsBought: Int
@@ -106,7 +104,6 @@ public struct SyntheticDataset {
                                    centralFTE: max(2, (0.005 * n).rounded()),
                                    execHours: max(100, (0.3 * n).rounded(to: 10)),
                                    maxGlobalAccounts: max(3, Int(0.01 * n)))
-        _ = totalRevenue
         return [("accounts.csv", try accounts.data()), ("footprint.csv", try footprint.data()),
                 ("regions.csv", try regions.data()), ("model.toml", Data(model.utf8))]
     }

@@ -27,10 +27,12 @@ public struct HTMLReport {
     /// picks up `sweep.svg` from `folder` when it exists there.
     public static func make(for instance: AllocationInstance, folder: String,
                             options: PlanningOptions = PlanningOptions()) throws -> HTMLReport {
-        let session = try AllocationPlanner.session(for: instance, options: options)
-        let result = try session.solve()
+        let result = try AllocationPlanner.solve(instance, options: options)
         var extra: [String: Double] = [:]
-        if let plan = result.plan {
+        if let plan = result.plan, plan.limits.contains(where: { $0.binding && $0.shadowPrice == nil }) {
+            // One more unit is priced by two solves of the same kind, so they compare like for like.
+            let session = try AllocationPlanner.session(for: instance, options: options)
+            let reference = try session.solve().plan?.netContribution ?? plan.netContribution
             let keys: [String: String] = ["gam_headcount": "limits.gam_headcount", "central_fte": "limits.central_fte",
                                           "exec_hours": "limits.exec_hours",
                                           "max_global_accounts": "limits.max_global_accounts",
@@ -39,7 +41,7 @@ public struct HTMLReport {
                 guard let keyText = keys[limit.name] else { continue }
                 let key = try WhatIfKey(keyText)
                 try session.set(key, to: limit.value + 1)
-                if let better = try session.solve().plan { extra[limit.name] = better.netContribution - plan.netContribution }
+                if let better = try session.solve().plan { extra[limit.name] = better.netContribution - reference }
                 try session.set(key, to: limit.value)
             }
         }

@@ -17,7 +17,9 @@ public protocol WhatIfSession: AnyObject {
 extension AllocationSession: WhatIfSession {}
 
 /// What-if solves by decomposition: a change of a limit's value keeps the plans and prices of
-/// the previous column generation, so each point needs only a few pricing rounds.
+/// the previous column generation, so each point needs only a few pricing rounds, and the
+/// recovery starts from a narrow free set. Each point is within the MIP gap of its bound, but
+/// may differ from a single `solve` of the same values by up to that gap.
 public final class DecompositionSession: WhatIfSession {
     public private(set) var instance: AllocationInstance
     public let options: PlanningOptions
@@ -59,6 +61,7 @@ public final class DecompositionSession: WhatIfSession {
     public func solve() throws -> PlanningResult {
         var solver = DecompositionSolver(instance: instance, options: options)
         solver.warmStart = warmStart
+        solver.thorough = false
         let result = try AllocationPlanner.result(of: solver)
         warmStart = result.warmStart
         return result.planning

@@ -66,8 +66,8 @@ public struct AccountExplanation: Sendable {
             throw InputError([InputDiagnostic(SourceLocation(file: "explain"),
                                               "unknown account '\(accountId)'\(suggestion(for: accountId, in: instance.dataset.accounts.map(\.id)))")])
         }
-        let session = try AllocationPlanner.session(for: instance, options: options)
-        let base = try session.solve()
+        // The same single solve as `salesmotion solve`, so that losses compare with it.
+        let base = try AllocationPlanner.solve(instance, options: options)
         guard let plan = base.plan else {
             throw PlanningFailure("the model has no plan to explain (\(base.status.rawValue))")
         }
@@ -141,6 +141,7 @@ public struct AccountExplanation: Sendable {
         } else if instance.pinnedTier[a] != nil {
             explanation.budgetNote = "it is pinned"
         } else if let budget = model.limits.budget {
+            let session = try AllocationPlanner.session(for: instance, options: options)
             explanation.budgetToMoveUp = try smallestBudgetMovingUp(a, from: chosen, budget: budget, session: session)
             if explanation.budgetToMoveUp == nil {
                 let others = Set(reasons.flatMap(\.pressingLimits).filter { $0.kind != .budget }.map(\.name)).sorted()
