@@ -154,8 +154,8 @@ def write_report(rows, sweeps):
         lines.append(f'| {row["n"]:,} | {p["read"]:.2f} | {p["validate"]:.2f} | {p["build"]:.2f} | {p["lp"]:.2f} | '
                      f'{p["mip"]:.2f} | {p["duals"]:.2f} | {p["write"]:.2f} |')
     if sweeps:
-        lines += ['', 'A 20-point budget sweep (0.7× to 1.3× the budget; `sweep` runs one thread per core, here 2) against 20 cold
-`solve` runs of the same values, one after another:', '',
+        lines += ['', f'A 20-point budget sweep (0.7× to 1.3× the budget; `sweep` runs one thread per core, here {os.cpu_count()}) against 20 cold',
+                  '`solve` runs of the same values, one after another:', '',
                   '| accounts | 20 cold runs | one sweep | ratio |', '|---:|---:|---:|---:|']
         for n, cold, warm in sweeps:
             lines.append(f'| {n:,} | {cold:.2f} s | {warm:.2f} s | {warm / cold:.2f} |')
