@@ -209,3 +209,33 @@ let glpsolPath: String? = ["/usr/bin/glpsol", "/usr/local/bin/glpsol"].first {
         #expect(isApproximatelyEqual(ours, theirs, relative: 1e-9), "ours \(ours), glpsol \(theirs)")
     }
 }
+
+@Suite struct DecompositionEndToEndTests {
+    /// Above the automatic threshold `solve` decomposes; glpsol on models/allocation.mod solves
+    /// the same generated instance whole. The two must agree within the configured gap of the
+    /// decision-dependent part (and the decomposition cannot beat the true optimum).
+    @Test(.enabled(if: glpsolPath != nil, "glpsol is not installed (apt-get install glpk-utils)"))
+    func glpsolAgreesWithTheDecomposition() throws {
+        let folder = TemporaryFolder()
+        #expect(try CommandRun.run(["generate", "--accounts", "700", "--regions", "5", "--seed", "9",
+                                    "--out", folder.path + "/data"]).status == 0)
+        let data = folder.path + "/data", model = folder.path + "/data/model.toml"
+        let solve = try CommandRun.run(["solve", "--quiet", "--data", data, "--model", model, "--out", folder.path + "/out"])
+        #expect(solve.status == 0, "\(solve.errors)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/out/summary.json")))
+            as! [String: Any]
+        #expect((summary["solver_status"] as! String).hasPrefix("decomposition"))
+        let ours = summary["objective"] as! Double
+        let gap = summary["mip_gap"] as! [String: Any]
+        let fixed = gap["fixed_part"] as! Double, configured = gap["configured"] as! Double
+        #expect(try CommandRun.run(["export", "--data", data, "--model", model, "--format", "gmpl",
+                                    "--output", folder.path + "/instance.dat"]).status == 0)
+        let glpsol = try CommandRun.run(["-m", packageRoot + "/models/allocation.mod", "-d", folder.path + "/instance.dat",
+                                         "--mipgap", "1e-9"], executable: glpsolPath!)
+        let line = glpsol.output.split(separator: "\n").first { $0.hasPrefix("NET_CONTRIBUTION ") }
+        let theirs = try #require(line.flatMap { Double($0.split(separator: " ")[1]) })
+        let decision = abs(theirs - fixed)
+        #expect(ours <= theirs + 1e-9 * decision)
+        #expect(theirs - ours <= configured * decision, "ours \(ours), glpsol \(theirs)")
+    }
+}
