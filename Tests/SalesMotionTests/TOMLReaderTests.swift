@@ -83,11 +83,13 @@ import Testing
         }
     }
 
-    /// Every single byte inserted anywhere in a real model file, and every byte deleted: the
-    /// reader must answer with a value or an error, never stop the process.
+    /// Every byte that means something to TOML (and some that must not appear) inserted anywhere
+    /// in a real model file, and every byte deleted: the reader must answer with a value or an
+    /// error, never stop the process.
     @Test func everySingleByteDamageIsHandled() throws {
         let base = Array(try String(contentsOfFile: packageRoot + "/Tests/Fixtures/valid/model.toml", encoding: .utf8).utf8)
-        let inserts: [[UInt8]] = (0..<128).map { [UInt8($0)] } + [[0xEF, 0xBB, 0xBF], [0xC3, 0xA9], [0xE2, 0x80, 0x8B]]
+        let meaningful = Array("\t\n\r \"#',.=[]{}\\_-+0e:x".utf8) + [0x00, 0x01, 0x1F, 0x7F]
+        let inserts: [[UInt8]] = meaningful.map { [$0] } + [[0xEF, 0xBB, 0xBF], [0xC3, 0xA9], [0xE2, 0x80, 0x8B]]
         var outcomes = 0
         for position in 0...base.count {
             for insert in inserts {
@@ -103,6 +105,6 @@ import Testing
                 outcomes += 1
             }
         }
-        #expect(outcomes > 50_000)
+        #expect(outcomes > 10_000)
     }
 }
