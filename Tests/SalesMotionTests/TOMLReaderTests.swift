@@ -31,6 +31,7 @@ import Testing
             n = \"\"\"
             two
             lines\"\"\"
+            o = '''it's'''''
 
             [table]
             x = +3
@@ -53,6 +54,7 @@ import Testing
         #expect(root["k"] == .table(["x": .integer(1), "y": .string("z")]))
         #expect(root["m"] == .array([.integer(1), .integer(2)]))
         #expect(root["n"] == .string("two\nlines"))
+        #expect(root["o"] == .string("it's''"))  // five closing quotes: two belong to the text
         #expect(root["table"] == .table(["x": .integer(3)]))
         #expect(root["items"] == .array([.table(["id": .string("one")]), .table(["id": .string("two")])]))
     }

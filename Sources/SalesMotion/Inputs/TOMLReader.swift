@@ -344,13 +344,7 @@ struct TOMLReader {
             guard let c = current else { throw fail("the string is not closed") }
             if c == "\"" {
                 if !multiline { advance(); return text }
-                if peek(1) == "\"" && peek(2) == "\"" {
-                    var quotes = 3
-                    while peek(quotes) == "\"" && quotes < 5 { quotes += 1 }
-                    for _ in 0..<(quotes - 3) { text += "\"" }
-                    for _ in 0..<quotes { advance() }
-                    return text
-                }
+                if closesMultiline(with: c, into: &text) { return text }
                 text += "\""
                 advance()
                 continue
@@ -403,13 +397,7 @@ struct TOMLReader {
             guard let c = current else { throw fail("the string is not closed") }
             if c == "'" {
                 if !multiline { advance(); return text }
-                if peek(1) == "'" && peek(2) == "'" {
-                    var quotes = 3
-                    while peek(quotes) == "'" && quotes < 5 { quotes += 1 }
-                    for _ in 0..<(quotes - 3) { text += "'" }
-                    for _ in 0..<quotes { advance() }
-                    return text
-                }
+                if closesMultiline(with: c, into: &text) { return text }
             }
             if c == "\n" && !multiline { throw fail("the string is not closed on its line") }
             if Self.isControl(c) && c != "\t" && !(multiline && (c == "\n" || (c == "\r" && peek(1) == "\n"))) {
@@ -418,6 +406,17 @@ struct TOMLReader {
             text.unicodeScalars.append(c)
             advance()
         }
+    }
+
+    /// At a quote inside a multi-line string: when three (up to five) quotes follow, the last
+    /// three close the string and any extra ones belong to its text.
+    private mutating func closesMultiline(with quote: Unicode.Scalar, into text: inout String) -> Bool {
+        guard peek(1) == quote && peek(2) == quote else { return false }
+        var quotes = 3
+        while peek(quotes) == quote && quotes < 5 { quotes += 1 }
+        for _ in 0..<(quotes - 3) { text.unicodeScalars.append(quote) }
+        for _ in 0..<quotes { advance() }
+        return true
     }
 
     private mutating func skipFirstLineBreak() {
