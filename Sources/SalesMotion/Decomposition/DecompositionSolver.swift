@@ -284,8 +284,9 @@ struct DecompositionSolver {
         var lp = LinearProgram(sense: .maximize)
         var rightHandSides = structure.rightHandSides
         var fixedObjective = structure.constant
-        var tierVariables: [Int: [VariableIndex]] = [:]
-        var effortVariables: [Int: [[VariableIndex]]] = [:]
+        // Per account: tier binaries when the account is free; segment variables per free pair.
+        var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
+        var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
         var rowTerms = [[(VariableIndex, Double)]](repeating: [], count: structure.rowCount)
         for a in 0..<accounts {
             let options = structure.options[a]
@@ -366,14 +367,14 @@ struct DecompositionSolver {
             } else {
                 tiers.append(options[choices[a].option].tier)
             }
-            let efforts = effortVariables[a]!
+            let efforts = effortVariables[a]
             fte.append(efforts.indices.map { e in
-                efforts[e].isEmpty && !(tierVariables[a] != nil) ? choices[a].fte[e]
+                efforts[e].isEmpty && tierVariables[a] == nil ? choices[a].fte[e]
                     : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
             })
         }
         // Shadow prices: the same restricted model with its binaries fixed, as an LP.
-        for ys in tierVariables.values {
+        for ys in tierVariables.compactMap({ $0 }) {
             for y in ys { try problem.setBounds(of: y, lower: values[y.rawValue].rounded(), upper: values[y.rawValue].rounded()) }
         }
         let dualStart = Date()
