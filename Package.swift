@@ -27,6 +27,9 @@ let package = Package(
             providers: [.apt(["libglpk-dev"])]
         ),
         .target(
+            name: "CPOSIX"
+        ),
+        .target(
             name: "LinearProgramming",
             swiftSettings: strictSettings
         ),
@@ -40,6 +43,7 @@ let package = Package(
             dependencies: [
                 "LinearProgramming",
                 "GLPK",
+                "CPOSIX",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strictSettings

@@ -227,6 +227,9 @@ public final class GLPKProblem {
         return result
     }
 
+    /// How often a stop signal is looked at while the simplex runs, in seconds.
+    static let stopCheckInterval = 0.5
+
     private static func timeLimitMilliseconds(_ seconds: Double?) -> Int32 {
         guard let seconds else { return Int32.max }
         return Int32(min(Double(Int32.max), max(1, (seconds * 1000).rounded(.up))))
@@ -237,11 +240,29 @@ public final class GLPKProblem {
         glp_init_smcp(&parameters)
         parameters.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
         parameters.presolve = GLP_OFF
-        parameters.tm_lim = Self.timeLimitMilliseconds(options.timeLimit)
+        // glp_simplex has no callback: with a stop signal it runs in slices of at most a second,
+        // each resuming from the basis the last one left, and the signal is checked in between.
+        let start = Date()
+        func slice() -> Int32 {
+            var seconds = options.timeLimit.map { max(0.001, $0 - Date().timeIntervalSince(start)) }
+            if options.stop != nil { seconds = min(seconds ?? Self.stopCheckInterval, Self.stopCheckInterval) }
+            return Self.timeLimitMilliseconds(seconds)
+        }
         if !hasBasis { glp_adv_basis(problem, 0) }
+        parameters.tm_lim = slice()
         var code = glp_simplex(problem, &parameters)
         if code == GLP_EBADB || code == GLP_ESING || code == GLP_ECOND {
             glp_adv_basis(problem, 0)
+            parameters.tm_lim = slice()
+            code = glp_simplex(problem, &parameters)
+        }
+        while code == GLP_ETMLIM, let stop = options.stop {
+            if stop.isRequested {
+                hasBasis = false
+                return SolveResult(termination: .interrupted, rawStatus: "glp_simplex stopped on request")
+            }
+            if let limit = options.timeLimit, Date().timeIntervalSince(start) >= limit { break }
+            parameters.tm_lim = slice()
             code = glp_simplex(problem, &parameters)
         }
         hasBasis = code == 0
@@ -289,6 +310,10 @@ public final class GLPKProblem {
             return SolveResult(termination: .infeasible, rawStatus: "LP relaxation: " + relaxation.rawStatus)
         case .unbounded:
             return SolveResult(termination: .infeasibleOrUnbounded, rawStatus: "LP relaxation: " + relaxation.rawStatus)
+        case .interrupted:
+            return relaxation
+        case .feasibleWithLimit, .noSolutionWithLimit:
+            return SolveResult(termination: .noSolutionWithLimit, rawStatus: "LP relaxation: " + relaxation.rawStatus)
         default:
             return solveInteger(options: options, presolve: true, incumbent: nil)
         }

@@ -38,22 +38,22 @@ struct CompareCommand: ParsableCommand {
         var otherInput = input
         if let against { otherInput.model = against }
         var base = try baseInput.load()
-        try input.checkOutput(out)
+        let stage = try input.openOutput(out, extraInputs: against.map { [$0] } ?? [])
         let other = try otherInput.load()
         if today {
             base = try planning { try base.pinnedToCurrentTiers() }
         }
-        let options = planningOptions(verbose: verbose)
+        let options = planningOptions(verbose: verbose, instance: base)
         let results = try planning { try [base, other].map { try AllocationPlanner.solve($0, options: options) } }
         guard let beforePlan = results[0].plan, let afterPlan = results[1].plan else {
             printError("no comparison: the base is \(results[0].status.rawValue), the other scenario \(results[1].status.rawValue)")
             throw ExitCode(results.contains { $0.status == .infeasible } ? 1 : 3)
         }
         let comparison = PlanComparison(before: base, beforePlan: beforePlan, after: other, afterPlan: afterPlan)
-        try writing("the comparison", to: out) { try comparison.write(to: out) }
+        try commit(stage) { try comparison.files() }
         if !quiet {
-            print(comparison.text(), terminator: "")
-            print("Comparison written to \(out)/")
+            printOut(comparison.text(), terminator: "")
+            printOut("Comparison written to \(out)/")
         }
     }
 }

@@ -19,8 +19,8 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let instance = try input.load()
-        let options = planningOptions(verbose: verbose)
+        let options = planningOptions(verbose: verbose, instance: instance)
         let explanation = try planning { try AccountExplanation.explain(account, in: instance, options: options) }
-        print(explanation.text, terminator: "")
+        printOut(explanation.text, terminator: "")
     }
 }

@@ -28,7 +28,9 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try writing("the dataset", to: out) { try SyntheticDataset(accounts: accounts, regions: regions, seed: seed).write(to: out) }
-        print("Wrote \(accounts) accounts in \(regions) regions to \(out)/ (model: \(out)/model.toml)")
+        let stage = try openOutput(out)
+        watchForInterrupt()
+        try commit(stage) { try SyntheticDataset(accounts: accounts, regions: regions, seed: seed).files() }
+        printOut("Wrote \(accounts) accounts in \(regions) regions to \(out)/ (model: \(out)/model.toml)")
     }
 }

@@ -4,34 +4,63 @@ import ArgumentParser
 import Foundation
 import LinearProgramming
 import SalesMotion
+import Synchronization
 
-/// Raised by the first Ctrl-C; solves watch it and stop cleanly. A second Ctrl-C ends the
-/// process at once (outputs are staged, so no half-written file is left either way).
+/// Raised by the first Ctrl-C (SIGINT) or SIGTERM; every long phase watches it and stops, and
+/// a run that is stopped before its files are swapped in writes nothing. A second signal ends
+/// the process at once (the next run removes what it left).
 let interruption = StopSignal()
 
-/// Installs the Ctrl-C handler for a long-running command. SIGINT is also unblocked: a
-/// parent that blocks it (some test runners do) would otherwise pass the block on.
+/// The signal that raised ``interruption`` (0 while none has).
+let receivedSignal = Atomic<Int32>(0)
+
+/// Installs the SIGINT and SIGTERM handlers. The handler only stores the signal, raises the
+/// flag and writes a fixed message (all async-signal-safe); a second signal calls `_exit`.
+/// The signals are also unblocked: a parent that blocks them would otherwise pass the block on.
 func watchForInterrupt() {
+    _ = interruption.isRequested  // initialise the globals outside the handler
+    _ = receivedSignal.load(ordering: .relaxed)
     var set = sigset_t()
     sigemptyset(&set)
     sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
     sigprocmask(SIG_UNBLOCK, &set, nil)
-    signal(SIGINT) { _ in
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { signal in
+        let (exchanged, _) = receivedSignal.compareExchange(expected: 0, desired: signal, ordering: .relaxed)
+        if !exchanged { _exit(128 + signal) }
         interruption.request()
-        let message = "\nstopping… (Ctrl-C again to quit at once)\n"
-        _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-        signal(SIGINT, SIG_DFL)
+        let message: StaticString = "\nstopping… (press Ctrl-C again to quit at once)\n"
+        _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
     }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(SIGINT, &action, nil)
+    sigaction(SIGTERM, &action, nil)
 }
 
-/// Planning options for a command, wired to Ctrl-C.
-func planningOptions(verbose: Bool) -> PlanningOptions {
-    watchForInterrupt()
-    return PlanningOptions(verbose: verbose, stop: interruption)
+/// The exit code of a run stopped by a signal: 130 for SIGINT, 143 for SIGTERM.
+var interruptedExitCode: Int32 {
+    let signal = receivedSignal.load(ordering: .relaxed)
+    return 128 + (signal == 0 ? SIGINT : signal)
 }
+
+/// Planning options for a command, wired to the signals and bounded by the time limit of
+/// `instance` counted from the start of the command.
+func planningOptions(verbose: Bool, instance: AllocationInstance? = nil) -> PlanningOptions {
+    watchForInterrupt()
+    var options = PlanningOptions(verbose: verbose, stop: interruption)
+    if let instance {
+        options.deadline = commandStart.addingTimeInterval(instance.model.solver.timeLimit)
+    }
+    return options
+}
+
+/// When the command started: the time limit bounds the whole command from here.
+let commandStart = Date()
 
 /// Runs library work and turns its errors into messages and exit codes: bad input 2, solver
-/// failure 3, Ctrl-C 130.
+/// failure 3, output folder not writable 4, SIGINT 130, SIGTERM 143.
 func planning<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
@@ -41,18 +70,34 @@ func planning<T>(_ body: () throws -> T) throws -> T {
     } catch let failure as PlanningFailure {
         printError("solver failure: \(failure)")
         throw ExitCode(3)
+    } catch let failure as OutputError {
+        printError(failure.description)
+        throw ExitCode(4)
     } catch is PlanningInterrupted {
         printError("Interrupted: nothing was written.")
-        throw ExitCode(130)
+        throw ExitCode(interruptedExitCode)
     }
 }
 
-/// Writes output files, turning a failure into a message and exit code 3.
-func writing(_ what: String, to folder: String, _ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch {
-        printError("cannot write \(what) to \(folder): \(error.localizedDescription)")
-        throw ExitCode(3)
+/// Opens the output folder before any solving, so a folder that cannot be written is reported
+/// at once (exit 4) and a refused one (a link, foreign files) with exit 2.
+func openOutput(_ folder: String) throws -> OutputStage {
+    try planning { try OutputStage(folder: folder) }
+}
+
+/// Writes a run's files as the whole of its output folder; a signal before the swap leaves the
+/// old folder as it was (exit 130/143), a failure too (exit 4).
+func commit(_ stage: OutputStage, _ files: () throws -> [(name: String, contents: Data)]) throws {
+    try planning {
+        if interruption.isRequested { throw PlanningInterrupted() }
+        let contents: [(name: String, contents: Data)]
+        do {
+            contents = try files()
+        } catch let error as OutputError {
+            throw error
+        } catch {
+            throw OutputError("cannot render the files: \(error)")
+        }
+        try stage.commit(contents, stop: interruption)
     }
 }

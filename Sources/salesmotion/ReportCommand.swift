@@ -8,23 +8,43 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Solve and write report.html: one self-contained page with figures, charts and binding limits.",
-        discussion: "A sweep.svg already in --out (from 'salesmotion sweep --out DIR') is embedded.")
+        discussion: "With --vary the report also runs a sweep and charts it; it embeds no file it did not make.")
 
     @OptionGroup var input: InputOptions
 
     @Option(help: "Output folder for report.html.")
     var out = "out"
 
+    @Option(help: ArgumentHelp("Also sweep this input over a range and chart it, e.g. limits.budget=20M..40M.",
+                               valueName: "KEY=FROM..TO"))
+    var vary: String?
+
+    @Option(help: "Number of sweep points with --vary, both ends included.")
+    var steps = 20
+
     @Flag(help: "Show GLPK's own log on standard error.")
     var verbose = false
 
+    func validate() throws {
+        guard steps >= 1, steps <= 10_000 else { throw ValidationError("--steps must be between 1 and 10000") }
+        if let vary { _ = try SweepRange(vary) }
+    }
+
     func run() throws {
         let instance = try input.load()
-        try input.checkOutput(out)
-        let options = planningOptions(verbose: verbose)
-        let report = try planning { try HTMLReport.make(for: instance, folder: out, options: options) }
-        try writing("the report", to: out) { try report.write(to: out) }
-        print("Report written to \(out)/\(HTMLReport.file)")
+        let stage = try input.openOutput(out)
+        let options = planningOptions(verbose: verbose, instance: instance)
+        let report = try planning {
+            var sweep: Sweep?
+            if let vary {
+                let range = try SweepRange(vary)
+                sweep = try Sweep.run(instance, key: try WhatIfKey(range.key),
+                                      values: Sweep.values(from: range.from, to: range.to, count: steps), options: options)
+            }
+            return try HTMLReport.make(for: instance, sweep: sweep, options: options)
+        }
+        try commit(stage) { try report.files() }
+        printOut("Report written to \(out)/\(HTMLReport.file)")
         if report.result.plan == nil { throw ExitCode(report.result.status == .infeasible ? 1 : 3) }
     }
 }

@@ -11,7 +11,8 @@ struct SalesMotionCommand: ParsableCommand {
         abstract: "Decide how to staff key customer accounts: coverage tier and local effort per account.",
         discussion: """
             Exit codes: 0 plan written, 1 infeasible, 2 bad input (nothing written), \
-            3 solver failure or no plan found in time.
+            3 solver failure or no plan found in time, 4 output folder cannot be written \
+            (nothing written), 130 Ctrl-C and 143 SIGTERM (nothing written).
             """,
         subcommands: [Solve.self, SweepCommand.self, CompareCommand.self, ExplainCommand.self, ReportCommand.self,
                       Validate.self, Export.self, GenerateCommand.self],
@@ -73,9 +74,11 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// Refuses an output folder that would overwrite inputs (exit code 2).
-    func checkOutput(_ folder: String) throws {
-        try planning { try OutputFolder.check(folder, dataFolder: data, modelFile: model) }
+    /// Refuses an output folder that would overwrite inputs (exit code 2) or cannot be
+    /// written (exit code 4), and opens it for the run's files: all before any solving.
+    func openOutput(_ folder: String, extraInputs: [String] = []) throws -> OutputStage {
+        try planning { try OutputFolder.check(folder, dataFolder: data, modelFile: model, extraInputs: extraInputs) }
+        return try salesmotion.openOutput(folder)
     }
 
     /// Loads and cross-checks everything; bad input ends the process with exit code 2.
@@ -98,8 +101,15 @@ struct InputOptions: ParsableArguments {
     }
 }
 
+/// Writes `text` to standard error, control characters shown as `\u{1B}`.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    let safe = TerminalText.escaped(text)
+    FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
+}
+
+/// Writes `text` to standard output, control characters shown as `\u{1B}`.
+func printOut(_ text: String, terminator: String = "\n") {
+    print(TerminalText.escaped(text), terminator: terminator)
 }
 
 struct Solve: ParsableCommand {
@@ -132,22 +142,24 @@ struct Solve: ParsableCommand {
     func run() throws {
         var phases = PhaseTimings()
         let instance = try input.load(timings: &phases)
-        try input.checkOutput(out)
-        var options = planningOptions(verbose: verbose)
+        let stage = try input.openOutput(out)
+        var options = planningOptions(verbose: verbose, instance: instance)
         options.method = SolutionMethod(rawValue: method)!
         var result = try planning { try AllocationPlanner.solve(instance, options: options) }
         result.timings.read = phases.read
         result.timings.validate = phases.validate
         if result.status == .infeasible {
+            let diagnosisStart = Date()
             result.diagnosis = try planning { try InfeasibilityDiagnosis.diagnose(instance, options: options) }
+            result.timings.diagnosis = Date().timeIntervalSince(diagnosisStart)
         }
         let writeStart = Date()
-        try writing("the plan", to: out) { try PlanReport(instance: instance, result: result).write(to: out) }
+        try commit(stage) { try PlanReport(instance: instance, result: result).files() }
         result.timings.write = Date().timeIntervalSince(writeStart)
         result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
         if !quiet {
-            print(SummaryText(instance: instance, result: result).text, terminator: "")
-            if result.plan != nil { print("Plan written to \(out)/") }
+            printOut(SummaryText(instance: instance, result: result).text, terminator: "")
+            if result.plan != nil { printOut("Plan written to \(out)/") }
         }
         if timings { print(SummaryText.timingTable(result.timings), terminator: "") }
         switch result.status {
@@ -167,7 +179,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let instance = try input.load()
         let dataset = instance.dataset
-        print("OK: \(dataset.accounts.count) accounts, \(dataset.regions.count) regions, "
+        printOut("OK: \(dataset.accounts.count) accounts, \(dataset.regions.count) regions, "
               + "\(instance.model.tiers.count) tiers, \(instance.model.pins.count) pins.")
     }
 }
@@ -192,6 +204,9 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let instance = try input.load()
-        try writing("the model", to: output) { try instance.export(ExportFormat(rawValue: format)!, to: output) }
+        try planning {
+            try OutputFolder.check(output, dataFolder: input.data, modelFile: input.model, option: "--output")
+            try instance.export(ExportFormat(rawValue: format)!, to: output)
+        }
     }
 }

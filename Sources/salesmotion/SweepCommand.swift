@@ -34,32 +34,18 @@ struct SweepCommand: ParsableCommand {
     func validate() throws {
         guard steps >= 1, steps <= 10_000 else { throw ValidationError("--steps must be between 1 and 10000") }
         guard threads >= 1, threads <= 64 else { throw ValidationError("--threads must be between 1 and 64") }
-        _ = try parsedRange()
-    }
-
-    func parsedRange() throws -> (key: String, from: Double, to: Double) {
-        guard let equals = vary.firstIndex(of: "="),
-              let dots = vary.range(of: "..", range: equals..<vary.endIndex) else {
-            throw ValidationError("--vary expects KEY=FROM..TO, e.g. limits.budget=20M..40M; got '\(vary)'")
-        }
-        let key = String(vary[..<equals]).trimmingCharacters(in: .whitespaces)
-        let fromText = String(vary[vary.index(after: equals)..<dots.lowerBound])
-        let toText = String(vary[dots.upperBound...])
-        guard let from = NumberSyntax.amount(fromText), let to = NumberSyntax.amount(toText) else {
-            throw ValidationError("--vary: FROM and TO must be amounts such as 20M, 800k or 0.12; got '\(fromText)' and '\(toText)'")
-        }
-        return (key, from, to)
+        _ = try SweepRange(vary)
     }
 
     func run() throws {
         let instance = try input.load()
-        try input.checkOutput(out)
-        let range = try parsedRange()
+        let stage = try input.openOutput(out)
+        let range = try SweepRange(vary)
         let key = try planning { try WhatIfKey(range.key) }
         let values = Sweep.values(from: range.from, to: range.to, count: steps)
         let bar = ProgressBar(total: values.count, enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let start = Date()
-        let options = planningOptions(verbose: false)
+        let options = planningOptions(verbose: false, instance: instance)
         let sweep = try planning {
             defer { bar.finish() }
             return try Sweep.run(instance, key: key, values: values, workers: threads, options: options,
@@ -68,9 +54,9 @@ struct SweepCommand: ParsableCommand {
         let warmSeconds = Date().timeIntervalSince(start)
         bar.finish()
         let report = SweepReport(sweep: sweep)
-        try writing("the sweep", to: out) { try report.write(to: out) }
+        try commit(stage) { try report.files() }
         if !quiet {
-            print(report.table, terminator: "")
+            printOut(report.table, terminator: "")
             print(String(format: "%d points in %.3f s; written to %@/%@ and %@", values.count, warmSeconds, out,
                          SweepReport.csvFile, SweepReport.chartFile))
         }
@@ -81,6 +67,31 @@ struct SweepCommand: ParsableCommand {
             print(String(format: "warm sweep %.3f s, %d cold solves %.3f s, ratio %.3f",
                          warmSeconds, values.count, coldSeconds, warmSeconds / coldSeconds))
         }
+    }
+}
+
+/// `KEY=FROM..TO` of `--vary`: both ends are amounts under the range rule every input follows.
+struct SweepRange {
+    var key: String
+    var from: Double
+    var to: Double
+
+    init(_ text: String) throws {
+        guard let equals = text.firstIndex(of: "="),
+              let dots = text.range(of: "..", range: equals..<text.endIndex) else {
+            throw ValidationError("--vary expects KEY=FROM..TO, e.g. limits.budget=20M..40M; got '\(text)'")
+        }
+        key = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
+        let fromText = String(text[text.index(after: equals)..<dots.lowerBound])
+        let toText = String(text[dots.upperBound...])
+        guard let from = NumberSyntax.amount(fromText), let to = NumberSyntax.amount(toText) else {
+            throw ValidationError("--vary: FROM and TO must be amounts such as 20M, 800k or 0.12; got '\(fromText)' and '\(toText)'")
+        }
+        for value in [from, to] {
+            if let problem = NumberSyntax.rangeProblem(value) { throw ValidationError("--vary \(key): \(problem)") }
+        }
+        self.from = from
+        self.to = to
     }
 }
 

@@ -39,13 +39,25 @@ import Testing
         #expect(Self.contents(folder) == before)
     }
 
-    @Test func anInfeasibleRunRemovesOnlyItsOwnStalePlanFiles() throws {
+    /// The folder is replaced whole: an infeasible run leaves its summary alone, never the
+    /// previous run's plan files beside it.
+    @Test func anInfeasibleRunLeavesNoPlanFilesOfTheRunBefore() throws {
         let folder = TemporaryFolder()
-        folder.write("notes.txt", "mine")
         try Self.tinyReport(budget: nil).write(to: folder.path)
         try Self.tinyReport(budget: -1).write(to: folder.path)
-        let names = Set(Self.contents(folder).keys)
-        #expect(names == ["notes.txt", "summary.json"])
+        #expect(Set(Self.contents(folder).keys) == ["summary.json"])
+    }
+
+    /// A folder holding a file SalesMotion did not write is never replaced: the user's file
+    /// would go with it.
+    @Test func aFolderWithForeignFilesIsRefusedAndKept() throws {
+        let folder = TemporaryFolder()
+        try Self.tinyReport(budget: nil).write(to: folder.path)
+        folder.write("notes.txt", "mine")
+        let before = Self.contents(folder)
+        let messages = inputMessages { try Self.tinyReport(budget: -1).write(to: folder.path) }
+        #expect(messages.count == 1 && messages[0].contains("holds notes.txt, which SalesMotion did not write"), "\(messages)")
+        #expect(Self.contents(folder) == before)
     }
 
     /// Text cells that a spreadsheet would run as a formula start with a quote.
@@ -67,7 +79,7 @@ import Testing
         data.write("accounts.csv", "x")
         let models = TemporaryFolder()
         let model = models.write("m.toml", "")
-        for (out, expected) in [(data.path, "is the data folder"), (models.path, "holds the model file"),
+        for (out, expected) in [(data.path, "is the data folder"), (models.path, "holds an input file"), (model, "is an input file"),
                                 (data.path + "/.", "is the data folder")] {
             let messages = inputMessages { try OutputFolder.check(out, dataFolder: data.path, modelFile: model) }
             #expect(messages.count == 1 && messages[0].contains(expected), "\(messages)")

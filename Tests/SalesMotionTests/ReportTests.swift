@@ -11,9 +11,7 @@ let chromiumPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].f
 @Suite(.serialized) struct ReportTests {
     @Test func reportIsSelfContainedWithEveryChart() throws {
         let out = TemporaryFolder()
-        #expect(try CommandRun.run(["sweep", "--vary", "limits.gam_headcount=4..8", "--steps", "5", "--quiet",
-                                    "--out", out.path]).status == 0)
-        let run = try CommandRun.run(["report", "--out", out.path])
+        let run = try CommandRun.run(["report", "--vary", "limits.gam_headcount=4..8", "--steps", "5", "--out", out.path])
         #expect(run.status == 0, "\(run.errors)")
         let html = try String(contentsOfFile: out.file("report.html"), encoding: .utf8)
         for forbidden in ["<script", "<link", "src=", "url(", "https:"] {
@@ -29,7 +27,7 @@ let chromiumPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].f
     /// "What is one more global account manager worth?" must equal two solves, 6 against 7.
     @Test func oneMoreGlobalAccountManagerMatchesTwoSolves() throws {
         let instance = try SweepTests.sample(["solver.mip_gap=0"])
-        let report = try HTMLReport.make(for: instance, folder: TemporaryFolder().path)
+        let report = try HTMLReport.make(for: instance)
         let gain = try #require(report.oneMoreUnit["gam_headcount"])
         let six = try AllocationPlanner.solve(instance).plan!.netContribution
         var model = instance.model
@@ -44,9 +42,7 @@ let chromiumPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].f
     @Test(.enabled(if: chromiumPath != nil, "chromium is not installed"))
     func chromiumRendersEveryChart() throws {
         let out = TemporaryFolder()
-        #expect(try CommandRun.run(["sweep", "--vary", "limits.budget=20M..30M", "--steps", "3", "--quiet",
-                                    "--out", out.path]).status == 0)
-        #expect(try CommandRun.run(["report", "--out", out.path]).status == 0)
+        #expect(try CommandRun.run(["report", "--vary", "limits.budget=20M..30M", "--steps", "3", "--out", out.path]).status == 0)
         let dom = try CommandRun.run(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
                                       "file://" + out.file("report.html")], executable: chromiumPath!)
         #expect(dom.status == 0)

@@ -70,7 +70,8 @@ struct DecompositionSolver {
 
     func solve() throws -> Outcome {
         let start = Date()
-        let settings = instance.model.solver
+        var settings = instance.model.solver
+        settings.timeLimit = options.timeLimit(settings.timeLimit)
         let fixed = fixedPart
         var cases: [CaseResult] = []
         var totalIterations = 0
@@ -163,7 +164,7 @@ struct DecompositionSolver {
         let tolerance = min(1e-6, max(1e-8, 0.01 * instance.model.solver.mipGap)) * max(1, abs(plans[0].bound - fixedPart))
         var iterations = 1
         var infeasible = false
-        let limit = instance.model.solver.timeLimit
+        let limit = options.timeLimit(instance.model.solver.timeLimit)
         while true {
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
             let master = try solveMaster(plans, structure: structure, scales: scales, penalty: penalty)

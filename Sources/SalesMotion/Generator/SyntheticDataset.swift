@@ -108,7 +108,7 @@ public struct SyntheticDataset {
                 ("regions.csv", try regions.data()), ("model.toml", Data(model.utf8))]
     }
 
-    /// Writes the files into `folder` (created if missing), all or nothing.
+    /// Writes the files as the whole of `folder`, all or nothing.
     public func write(to folder: String) throws {
         try OutputFolder.write(try files(), to: folder)
     }

@@ -8,6 +8,15 @@ public enum NumberSyntax {
     /// The largest magnitude any input may have; beyond it products of inputs lose meaning.
     public static let largest = 1e15
 
+    /// The one range rule of every number a user gives (CSV cells, model file, `--set`,
+    /// `--vary`): what is wrong with `value`, or nil when it is finite and at most
+    /// ``largest`` in magnitude.
+    public static func rangeProblem(_ value: Double) -> String? {
+        guard value.isFinite else { return "\(value) is not a number" }
+        guard abs(value) <= largest else { return "\(formatShort(value)) is too large; values up to 1e15 are accepted" }
+        return nil
+    }
+
     /// A plain decimal (`1234.5`, `-3`, `1.2e7`); nil for anything else, including NaN,
     /// infinities, hex and thousands separators.
     public static func plainDecimal(_ text: String) -> Double? {

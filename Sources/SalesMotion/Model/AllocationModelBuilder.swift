@@ -14,6 +14,22 @@ public enum LimitKind: Hashable, Sendable {
     case globalShareMaximum
     case maxGlobalAccounts
     case maxChanges
+
+    /// The key as users know it: `budget`, `gam_headcount`, `local_capacity_fte.EMEA`, …
+    public func name(in dataset: Dataset) -> String {
+        switch self {
+        case .regionalCapacity(let r): return "local_capacity_fte.\(dataset.regions[r].id)"
+        case .budget: return "budget"
+        case .gamHeadcount: return "gam_headcount"
+        case .centralFTE: return "central_fte"
+        case .execHours: return "exec_hours"
+        case .maxCostOfSales: return "max_cost_of_sales"
+        case .globalShareMinimum: return "global_share_min"
+        case .globalShareMaximum: return "global_share_max"
+        case .maxGlobalAccounts: return "max_global_accounts"
+        case .maxChanges: return "max_changes"
+        }
+    }
 }
 
 /// The mixed-integer program of an ``AllocationInstance`` and the map from its variables and

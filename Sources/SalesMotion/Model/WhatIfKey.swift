@@ -114,7 +114,11 @@ public struct WhatIfKey: Hashable, Sendable, CustomStringConvertible {
     /// Sets the key to `value` in copies of the inputs. Counts (accounts, changes, regions) are
     /// rounded down to whole numbers.
     func apply(_ value: Double, dataset: inout Dataset, model: inout AllocationModel) throws {
-        let count = Int(value.rounded(.down))
+        if let problem = NumberSyntax.rangeProblem(value) {
+            throw InputError([InputDiagnostic(SourceLocation(file: "--vary"), "\(description): \(problem)")])
+        }
+        // A checked conversion: the range rule above keeps the value far inside Int.
+        let count = Int(exactly: value.rounded(.down)) ?? 0
         switch target {
         case .model(let section, let key):
             switch (section, key) {

@@ -60,7 +60,7 @@ struct CSVDocument {
             }
             bytes.append(0x0A)
         }
-        appendRow(header)
+        appendRow(header.map { CSVCell.text($0).rendered })
         for row in rows { appendRow(row.map(\.rendered)) }
         return Data(bytes)
     }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import Foundation
+public import Foundation
 
 /// `report.html`: one self-contained page (inline CSS and SVG, no scripts, no network) with
 /// the plan's headline figures, charts and binding limits in words.
@@ -12,7 +12,7 @@ public struct HTMLReport {
     /// Net contribution gained by one more unit of each binding limit that only tier choices
     /// use (GAM headcount, …), found by re-solving; keyed by limit name.
     public var oneMoreUnit: [String: Double]
-    /// An SVG chart to embed (the sweep run into the same folder), if any.
+    /// The chart of a sweep this report ran itself (`report --vary`), if any.
     public var sweepChart: String?
 
     public init(instance: AllocationInstance, result: PlanningResult, oneMoreUnit: [String: Double] = [:],
@@ -23,9 +23,9 @@ public struct HTMLReport {
         self.sweepChart = sweepChart
     }
 
-    /// Solves `instance`, prices binding tier-only limits by re-solving with one more unit, and
-    /// picks up `sweep.svg` from `folder` when it exists there.
-    public static func make(for instance: AllocationInstance, folder: String,
+    /// Solves `instance` and prices binding tier-only limits by re-solving with one more unit.
+    /// `sweep`, when given, is charted by the report itself: it embeds no file it did not make.
+    public static func make(for instance: AllocationInstance, sweep: Sweep? = nil,
                             options: PlanningOptions = PlanningOptions()) throws -> HTMLReport {
         let result = try AllocationPlanner.solve(instance, options: options)
         var extra: [String: Double] = [:]
@@ -40,19 +40,24 @@ public struct HTMLReport {
             for limit in plan.limits where limit.binding && limit.shadowPrice == nil {
                 guard let keyText = keys[limit.name] else { continue }
                 let key = try WhatIfKey(keyText)
+                if options.stop?.isRequested == true { throw PlanningInterrupted() }
                 try session.set(key, to: limit.value + 1)
                 if let better = try session.solve().plan { extra[limit.name] = better.netContribution - reference }
                 try session.set(key, to: limit.value)
             }
         }
-        let chartPath = (folder as NSString).appendingPathComponent(SweepReport.chartFile)
-        let chart = (try? String(contentsOfFile: chartPath, encoding: .utf8)).flatMap { $0.hasPrefix("<svg") ? $0 : nil }
-        return HTMLReport(instance: instance, result: result, oneMoreUnit: extra, sweepChart: chart)
+        return HTMLReport(instance: instance, result: result, oneMoreUnit: extra,
+                          sweepChart: sweep.map { SweepReport(sweep: $0).chart })
     }
 
-    /// Writes report.html into `folder` (created if missing), whole or not at all.
+    /// Writes report.html as the whole of `folder`, all or nothing.
     public func write(to folder: String) throws {
-        try OutputFolder.write([(Self.file, Data(html.utf8))], to: folder)
+        try OutputFolder.write(try files(), to: folder)
+    }
+
+    /// File name → contents.
+    public func files() throws -> [(name: String, contents: Data)] {
+        [(Self.file, Data(html.utf8))]
     }
 
     private static func escape(_ text: String) -> String { SweepReport.escape(text) }

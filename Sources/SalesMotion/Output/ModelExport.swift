@@ -14,21 +14,49 @@ public enum ExportFormat: String, CaseIterable, Sendable {
 }
 
 extension AllocationInstance {
-    /// Writes the instance in `format` to `path` (through a temporary file and a rename).
+    /// Writes the instance in `format` to `path`, whole or not at all: the file is made in a
+    /// fresh private folder beside `path` (`mkdtemp`) and renamed into place, so a planted
+    /// link is replaced, never followed. A link or a folder at `path` is refused.
     /// LP and MPS carry the solver's formulation, with the constant part of the objective
     /// left out; GMPL carries the data for the reference model in `models/allocation.mod`.
     public func export(_ format: ExportFormat, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        switch format {
-        case .lp, .mps:
-            let problem = try GLPKProblem(AllocationProgram(instance: self, names: true).program)
-            if format == .lp { try problem.writeCPLEXLP(to: temporary) } else { try problem.writeMPS(to: temporary) }
-        case .gmpl:
-            try Data(GMPLDataWriter(instance: self).text.utf8).write(to: URL(fileURLWithPath: temporary))
+        var status = stat()
+        if lstat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFLNK:
+                throw InputError([InputDiagnostic(SourceLocation(file: "--output"), "\(path) is a symbolic link; SalesMotion does not write through links: give the file itself")])
+            default:
+                throw OutputError("\(path) is not a regular file")
+            }
         }
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var template = Array("\(directory)/.salesmotion-export-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else {
+            throw OutputError("cannot write to \(directory): \(String(cString: strerror(errno)))")
+        }
+        let folder = String(cString: created)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = folder + "/export"
+        do {
+            switch format {
+            case .lp, .mps:
+                let problem = try GLPKProblem(AllocationProgram(instance: self, names: true).program)
+                if format == .lp { try problem.writeCPLEXLP(to: temporary) } else { try problem.writeMPS(to: temporary) }
+            case .gmpl:
+                try Data(GMPLDataWriter(instance: self).text.utf8).write(to: URL(fileURLWithPath: temporary))
+            }
+        } catch {
+            throw OutputError("cannot write \(path): \(error)")
+        }
+        guard chmod(temporary, mode_t(0o666) & ~Self.currentUmask) == 0, rename(temporary, path) == 0 else {
+            throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static var currentUmask: mode_t {
+        let value = umask(0o022)
+        umask(value)
+        return value
     }
 }

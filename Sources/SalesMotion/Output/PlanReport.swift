@@ -34,16 +34,14 @@ public struct PlanReport {
         return files
     }
 
-    /// Writes every file into `folder` (created if missing), all or nothing (see
-    /// ``OutputFolder``). Plan files left by an earlier run are removed when this result has
-    /// no plan, so the folder never mixes two runs.
+    /// Writes every file as the whole of `folder`, all or nothing (see ``OutputStage``): plan
+    /// files of an earlier run never remain beside this run's summary.
     public func write(to folder: String) throws {
         try write(to: folder, beforeWriting: nil)
     }
 
     func write(to folder: String, beforeWriting: ((String) throws -> Void)?) throws {
-        let stale = result.plan == nil ? [Self.accountsFile, Self.localFile, Self.regionsFile] : []
-        try OutputFolder.write(try files(), to: folder, removing: stale, beforeWriting: beforeWriting)
+        try OutputFolder.write(try files(), to: folder, beforeWriting: beforeWriting)
     }
 
     func accountsCSV(_ plan: StaffingPlan) -> CSVDocument {
@@ -126,7 +124,7 @@ public struct PlanReport {
         members.append(("seconds", .object([
             ("read", .number(timings.read)), ("validate", .number(timings.validate)), ("build", .number(timings.build)),
             ("lp", .number(timings.lp)), ("mip", .number(timings.mip)), ("duals", .number(timings.duals)),
-            ("solve", .number(timings.solve)), ("write", .number(timings.write)), ("total", .number(timings.total)),
+            ("diagnosis", .number(timings.diagnosis)), ("solve", .number(timings.solve)), ("write", .number(timings.write)), ("total", .number(timings.total)),
         ])))
         members.append(("peak_memory_bytes", .number(Double(timings.peakMemoryBytes))))
         members.append(("solver_status", .string(result.rawStatus)))

@@ -60,7 +60,7 @@ public struct SummaryText {
     public static func timingTable(_ timings: PhaseTimings) -> String {
         let rows: [(String, Double)] = [("read", timings.read), ("validate", timings.validate), ("build", timings.build),
                                         ("LP", timings.lp), ("MIP", timings.mip), ("duals", timings.duals),
-                                        ("write", timings.write), ("total", timings.total)]
+                                        ("diagnosis", timings.diagnosis), ("write", timings.write), ("total", timings.total)]
         var lines = ["Phase        seconds"]
         lines += rows.map { name, seconds in
             name + String(repeating: " ", count: max(1, 11 - name.count)) + String(format: "%9.3f", seconds)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import Foundation
+public import Foundation
 internal import GLPK
 public import LinearProgramming
 
@@ -36,12 +36,27 @@ public struct PlanningOptions: Sendable {
     /// Raised (by a Ctrl-C handler, say) to stop the solve; it then throws ``PlanningInterrupted``.
     public var stop: StopSignal?
     public var method: SolutionMethod = .automatic
+    /// When the whole command must be done (its time limit counted from its start): every
+    /// solve gets at most the time left, and long phases stop when it has passed.
+    public var deadline: Date?
 
-    public init(verbose: Bool = false, stop: StopSignal? = nil, method: SolutionMethod = .automatic) {
+    public init(verbose: Bool = false, stop: StopSignal? = nil, method: SolutionMethod = .automatic,
+                deadline: Date? = nil) {
         self.verbose = verbose
         self.stop = stop
         self.method = method
+        self.deadline = deadline
     }
+
+    /// The seconds one solve may take: the model's time limit, cut to what is left before the
+    /// deadline (at least a millisecond, so GLPK returns at once with what it has).
+    public func timeLimit(_ configured: Double) -> Double {
+        guard let deadline else { return configured }
+        return max(0.001, min(configured, deadline.timeIntervalSinceNow))
+    }
+
+    /// Whether the deadline has passed.
+    public var isPastDeadline: Bool { deadline.map { $0.timeIntervalSinceNow <= 0 } ?? false }
 }
 
 /// Solves an ``AllocationInstance`` with GLPK and turns the solution into a ``StaffingPlan``.
@@ -111,8 +126,8 @@ public final class AllocationSession {
     /// makes the inputs invalid (the session is then unchanged).
     public func set(_ key: WhatIfKey, to value: Double) throws {
         let start = Date()
-        guard value.isFinite else {
-            throw InputError([InputDiagnostic(SourceLocation(file: "--vary"), "\(key): \(value) is not a number")])
+        if let problem = NumberSyntax.rangeProblem(value) {
+            throw InputError([InputDiagnostic(SourceLocation(file: "--vary"), "\(key): \(problem)")])
         }
         var dataset = instance.dataset, model = instance.model
         try key.apply(value, dataset: &dataset, model: &model)
@@ -127,7 +142,16 @@ public final class AllocationSession {
             instance.model = model
         } else {
             try model.validate(file: "--vary")
-            try rebuild(AllocationInstance(dataset: dataset, model: model))
+            let changed: AllocationInstance
+            do {
+                changed = try AllocationInstance(dataset: dataset, model: model)
+            } catch let error as InputError {
+                // The data files are fine; the value set here is what breaks them.
+                throw InputError(error.diagnostics.map {
+                    InputDiagnostic(SourceLocation(file: "--vary"), "\(key) = \(formatShort(value)) makes the inputs invalid: \($0.message) (\($0.location))")
+                }, omitted: error.omitted)
+            }
+            try rebuild(changed)
         }
         buildSeconds = Date().timeIntervalSince(start)
     }
@@ -161,7 +185,7 @@ public final class AllocationSession {
         let settings = instance.model.solver
         let mipStart = Date()
         let mip = try problem.solve(
-            options: SolveOptions(relativeGap: settings.mipGap, timeLimit: settings.timeLimit, verbose: options.verbose,
+            options: SolveOptions(relativeGap: settings.mipGap, timeLimit: options.timeLimit(settings.timeLimit), verbose: options.verbose,
                                   cuttingPlanes: true, stop: options.stop),
             warmStart: previousSolution != nil, incumbent: previousSolution)
         let mipSeconds = Date().timeIntervalSince(mipStart)

@@ -24,11 +24,28 @@ public struct InfeasibilityDiagnosis: Sendable {
     /// Single limits that would restore feasibility alone.
     public var alternatives: [Relaxation]
 
+    /// Limits that were not tried alone because the time limit ran out (empty when the
+    /// diagnosis finished).
+    public var notTried: [String] = []
+    /// Whether the joint relaxation was cut short by the time limit.
+    public var jointTimedOut = false
+
+    /// Whether everything the diagnosis does was done within the time limit.
+    public var isComplete: Bool { notTried.isEmpty && !jointTimedOut }
+
     /// Diagnoses `instance`: cheap bounds first, then elastic re-solves in which limits may give
-    /// way, penalised by their relative relaxation.
+    /// way, penalised by their relative relaxation. Bounded by `options.deadline`: what did not
+    /// fit in the time is listed in ``notTried`` and said in ``text``.
     public static func diagnose(_ instance: AllocationInstance, options: PlanningOptions = PlanningOptions()) throws -> InfeasibilityDiagnosis {
         let bounds = cheapBounds(instance)
+        var diagnosis = InfeasibilityDiagnosis(cheapBounds: bounds, relaxations: [], alternatives: [])
         let built = AllocationProgram(instance: instance, elastic: true)
+        let names = built.limitConstraints.map { $0.kind.name(in: instance.dataset) }
+        guard !options.isPastDeadline else {
+            diagnosis.jointTimedOut = true
+            diagnosis.notTried = names
+            return diagnosis
+        }
         var program = built.program
         program.sense = .minimize
         program.objectiveConstant = 0
@@ -36,24 +53,36 @@ public struct InfeasibilityDiagnosis: Sendable {
         let weights = built.limitConstraints.map { scale(of: $0.kind, in: instance) }
         for (slack, weight) in zip(built.limitSlacks, weights) { program.setObjectiveCoefficient(1 / weight, for: slack) }
         let problem = try GLPKProblem(program)
-        let settings = SolveOptions(relativeGap: 1e-6, timeLimit: instance.model.solver.timeLimit,
-                                    verbose: options.verbose, cuttingPlanes: true, stop: options.stop)
-        let joint = try problem.solve(options: settings)
+        func settings() -> SolveOptions {
+            SolveOptions(relativeGap: 1e-6, timeLimit: options.timeLimit(instance.model.solver.timeLimit),
+                         verbose: options.verbose, cuttingPlanes: true, stop: options.stop)
+        }
+        // Warm (LP first, then branch and bound without presolve): every phase then watches
+        // the stop signal.
+        let joint = try problem.solve(options: settings(), warmStart: true)
         if options.stop?.isRequested == true { throw PlanningInterrupted() }
-        let relaxations = joint.termination.hasSolution ? violated(built, instance, joint.variableValues) : []
+        diagnosis.jointTimedOut = joint.termination == .noSolutionWithLimit || joint.termination == .feasibleWithLimit
+        diagnosis.relaxations = joint.termination.hasSolution ? violated(built, instance, joint.variableValues) : []
 
-        var alternatives: [Relaxation] = []
         for index in built.limitSlacks.indices {
+            if options.isPastDeadline {
+                diagnosis.notTried = Array(names[index...])
+                break
+            }
             for (other, otherSlack) in built.limitSlacks.enumerated() {
                 try problem.setBounds(of: otherSlack, lower: 0, upper: other == index ? .infinity : 0)
             }
-            let alone = try problem.solve(options: settings, warmStart: true)
+            let alone = try problem.solve(options: settings(), warmStart: true)
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
+            if alone.termination == .noSolutionWithLimit || alone.termination == .feasibleWithLimit, options.isPastDeadline {
+                diagnosis.notTried = Array(names[index...])
+                break
+            }
             guard alone.termination.hasSolution else { continue }
-            alternatives += violated(built, instance, alone.variableValues)
+            diagnosis.alternatives += violated(built, instance, alone.variableValues)
                 .filter { $0.kind == built.limitConstraints[index].kind }
         }
-        return InfeasibilityDiagnosis(cheapBounds: bounds, relaxations: relaxations, alternatives: alternatives)
+        return diagnosis
     }
 
     /// The limits a solution of the elastic program breaks, with what it needs of them.
@@ -171,7 +200,15 @@ public struct InfeasibilityDiagnosis: Sendable {
             lines.append("Any one of these alone would also do:")
             lines += alternatives.map { "- " + Self.phrase($0) + "." }
         }
-        if lines.isEmpty { lines.append("No relaxation of the limits was found within the time limit.") }
+        if jointTimedOut && relaxations.isEmpty {
+            lines.append("The time limit ran out before a relaxation of the limits was found.")
+        }
+        if !notTried.isEmpty {
+            let count = notTried.count
+            lines.append("The time limit ran out before \(count) limit\(count == 1 ? " was" : "s were") tried alone: "
+                         + notTried.joined(separator: ", ") + " (raise solver.time_limit to try them).")
+        }
+        if lines.isEmpty { lines.append("No relaxation of the limits was found.") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -199,6 +236,7 @@ public struct InfeasibilityDiagnosis: Sendable {
             })
         }
         return .object([("cheap_bounds", .array(cheapBounds.map(JSONValue.string))),
-                        ("relaxation", entries(relaxations)), ("alternatives", entries(alternatives))])
+                        ("relaxation", entries(relaxations)), ("alternatives", entries(alternatives)),
+                        ("complete", .bool(isComplete)), ("not_tried", .array(notTried.map(JSONValue.string)))])
     }
 }

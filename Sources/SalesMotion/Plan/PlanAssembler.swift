@@ -99,39 +99,38 @@ struct PlanAssembler {
             let dual = limitDuals?[kind]
             // value, used, slack (≥ 0 when satisfied), and ∂objective/∂value from the row dual.
             let value: Double, used: Double, slack: Double, scale: Double
-            var name: String
+            let name = kind.name(in: dataset)
             var priced = true
             switch kind {
             case .regionalCapacity(let r):
-                name = "local_capacity_fte.\(dataset.regions[r].id)"
                 value = dataset.regions[r].localCapacityFTE; used = regionFTE[r]; slack = value - used; scale = 1
             case .budget:
-                name = "budget"; value = model.limits.budget!; used = expense; slack = value - used; scale = 1
+                value = model.limits.budget!; used = expense; slack = value - used; scale = 1
             case .gamHeadcount:
-                name = "gam_headcount"; value = model.limits.gamHeadcount!; used = sum(\.gamFTE); slack = value - used
+                value = model.limits.gamHeadcount!; used = sum(\.gamFTE); slack = value - used
                 scale = 1; priced = false
             case .centralFTE:
-                name = "central_fte"; value = model.limits.centralFTE!; used = sum(\.centralFTE); slack = value - used
+                value = model.limits.centralFTE!; used = sum(\.centralFTE); slack = value - used
                 scale = 1; priced = false
             case .execHours:
-                name = "exec_hours"; value = model.limits.execHours!; used = sum(\.execHours); slack = value - used
+                value = model.limits.execHours!; used = sum(\.execHours); slack = value - used
                 scale = 1; priced = false
             case .maxCostOfSales:
-                name = "max_cost_of_sales"; value = model.limits.maxCostOfSales!
+                value = model.limits.maxCostOfSales!
                 used = plan.expectedRevenue > 0 ? expense / plan.expectedRevenue : (expense > 0 ? .infinity : 0)
                 slack = value - used; scale = plan.expectedRevenue
             case .globalShareMinimum:
-                name = "global_share_min"; value = model.limits.globalShare!.lowerBound
+                value = model.limits.globalShare!.lowerBound
                 used = expense > 0 ? plan.globalExpense / expense : 0; slack = used - value; scale = expense
             case .globalShareMaximum:
-                name = "global_share_max"; value = model.limits.globalShare!.upperBound
+                value = model.limits.globalShare!.upperBound
                 used = expense > 0 ? plan.globalExpense / expense : 0; slack = value - used; scale = expense
             case .maxGlobalAccounts:
-                name = "max_global_accounts"; value = Double(model.limits.maxGlobalAccounts!)
+                value = Double(model.limits.maxGlobalAccounts!)
                 used = Double(plan.accounts.filter { model.tiers[$0.tier].isGlobal }.count); slack = value - used
                 scale = 1; priced = false
             case .maxChanges:
-                name = "max_changes"; value = Double(model.transition.maxChanges!)
+                value = Double(model.transition.maxChanges!)
                 used = Double(plan.tierChanges); slack = value - used; scale = 1; priced = false
             }
             let binding = slack <= 1e-6 * max(1, abs(value))

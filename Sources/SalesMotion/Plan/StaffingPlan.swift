@@ -102,6 +102,8 @@ public struct PhaseTimings: Sendable, Hashable {
     public var mip: Double = 0
     /// The LP with tiers fixed, for shadow prices.
     public var duals: Double = 0
+    /// Explaining an infeasible model (limits relaxed, one by one).
+    public var diagnosis: Double = 0
     /// Rendering and writing the output files.
     public var write: Double = 0
     /// Peak resident memory of the process, in bytes, when measured.
@@ -112,7 +114,7 @@ public struct PhaseTimings: Sendable, Hashable {
     /// LP + MIP + duals.
     public var solve: Double { lp + mip + duals }
     /// Every phase.
-    public var total: Double { read + validate + build + lp + mip + duals + write }
+    public var total: Double { read + validate + build + lp + mip + duals + diagnosis + write }
 
     /// The process's peak resident memory so far, in bytes.
     public static func currentPeakMemory() -> Int {

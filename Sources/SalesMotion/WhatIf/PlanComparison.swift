@@ -122,10 +122,15 @@ public struct PlanComparison {
     public static let regionsFile = "compare_regions.csv"
     public static let summaryFile = "compare_summary.csv"
 
-    /// Writes the three comparison files into `folder`, all or nothing.
+    /// Writes the three comparison files as the whole of `folder`, all or nothing.
     public func write(to folder: String) throws {
-        try OutputFolder.write([(Self.accountsFile, try accountsCSV().data()), (Self.regionsFile, try regionsCSV().data()),
-                                (Self.summaryFile, try summaryCSV().data())], to: folder)
+        try OutputFolder.write(try files(), to: folder)
+    }
+
+    /// File name → contents.
+    public func files() throws -> [(name: String, contents: Data)] {
+        [(Self.accountsFile, try accountsCSV().data()), (Self.regionsFile, try regionsCSV().data()),
+         (Self.summaryFile, try summaryCSV().data())]
     }
 
     /// What `salesmotion compare` prints: changed figures, moved accounts (largest first), regions.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import Foundation
+public import Foundation
 
 /// The files and the table of a sweep: `sweep.csv`, `sweep.svg`.
 public struct SweepReport {
@@ -11,9 +11,14 @@ public struct SweepReport {
 
     public init(sweep: Sweep) { self.sweep = sweep }
 
-    /// Writes both files into `folder` (created if missing), all or nothing.
+    /// Writes both files as the whole of `folder`, all or nothing (see ``OutputStage``).
     public func write(to folder: String) throws {
-        try OutputFolder.write([(Self.csvFile, try csv().data()), (Self.chartFile, Data(chart.utf8))], to: folder)
+        try OutputFolder.write(try files(), to: folder)
+    }
+
+    /// File name → contents.
+    public func files() throws -> [(name: String, contents: Data)] {
+        [(Self.csvFile, try csv().data()), (Self.chartFile, Data(chart.utf8))]
     }
 
     func csv() -> CSVDocument {
@@ -141,8 +146,10 @@ public struct SweepReport {
         return String(format: "%.4g", value)
     }
 
+    /// `text` for HTML or SVG: markup characters as entities, control characters (which XML
+    /// forbids) shown as `\u{1B}`.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        TerminalText.escaped(text, keepingLineBreaks: false).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
