@@ -11,6 +11,8 @@ import Synchronization
 /// the process at once (the next run removes what it left).
 let interruption = StopSignal()
 
+private let handlersInstalled = Atomic<Bool>(false)
+
 /// The signal that raised ``interruption`` (0 while none has).
 let receivedSignal = Atomic<Int32>(0)
 
@@ -18,6 +20,7 @@ let receivedSignal = Atomic<Int32>(0)
 /// flag and writes a fixed message (all async-signal-safe); a second signal calls `_exit`.
 /// The signals are also unblocked: a parent that blocks them would otherwise pass the block on.
 func watchForInterrupt() {
+    guard !handlersInstalled.exchange(true, ordering: .relaxed) else { return }
     _ = interruption.isRequested  // initialise the globals outside the handler
     _ = receivedSignal.load(ordering: .relaxed)
     var set = sigset_t()

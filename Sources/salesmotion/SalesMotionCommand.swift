@@ -18,6 +18,13 @@ struct SalesMotionCommand: ParsableCommand {
                       Validate.self, Export.self, GenerateCommand.self],
         defaultSubcommand: Solve.self
     )
+
+    /// Signals are watched from the first instruction, so a Ctrl-C or SIGTERM at any moment
+    /// stops the run with its exit code and leaves the output folder as it was.
+    static func main() {
+        watchForInterrupt()
+        main(nil)
+    }
 }
 
 /// Where the inputs come from and how the model file is changed for this run.
@@ -65,12 +72,17 @@ struct InputOptions: ParsableArguments {
     }
 
     func parsedPins() throws -> [TierPin] {
-        try pins.map { text in
+        var seen: [String: String] = [:]
+        return try pins.map { text in
             let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw ValidationError("--pin expects ACCOUNT=TIER, got '\(text)'")
+                throw ValidationError("--pin expects ACCOUNT=TIER, got '\(TerminalText.escaped(text))'")
             }
-            return TierPin(account: parts[0], tier: parts[1])
+            if let earlier = seen[parts[0]] {
+                throw ValidationError("--pin \(TerminalText.escaped(parts[0])) is given twice (=\(TerminalText.escaped(earlier)) and =\(TerminalText.escaped(parts[1]))); give it once")
+            }
+            seen[parts[0]] = parts[1]
+            return TierPin(account: parts[0], tier: parts[1], source: SourceLocation(file: "--pin"))
         }
     }
 
@@ -90,8 +102,13 @@ struct InputOptions: ParsableArguments {
     /// As ``load()``, recording the read and validate phases.
     func load(timings: inout PhaseTimings) throws -> AllocationInstance {
         do {
-            return try AllocationInstance.load(dataFolder: data, modelFile: model, overrides: try parsedOverrides(),
-                                               pins: try parsedPins(), timings: &timings)
+            let instance = try AllocationInstance.load(dataFolder: data, modelFile: model, overrides: try parsedOverrides(),
+                                                       pins: try parsedPins(), timings: &timings)
+            if interruption.isRequested {
+                printError("Interrupted: nothing was written.")
+                throw ExitCode(interruptedExitCode)
+            }
+            return instance
         } catch let error as InputError {
             printError(error.description)
             let count = error.diagnostics.count + error.omitted

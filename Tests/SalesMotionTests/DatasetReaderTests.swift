@@ -115,7 +115,7 @@ private let regionsCSV = """
         let messages = inputMessages { _ = try Dataset.read(from: folder.path) }
         #expect(messages.contains("\(folder.file("regions.csv")): is empty; expected a header row"))
         #expect(messages.contains("\(folder.file("accounts.csv")):1: fields are separated by semicolons; save the file with commas as separators"))
-        #expect(messages.contains("\(folder.file("footprint.csv")):3: not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in Excel)"))
+        #expect(messages.contains("\(folder.file("footprint.csv")):3:1: not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in Excel)"))
     }
 
     @Test func footprintRules() {

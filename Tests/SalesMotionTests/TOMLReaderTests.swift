@@ -66,7 +66,7 @@ import Testing
         ("a = 1\na = 2", 2, 1, "key 'a' is defined twice"),
         ("a = ", 1, 5, "expected a value"),
         ("a = lots", 1, 5, "unexpected text where a value should be"),
-        ("a = 1979-05-27", 1, 5, "dates and times are not used in model files: '1979-05-27'"),
+        ("a = 1979-05-27", 1, 5, "'1979-05-27' is a date or time: valid TOML, but model files do not use dates"),
         ("a = \"open", 1, 10, "the string is not closed"),
         ("a = [1, 2", 1, 10, "the array is not closed with ']'"),
         ("a = 1 b = 2", 1, 7, "unexpected 'b'; expected the end of the line"),

@@ -100,10 +100,13 @@ public struct TransitionRules: Sendable, Hashable {
 public struct TierPin: Sendable, Hashable {
     public var account: String
     public var tier: String
+    /// Where the pin was given (`--pin`, or the model file's line), for messages.
+    public var source: SourceLocation?
 
-    public init(account: String, tier: String) {
+    public init(account: String, tier: String, source: SourceLocation? = nil) {
         self.account = account
         self.tier = tier
+        self.source = source
     }
 }
 

@@ -29,9 +29,13 @@ struct CSVTable {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            let line = Self.lineOfFirstInvalidByte(bytes)
-            throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line),
+            let (line, column) = Self.positionOfFirstInvalidByte(bytes)
+            throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line, column: column),
                                               "not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in Excel)")])
+        }
+        if let (line, column) = Self.unclosedQuote(bytes) {
+            throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line, column: column),
+                                              "the quote that opens this field is never closed; every \" inside a quoted field is written twice (\"\")")])
         }
         let reader: CSVReader
         do {
@@ -76,6 +80,18 @@ struct CSVTable {
                 index[key] = position
             }
         }
+        for (position, name) in header.enumerated() {
+            if let problem = Self.controlCharacterProblem(name) {
+                problems.report(SourceLocation(file: displayName, line: 1, column: position + 1), "column name: \(problem)")
+            }
+        }
+        for row in rows {
+            for (position, field) in row.fields.enumerated() {
+                guard let problem = Self.controlCharacterProblem(field) else { continue }
+                let name = position < header.count ? header[position] : "cell"
+                problems.report(SourceLocation(file: displayName, line: row.line, column: position + 1), "\(name): \(problem)")
+            }
+        }
         try problems.throwIfAny()
         self.header = header
         self.rows = rows
@@ -101,17 +117,68 @@ struct CSVTable {
         return missing ? nil : found
     }
 
-    private static func lineOfFirstInvalidByte(_ bytes: [UInt8]) -> Int {
+    /// Line and column (in characters) of the first byte that is not UTF-8.
+    private static func positionOfFirstInvalidByte(_ bytes: [UInt8]) -> (Int, Int) {
         var line = 1
         var start = 0
         while start < bytes.count {
             var end = start
             while end < bytes.count && bytes[end] != 10 { end += 1 }
-            if String(validating: bytes[start..<end], as: UTF8.self) == nil { return line }
+            if String(validating: bytes[start..<end], as: UTF8.self) == nil {
+                var valid = end
+                while valid > start && String(validating: bytes[start..<valid], as: UTF8.self) == nil { valid -= 1 }
+                let characters = String(decoding: bytes[start..<valid], as: UTF8.self).unicodeScalars.count
+                return (line, characters + 1)
+            }
             line += 1
             start = end + 1
         }
-        return line
+        return (line, 1)
+    }
+
+    /// Where a quoted field opens that the file never closes (RFC 4180: a field that starts
+    /// with `"` ends at the next lone `"`), as line and column; nil when every quote closes.
+    static func unclosedQuote(_ bytes: [UInt8]) -> (Int, Int)? {
+        var line = 1, lineStart = 0
+        var index = 0
+        var atFieldStart = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x22 && atFieldStart {
+                let openLine = line, openColumn = String(decoding: bytes[lineStart..<index], as: UTF8.self).unicodeScalars.count + 1
+                index += 1
+                var closed = false
+                while index < bytes.count {
+                    if bytes[index] == 0x22 {
+                        if index + 1 < bytes.count && bytes[index + 1] == 0x22 { index += 2; continue }
+                        closed = true
+                        index += 1
+                        break
+                    }
+                    if bytes[index] == 0x0A { line += 1; lineStart = index + 1 }
+                    index += 1
+                }
+                if !closed { return (openLine, openColumn) }
+                atFieldStart = false
+                continue
+            }
+            if byte == 0x0A { line += 1; lineStart = index + 1 }
+            atFieldStart = byte == 0x2C || byte == 0x0A || byte == 0x0D
+            index += 1
+        }
+        return nil
+    }
+
+    /// What is wrong with a cell that holds a control character (NUL, ESC, BEL, …), which
+    /// would reach terminals and reports; nil for a clean cell. Tabs are allowed, and line
+    /// breaks unless `lineBreaks` is false (a quoted name may span lines; an id may not).
+    static func controlCharacterProblem(_ text: String, lineBreaks: Bool = true) -> String? {
+        for scalar in text.unicodeScalars where TerminalText.isControl(scalar) && scalar != "\t"
+            && !(lineBreaks && (scalar == "\n" || scalar == "\r")) {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex) in the cell; remove it"
+        }
+        return nil
     }
 }
 
@@ -131,11 +198,20 @@ struct CSVFieldReader {
         return row.fields[column].trimmed
     }
 
-    /// A required non-empty text cell.
+    /// A required non-empty identifier cell (an id or a region), at most
+    /// ``Identifier/maximumLength`` characters.
     func requiredText(_ column: Int, _ problems: inout DiagnosticCollector) -> String? {
         let value = text(column)
         if value.isEmpty {
             problems.report(location(column), "\(header[column]): a value is required")
+            return nil
+        }
+        if let problem = Identifier.lengthProblem(value) {
+            problems.report(location(column), "\(header[column]): \(problem)")
+            return nil
+        }
+        if let problem = CSVTable.controlCharacterProblem(value, lineBreaks: false) {
+            problems.report(location(column), "\(header[column]): \(problem)")
             return nil
         }
         return value

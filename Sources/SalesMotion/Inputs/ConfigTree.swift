@@ -32,7 +32,7 @@ indirect enum ConfigValue: Equatable {
             return try TOMLReader.read(text)
         } catch {
             throw InputError([InputDiagnostic(SourceLocation(file: file, line: error.line, column: error.column),
-                                              "not valid TOML: \(error.message)")])
+                                              error.unsupported ? error.message : "not valid TOML: \(error.message)")])
         }
     }
 

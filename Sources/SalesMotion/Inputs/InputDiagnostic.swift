@@ -60,12 +60,30 @@ struct DiagnosticCollector {
     }
 }
 
+/// Rules every identifier (account, region, tier, GAM) follows.
+enum Identifier {
+    /// The longest id accepted, in characters.
+    static let maximumLength = 256
+
+    /// What is wrong with the length of `id`, or nil.
+    static func lengthProblem(_ id: String) -> String? {
+        let count = id.count
+        return count > maximumLength ? "an id of \(count) characters; ids have at most \(maximumLength)" : nil
+    }
+}
+
 /// The closest of `candidates` to `value`, for "did you mean" hints; nil when none is close.
+/// Only candidates whose length is within the allowed distance are compared, so a long
+/// unknown value costs a length check per candidate, not an edit distance.
 func closestMatch(to value: String, in candidates: [String]) -> String? {
+    guard value.count <= Identifier.maximumLength else { return nil }
     let lowered = value.lowercased()
     if let sameLetters = candidates.first(where: { $0.lowercased() == lowered }) { return sameLetters }
     var best: (String, Int)?
+    let length = lowered.count
     for candidate in candidates {
+        let allowed = max(1, candidate.count / 3)
+        guard abs(candidate.count - length) <= allowed else { continue }
         let distance = editDistance(lowered, candidate.lowercased())
         if distance <= max(1, candidate.count / 3), distance < (best?.1 ?? .max) { best = (candidate, distance) }
     }

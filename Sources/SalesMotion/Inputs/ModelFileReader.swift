@@ -73,6 +73,9 @@ extension AllocationModel {
 
     /// Checks the rules of the specification that involve the model alone. Messages start with
     /// the key path; `locator` (the model file's text) adds line and column.
+    /// The most breakpoints `response.breakpoints` may have.
+    public static let maximumBreakpoints = 50
+
     public func validate(file: String = "model.toml") throws {
         try validate(file: file, locator: nil)
     }
@@ -86,7 +89,10 @@ extension AllocationModel {
         }
         if tiers.isEmpty { report("tier", "at least one [[tier]] is required") }
         if breakpoints.isEmpty { report("response.breakpoints", "at least one breakpoint is required") }
-        for (k, point) in breakpoints.enumerated() {
+        if breakpoints.count > Self.maximumBreakpoints {
+            report("response.breakpoints", "\(breakpoints.count) breakpoints; at most \(Self.maximumBreakpoints) are accepted (each adds a variable per account and region)")
+        }
+        for (k, point) in breakpoints.enumerated().prefix(Self.maximumBreakpoints + 1) {
             if !(point > 0) { report("response.breakpoints", "every breakpoint must be > 0, found \(formatShort(point))") }
             if k > 0, !(point > breakpoints[k - 1]) {
                 report("response.breakpoints", "breakpoints must increase, found \(formatShort(breakpoints[k - 1])) then \(formatShort(point))")
@@ -97,6 +103,10 @@ extension AllocationModel {
         for (position, tier) in tiers.enumerated() {
             let path = tier.id.isEmpty ? "tier[\(position + 1)]" : "tier.\(tier.id)"
             if tier.id.isEmpty { report("\(path).id", "a tier id must not be empty") }
+            if let problem = Identifier.lengthProblem(tier.id) { report("tier[\(position + 1)].id", problem) }
+            if let problem = CSVTable.controlCharacterProblem(tier.id, lineBreaks: false) {
+                report("tier[\(position + 1)].id", problem.replacingOccurrences(of: "in the cell", with: "in the id"))
+            }
             if !seen.insert(tier.id).inserted { report("tier[\(position + 1)].id", "duplicate tier id '\(tier.id)'") }
             for (key, value) in [("gam_fte", tier.gamFTE), ("central_fte", tier.centralFTE),
                                  ("exec_hours", tier.execHours), ("min_local_coverage", tier.minLocalCoverage),
@@ -277,7 +287,11 @@ struct ModelDecoder {
             checkKeys(entries, Self.pinKeys, path)
             let account = text(path, "account", entries, required: true)
             let tier = text(path, "tier", entries, required: true)
-            if let account, let tier { model.pins.append(TierPin(account: account, tier: tier)) }
+            if let account, let tier {
+                let position = locator?.position(of: "\(path).account")
+                model.pins.append(TierPin(account: account, tier: tier,
+                                          source: SourceLocation(file: file, line: position?.line ?? 0, column: position?.column ?? 0)))
+            }
         }
         return model
     }
@@ -339,6 +353,12 @@ struct ModelDecoder {
         switch value {
         case .integer(let number) where abs(Double(number)) <= NumberSyntax.largest: return Double(number)
         case .float(let number) where number.isFinite && abs(number) <= NumberSyntax.largest: return number
+        case .float(let number) where number.isNaN:
+            report("\(path).\(key)", "nan is not a number; give a value")
+            return nil
+        case .float(let number) where number.isInfinite:
+            report("\(path).\(key)", "\(number < 0 ? "-" : "")inf is not a finite number; give a value up to 1e15 (or leave the key out where that means no limit)")
+            return nil
         case .integer, .float:
             report("\(path).\(key)", "\(value.typeDescription) is too large; values up to 1e15 are accepted")
             return nil
@@ -354,8 +374,12 @@ struct ModelDecoder {
 
     private mutating func integer(_ path: String, _ key: String, _ entries: [String: ConfigValue]) -> Int? {
         guard let value = number(path, key, entries) else { return nil }
-        guard value == value.rounded(), abs(value) < 1e15 else {
+        guard value == value.rounded() else {
             report("\(path).\(key)", "expected a whole number, found \(formatShort(value))")
+            return nil
+        }
+        guard abs(value) < NumberSyntax.largest else {
+            report("\(path).\(key)", "\(SummaryText.amount(value)) is too large for a count; whole numbers below 1e15 are accepted")
             return nil
         }
         return Int(value)

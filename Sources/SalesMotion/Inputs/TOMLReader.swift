@@ -12,7 +12,14 @@ struct TOMLReader {
         var line: Int
         var column: Int
         var message: String
+        /// Valid TOML that model files do not use (dates and times), rather than broken TOML.
+        var unsupported = false
     }
+
+    /// How deep arrays and inline tables may nest, and how many parts a dotted key may have:
+    /// far beyond any model file, and shallow enough that reading never exhausts the stack.
+    static let maximumNesting = 32
+    static let maximumKeyParts = 32
 
     /// A mutable table while reading; converted to ``ConfigValue`` at the end.
     private final class Table {
@@ -36,6 +43,7 @@ struct TOMLReader {
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    private var depth = 0
 
     init(_ text: String) {
         scalars = Array(text.unicodeScalars)
@@ -179,7 +187,18 @@ struct TOMLReader {
             }
             skipSpaces()
             guard current == "." else { return (path, position) }
+            guard path.count < Self.maximumKeyParts else {
+                throw fail("a dotted key may have at most \(Self.maximumKeyParts) parts")
+            }
             advance()
+        }
+    }
+
+    /// Counts one level of array or inline-table nesting; fails past ``maximumNesting``.
+    private mutating func enterNesting() throws(Failure) {
+        depth += 1
+        guard depth <= Self.maximumNesting else {
+            throw fail("arrays and inline tables may nest at most \(Self.maximumNesting) deep")
         }
     }
 
@@ -303,6 +322,8 @@ struct TOMLReader {
     }
 
     private mutating func array() throws(Failure) -> ConfigValue {
+        try enterNesting()
+        defer { depth -= 1 }
         advance()
         var items: [ConfigValue] = []
         while true {
@@ -320,6 +341,8 @@ struct TOMLReader {
     }
 
     private mutating func inlineTable() throws(Failure) -> ConfigValue {
+        try enterNesting()
+        defer { depth -= 1 }
         advance()
         let table = Table()
         skipSpaces()
@@ -353,7 +376,11 @@ struct TOMLReader {
                 advance()
                 guard let e = current else { throw fail("the string is not closed") }
                 if multiline && (e == " " || e == "\t" || e == "\n" || e == "\r") {
-                    // A line-ending backslash trims the line break and leading white space.
+                    // A line-ending backslash: only spaces may follow it on its line; it trims
+                    // the line break and the white space that starts the next lines.
+                    while let w = current, w == " " || w == "\t" { advance() }
+                    if current == "\r", peek(1) == "\n" { advance() }
+                    guard current == "\n" else { throw fail("a backslash followed by a space must end its line") }
                     while let w = current, w == " " || w == "\t" || w == "\n" || w == "\r" { advance() }
                     continue
                 }
@@ -436,18 +463,20 @@ struct TOMLReader {
         if body == "inf" { return .float(negative ? -.infinity : .infinity) }
         if body == "nan" { return .float(.nan) }
         if text.contains(":") || (text.filter { $0 == "-" }.count >= 2 && !text.contains("e") && !text.contains("E")) {
-            throw bad("dates and times are not used in model files: '\(text)'")
+            var failure = bad("'\(text)' is a date or time: valid TOML, but model files do not use dates")
+            failure.unsupported = true
+            throw failure
         }
         for prefix in ["0x", "0o", "0b"] where body.hasPrefix(prefix) {
             guard !text.hasPrefix("+") && !text.hasPrefix("-") else { throw bad("'\(text)': a sign is not allowed on \(prefix) numbers") }
             let digits = String(body.dropFirst(2))
-            guard Self.validUnderscores(digits), let value = Int(digits.replacingOccurrences(of: "_", with: ""),
+            guard Self.validUnderscores(digits, between: { $0.isHexDigit }), let value = Int(digits.replacingOccurrences(of: "_", with: ""),
                                                                   radix: ["0x": 16, "0o": 8, "0b": 2][prefix]!) else {
                 throw bad("'\(text)' is not a number")
             }
             return .integer(value)
         }
-        guard Self.validUnderscores(body), !body.isEmpty else { throw bad("'\(text)' is not a number") }
+        guard Self.validUnderscores(body, between: { $0.isASCII && $0.isNumber }), !body.isEmpty else { throw bad("'\(text)' is not a number") }
         let plain = body.replacingOccurrences(of: "_", with: "")
         let isFloat = plain.contains(".") || plain.contains("e") || plain.contains("E")
         if plain.count > 1, plain.hasPrefix("0"), !plain.hasPrefix("0.") && !plain.hasPrefix("0e") && !plain.hasPrefix("0E") {
@@ -470,12 +499,12 @@ struct TOMLReader {
         return .integer(value)
     }
 
-    /// Underscores only between digits.
-    private static func validUnderscores(_ text: String) -> Bool {
+    /// Underscores only between two digits (of the number's base: `1e_23` is not a number).
+    private static func validUnderscores(_ text: String, between isDigit: (Character) -> Bool) -> Bool {
         let characters = Array(text)
         for (position, character) in characters.enumerated() where character == "_" {
             guard position > 0, position < characters.count - 1,
-                  characters[position - 1].isHexDigit, characters[position + 1].isHexDigit else { return false }
+                  isDigit(characters[position - 1]), isDigit(characters[position + 1]) else { return false }
         }
         return true
     }

@@ -43,8 +43,9 @@ public struct AllocationInstance: Sendable {
         var pinned = [Int?](repeating: nil, count: dataset.accounts.count)
         for pin in model.pins {
             guard let account = accountIndex[pin.account] else {
-                problems.report(SourceLocation(file: modelFile),
-                                "pin: unknown account '\(pin.account)'\(suggestion(for: pin.account, in: dataset.accounts.map(\.id)))")
+                let shown = pin.source?.file == "--pin" ? "\(pin.account)=\(pin.tier): unknown account" : "pin: unknown account"
+                problems.report(pin.source ?? SourceLocation(file: modelFile),
+                                "\(shown) '\(pin.account)'\(suggestion(for: pin.account, in: dataset.accounts.map(\.id)))")
                 continue
             }
             pinned[account] = model.tierIndex(of: pin.tier)

@@ -59,6 +59,10 @@ public final class OutputStage {
             throw OutputError("cannot create \(parentPath): \(Self.reason(error))")
         }
         try Self.checkTarget(parent: parentPath, name: name, shown: folder)
+        // The staging folder is created and locked under the parent's lock, so a run cleaning
+        // up leftovers never sees it between its creation and its lock.
+        let parentLock = try Self.lockParent(parentPath, stop: nil)
+        defer { Self.unlock(parentLock) }
         var template = Array("\(parentPath)/.\(name).salesmotion-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
             throw OutputError("cannot create a folder in \(parentPath.isEmpty ? "/" : parentPath): \(String(cString: strerror(errno)))")
@@ -100,14 +104,8 @@ public final class OutputStage {
         guard fchmod(stagingDescriptor, mode) == 0, fsync(stagingDescriptor) == 0 else {
             throw OutputError("cannot write \(folder): \(String(cString: strerror(errno)))")
         }
-        let parent = open(parentPath.isEmpty ? "/" : parentPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard parent >= 0 else { throw OutputError("cannot open \(parentPath): \(String(cString: strerror(errno)))") }
-        defer { close(parent) }
-        while flock(parent, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw OutputError("cannot lock \(parentPath): \(String(cString: strerror(errno)))") }
-            if stop?.isRequested == true { throw PlanningInterrupted() }
-        }
-        defer { flock(parent, LOCK_UN) }
+        let parent = try Self.lockParent(parentPath, stop: stop)
+        defer { Self.unlock(parent) }
         Self.removeLeftovers(parent: parentPath, name: name, except: staging)
         try Self.checkTarget(parent: parentPath, name: name, shown: folder)
         if stop?.isRequested == true { throw PlanningInterrupted() }
@@ -150,6 +148,26 @@ public final class OutputStage {
         guard fsync(descriptor) == 0 else {
             throw OutputError("cannot write \(folder)/\(fileName): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Opens and locks (`flock`, waiting) the folder that holds the output folder.
+    private static func lockParent(_ path: String, stop: StopSignal?) throws -> Int32 {
+        let parent = open(path.isEmpty ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard parent >= 0 else { throw OutputError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        while flock(parent, LOCK_EX) != 0 {
+            let code = errno
+            guard code == EINTR, stop?.isRequested != true else {
+                close(parent)
+                if code == EINTR { throw PlanningInterrupted() }
+                throw OutputError("cannot lock \(path): \(String(cString: strerror(code)))")
+            }
+        }
+        return parent
+    }
+
+    private static func unlock(_ descriptor: Int32) {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 
     private static let umaskValue: mode_t = {
