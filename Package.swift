@@ -57,6 +57,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "salesmotion-fuzz",
+            dependencies: ["SalesMotion"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LinearProgrammingTests",
             dependencies: ["LinearProgramming"],

@@ -456,6 +456,33 @@ import Testing
         #expect(Identifier.lengthProblem(String(repeating: "y", count: 256)) == nil)
     }
 
+    // MARK: Fuzz target
+
+    /// The fuzz target (built normally, it replays files) reads every seed of
+    /// scripts/fuzz.sh and every saved regression without a defect.
+    @Test func fuzzTargetReplaysItsCorpus() throws {
+        let seeds = TemporaryFolder()
+        let seeding = Process()
+        seeding.executableURL = URL(fileURLWithPath: "/bin/bash")
+        seeding.arguments = [packageRoot + "/scripts/fuzz.sh", "--seed-only", seeds.path]
+        seeding.standardOutput = FileHandle.nullDevice
+        try seeding.run()
+        seeding.waitUntilExit()
+        #expect(seeding.terminationStatus == 0)
+        let regressions = packageRoot + "/Tests/Fixtures/fuzz"
+        let files = try FileManager.default.contentsOfDirectory(atPath: seeds.path).map { seeds.path + "/" + $0 }
+            + FileManager.default.contentsOfDirectory(atPath: regressions).filter { $0 != "README.md" }.map { regressions + "/" + $0 }
+        #expect(files.count > 60)
+        let replay = URL(fileURLWithPath: CommandRun.binary).deletingLastPathComponent().appendingPathComponent("salesmotion-fuzz").path
+        let run = try CommandRun.run(files, executable: replay)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.hasSuffix("\(files.count) passed, 0 failed\n"), "\(run.output)")
+        // The valid fixtures and the sample are accepted: the target reaches past the readers.
+        let accepted = run.output.split(separator: "\n").first { $0.hasPrefix("accepted ") }
+            .flatMap { Int($0.dropFirst("accepted ".count).prefix { $0.isNumber }) } ?? 0
+        #expect(accepted >= 4, "\(run.output)")
+    }
+
     // MARK: 12. I/O errors: their own exit code, before any solving
 
     @Test func unwritableOutputIsExitFourBeforeSolving() throws {

@@ -20,12 +20,17 @@ struct CSVTable {
 
     /// Reads `path`; throws ``InputError`` when the file cannot be read as a CSV table.
     init(path: String, displayName: String) throws {
-        self.path = displayName
-        let whole = SourceLocation(file: displayName)
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
-            throw InputError([InputDiagnostic(whole, exists ? "cannot be read" : "file not found")])
+            throw InputError([InputDiagnostic(SourceLocation(file: displayName), exists ? "cannot be read" : "file not found")])
         }
+        try self.init(data: data, displayName: displayName)
+    }
+
+    /// Parses the bytes of a CSV file; `displayName` names it in messages.
+    init(data: Data, displayName: String) throws {
+        self.path = displayName
+        let whole = SourceLocation(file: displayName)
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -1,32 +1,54 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import Foundation
+public import Foundation
 
 extension Dataset {
     /// Reads `accounts.csv`, `regions.csv` and the optional `footprint.csv` from `folder`.
     ///
     /// Every problem of every file is collected and thrown together as one ``InputError``.
     public static func read(from folder: String) throws -> Dataset {
-        var problems = DiagnosticCollector()
-        func open(_ name: String) -> CSVTable? {
-            let path = (folder as NSString).appendingPathComponent(name)
-            do {
-                return try CSVTable(path: path, displayName: path)
-            } catch let error as InputError {
-                problems.absorb(error)
-            } catch {
-                problems.report(SourceLocation(file: path), "\(error)")
-            }
-            return nil
-        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError([InputDiagnostic(SourceLocation(file: folder), "data folder not found")])
         }
+        let footprintPath = (folder as NSString).appendingPathComponent("footprint.csv")
+        let hasFootprint = FileManager.default.fileExists(atPath: footprintPath)
+        return try read { name in
+            guard name != "footprint.csv" || hasFootprint else { return nil }
+            let path = (folder as NSString).appendingPathComponent(name)
+            return try CSVTable(path: path, displayName: path)
+        }
+    }
+
+    /// Parses a dataset from the bytes of its files (`footprint` may be absent), with messages
+    /// that name them `accounts.csv`, `regions.csv` and `footprint.csv`: the same rules as
+    /// ``read(from:)``, for callers that hold the files in memory (and the fuzzer).
+    public static func parse(accounts: Data, regions: Data, footprint: Data?) throws -> Dataset {
+        try read { name in
+            switch name {
+            case "accounts.csv": return try CSVTable(data: accounts, displayName: name)
+            case "regions.csv": return try CSVTable(data: regions, displayName: name)
+            default: return try footprint.map { try CSVTable(data: $0, displayName: name) }
+            }
+        }
+    }
+
+    /// Reads the dataset from the tables `table` gives by file name (nil: the file is absent).
+    private static func read(_ table: (String) throws -> CSVTable?) throws -> Dataset {
+        var problems = DiagnosticCollector()
+        func open(_ name: String) -> CSVTable? {
+            do {
+                return try table(name)
+            } catch let error as InputError {
+                problems.absorb(error)
+            } catch {
+                problems.report(SourceLocation(file: name), "\(error)")
+            }
+            return nil
+        }
         let regionTable = open("regions.csv")
         let accountTable = open("accounts.csv")
-        let footprintPath = (folder as NSString).appendingPathComponent("footprint.csv")
-        let footprintTable = FileManager.default.fileExists(atPath: footprintPath) ? open("footprint.csv") : nil
+        let footprintTable = open("footprint.csv")
 
         var declaredRegions: Set<String> = []
         let regions = regionTable.map { readRegions($0, declared: &declaredRegions, &problems) } ?? []
