@@ -85,7 +85,7 @@ func planning<T>(_ body: () throws -> T) throws -> T {
 /// Opens the output folder before any solving, so a folder that cannot be written is reported
 /// at once (exit 4) and a refused one (a link, foreign files) with exit 2.
 func openOutput(_ folder: String) throws -> OutputStage {
-    try planning { try OutputStage(folder: folder) }
+    try planning { try OutputStage(folder: folder, stop: interruption) }
 }
 
 /// Writes a run's files as the whole of its output folder; a signal before the swap leaves the

@@ -198,8 +198,11 @@ import Testing
         return Run(folder: out.path + "/o")
     }
 
+    /// Staging folders beside `parent/out` and temporary files inside it (earlier versions
+    /// named them `.NAME.partial-PID`).
     static func leftovers(_ parent: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.contains(".salesmotion-") }
+            + ((try? FileManager.default.contentsOfDirectory(atPath: parent + "/out")) ?? []).filter { $0.contains(".partial-") }
     }
 
     static func start(_ arguments: [String]) throws -> Process {
@@ -307,6 +310,34 @@ import Testing
             #expect(Self.leftovers(parent.path).isEmpty, "\(Self.leftovers(parent.path))")
         }
         #expect(outcomes[130, default: 0] + outcomes[143, default: 0] > 0, "\(outcomes)")
+    }
+
+    /// The attack of the issue, made deterministic: the signal arrives after the MIP, while
+    /// the run waits to swap its folder in (the test holds the parent folder's lock). The run
+    /// must stop with 130 / 143 and leave the old folder as it was; it used to write the plan
+    /// and exit 0.
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalAfterTheSolveStillStopsTheRun(signal: Int32) throws {
+        let a = try Self.reference("28M")
+        let parent = TemporaryFolder()
+        let out = parent.path + "/out"
+        #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", out]).status == 0)
+        let process = try Self.start(["solve", "--quiet", "--budget", "24M", "--out", out])
+        // Once the run has made its staging folder, hold the lock its swap needs.
+        let deadline = Date().addingTimeInterval(20)
+        while Self.leftovers(parent.path).isEmpty && process.isRunning && Date() < deadline { usleep(1_000) }
+        let lock = open(parent.path, O_RDONLY | O_DIRECTORY)
+        #expect(flock(lock, LOCK_EX) == 0)
+        Thread.sleep(forTimeInterval: 1.5)  // the sample solves in well under a second
+        kill(process.processIdentifier, signal)
+        Thread.sleep(forTimeInterval: 0.3)
+        flock(lock, LOCK_UN)
+        close(lock)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal,
+                "\(process.terminationReason) \(process.terminationStatus)")
+        #expect(Run(folder: out) == a)
+        #expect(Self.leftovers(parent.path).isEmpty, "\(Self.leftovers(parent.path))")
     }
 
     // MARK: 8. Time limit

@@ -39,9 +39,10 @@ public final class OutputStage {
     private var written: Set<String> = []
 
     /// Opens a stage for `folder`: checks what is there and creates the staging folder.
-    /// Throws ``InputError`` for a folder that must not be replaced and ``OutputError`` when
-    /// the place cannot be written.
-    public init(folder: String) throws {
+    /// Throws ``InputError`` for a folder that must not be replaced, ``OutputError`` when
+    /// the place cannot be written, and ``PlanningInterrupted`` when `stop` is raised while it
+    /// waits for another run's swap.
+    public init(folder: String, stop: StopSignal? = nil) throws {
         self.folder = folder
         var trimmed = folder
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
@@ -61,7 +62,7 @@ public final class OutputStage {
         try Self.checkTarget(parent: parentPath, name: name, shown: folder)
         // The staging folder is created and locked under the parent's lock, so a run cleaning
         // up leftovers never sees it between its creation and its lock.
-        let parentLock = try Self.lockParent(parentPath, stop: nil)
+        let parentLock = try Self.lockParent(parentPath, stop: stop)
         defer { Self.unlock(parentLock) }
         var template = Array("\(parentPath)/.\(name).salesmotion-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
