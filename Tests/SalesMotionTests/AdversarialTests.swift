@@ -68,14 +68,18 @@ import Testing
 
     // MARK: 2. Crashes
 
-    @Test(arguments: [
-        ("x = " + String(repeating: "[", count: 50_000), "nest at most 32 deep"),
-        (String(repeating: "a.", count: 50_000) + "a = 1", "at most 32 parts"),
-        ("[" + String(repeating: "a.", count: 50_000) + "a]", "at most 32 parts"),
-        ("x = " + String(repeating: "{a = ", count: 100_000), "nest at most 32 deep"),
-        ("x = " + String(repeating: "[{a = ", count: 40_000), "nest at most 32 deep"),
-    ])
-    func deeplyNestedTOMLIsALocatedMessage(text: String, expected: String) throws {
+    /// Deep documents, named by a short label so that the test log stays short.
+    static let deepDocuments: [String: (text: String, expected: String)] = [
+        "50,000 nested arrays": ("x = " + String(repeating: "[", count: 50_000), "nest at most 32 deep"),
+        "a 50,000-part dotted key": (String(repeating: "a.", count: 50_000) + "a = 1", "at most 32 parts"),
+        "a 50,000-part table header": ("[" + String(repeating: "a.", count: 50_000) + "a]", "at most 32 parts"),
+        "100,000 nested inline tables": ("x = " + String(repeating: "{a = ", count: 100_000), "nest at most 32 deep"),
+        "40,000 arrays of inline tables": ("x = " + String(repeating: "[{a = ", count: 40_000), "nest at most 32 deep"),
+    ]
+
+    @Test(arguments: deepDocuments.keys.sorted())
+    func deeplyNestedTOMLIsALocatedMessage(label: String) throws {
+        let (text, expected) = Self.deepDocuments[label]!
         let folder = TemporaryFolder()
         let model = folder.write("deep.toml", text)
         let run = try CommandRun.run(["validate", "--model", model])
