@@ -42,7 +42,6 @@ let package = Package(
             name: "SalesMotion",
             dependencies: [
                 "LinearProgramming",
-                "GLPK",
                 "CPOSIX",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
@@ -53,6 +52,7 @@ let package = Package(
             dependencies: [
                 "SalesMotion",
                 "LinearProgramming",
+                "GLPK",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "SalesMotion",
                 "LinearProgramming",
+                "GLPK",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

@@ -11,7 +11,7 @@ public import LinearProgramming
 /// instance must be created, used and released on one thread and never held across `await`.
 /// Every argument is validated in Swift before it reaches GLPK, which would otherwise abort
 /// the process.
-public final class GLPKProblem {
+public final class GLPKProblem: SolverSession {
     private let problem: OpaquePointer
     private var program: LinearProgram
     private var hasBasis = false
@@ -205,8 +205,7 @@ public final class GLPKProblem {
     /// With `warmStart`, a MIP is solved from the current basis: the LP relaxation is re-solved
     /// with the simplex first, then branch and bound runs without presolve, and `incumbent`
     /// (a previous solution, used only when it is feasible now) is offered as its first plan.
-    public func solve(options: SolveOptions = SolveOptions(), warmStart: Bool = false,
-                      incumbent: [Double]? = nil) throws -> SolveResult {
+    public func solve(options: SolveOptions, warmStart: Bool, incumbent: [Double]?) throws -> SolveResult {
         guard options.relativeGap >= 0, options.relativeGap.isFinite else {
             throw InvalidProgramError("relative gap must be a finite number ≥ 0, got \(options.relativeGap)")
         }

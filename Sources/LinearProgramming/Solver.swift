@@ -39,11 +39,56 @@ public struct SolverFailure: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Something that solves a ``LinearProgram``. The program is read, never changed.
-public protocol Solver {
-    /// Solves `program`. Infeasibility and limits are results, not errors; errors mean the
-    /// program was invalid (``InvalidProgramError``) or the solver broke (``SolverFailure``).
-    func solve(_ program: LinearProgram, options: SolveOptions) throws -> SolveResult
+/// A program loaded into a solver for a series of solves: bounds, objective coefficients and
+/// rows are changed in place, and each solve may start from the previous basis and plan.
+///
+/// Infeasibility and limits are results, not errors; errors mean the program or a change was
+/// invalid (``InvalidProgramError``) or the solver broke (``SolverFailure``). A session belongs
+/// to the thread that made it: make, use and release it on one thread (see
+/// ``SolverBackend/runOnWorkers(_:)``).
+public protocol SolverSession: AnyObject {
+    /// The program as it stands after every change made through the session.
+    var currentProgram: LinearProgram { get }
+    func setBounds(of variable: VariableIndex, lower: Double, upper: Double) throws
+    func setBounds(of constraint: ConstraintIndex, lower: Double, upper: Double) throws
+    func setObjectiveCoefficient(_ value: Double, for variable: VariableIndex) throws
+    /// Replaces the program by one of the same shape (same variables, kinds and rows; values,
+    /// bounds and coefficients may differ), keeping the basis.
+    func update(to program: LinearProgram) throws
+    /// Solves the program as it stands: the LP when it has no integer variables or
+    /// `options.relaxIntegrality` is set, else the MIP. With `warmStart` the solve starts from
+    /// the current basis, and `incumbent` (a previous solution, used only when feasible) is
+    /// offered as the first plan.
+    func solve(options: SolveOptions, warmStart: Bool, incumbent: [Double]?) throws -> SolveResult
+    /// Writes the program in CPLEX LP format (the objective sense and 15 digits kept).
+    func writeCPLEXLP(to path: String) throws
+    /// Writes the program in free MPS format (which does not store the objective sense).
+    func writeMPS(to path: String) throws
+}
+
+extension SolverSession {
+    /// Solves the program as it stands, cold unless `warmStart`.
+    public func solve(options: SolveOptions = SolveOptions(), warmStart: Bool = false) throws -> SolveResult {
+        try solve(options: options, warmStart: warmStart, incumbent: nil)
+    }
+}
+
+/// A solver: makes sessions and runs work on the threads its sessions need. The one place a
+/// backend is chosen is the caller that builds ``SolverBackend`` values (the command-line tool).
+public protocol SolverBackend: Sendable {
+    /// Loads `program` (validated first: the solver never sees an invalid program).
+    func makeSession(_ program: LinearProgram) throws -> any SolverSession
+    /// Runs each job on a worker thread of its own, all at once, and returns when every job has
+    /// finished. A job makes, uses and releases its sessions itself; the backend frees its
+    /// per-thread state when the job ends.
+    func runOnWorkers(_ jobs: [@Sendable () -> Void])
+}
+
+extension SolverBackend {
+    /// Loads `program`, solves it once and releases it.
+    public func solve(_ program: LinearProgram, options: SolveOptions = SolveOptions()) throws -> SolveResult {
+        try makeSession(program).solve(options: options)
+    }
 }
 
 extension LinearProgram {

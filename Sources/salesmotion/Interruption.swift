@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import GLPK
 import LinearProgramming
 import SalesMotion
 import Synchronization
@@ -52,12 +53,15 @@ var interruptedExitCode: Int32 {
 /// `instance` counted from the start of the command.
 func planningOptions(verbose: Bool, instance: AllocationInstance? = nil) -> PlanningOptions {
     watchForInterrupt()
-    var options = PlanningOptions(verbose: verbose, stop: interruption)
+    var options = PlanningOptions(backend: solverBackend, verbose: verbose, stop: interruption)
     if let instance {
         options.deadline = commandStart.addingTimeInterval(instance.model.solver.timeLimit)
     }
     return options
 }
+
+/// The solver: the one place the command-line tool chooses GLPK.
+let solverBackend: any SolverBackend = GLPKSolver()
 
 /// When the command started: the time limit bounds the whole command from here.
 let commandStart = Date()

@@ -223,7 +223,7 @@ struct Export: ParsableCommand {
         let instance = try input.load()
         try planning {
             try OutputFolder.check(output, dataFolder: input.data, modelFile: input.model, option: "--output")
-            try instance.export(ExportFormat(rawValue: format)!, to: output)
+            try instance.export(ExportFormat(rawValue: format)!, to: output, backend: solverBackend)
         }
     }
 }

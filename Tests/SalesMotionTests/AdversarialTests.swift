@@ -99,7 +99,7 @@ import Testing
 
     @Test func whatIfCountsNeverTrap() throws {
         let instance = try SweepTests.sample([])
-        let session = try AllocationPlanner.session(for: instance)
+        let session = try AllocationPlanner.session(for: instance, options: .glpk)
         for value in [1e300, -1e300, .infinity, .nan, 9.3e18] {
             let messages = inputMessages { try session.set(try WhatIfKey("limits.max_global_accounts"), to: value) }
             #expect(messages.count == 1, "\(value): \(messages)")
@@ -169,7 +169,7 @@ import Testing
         let dataset = Dataset(accounts: [TinyInstanceTests.account("X", revenue: 10e6)],
                               regions: [Region(id: "R", localCapacityFTE: 10, localFTECost: 100_000, productivity: 1)])
         let instance = try AllocationInstance(dataset: dataset, model: model)
-        let sweep = try Sweep.run(instance, key: try WhatIfKey("limits.budget"), values: [1e6, 2e6])
+        let sweep = try Sweep.run(instance, key: try WhatIfKey("limits.budget"), values: [1e6, 2e6], options: .glpk)
         let text = String(decoding: try SweepReport(sweep: sweep).csv().data(), as: UTF8.self)
         let header = String(text.prefix { $0 != "\n" })
         #expect(header.contains(",'=cmd|calc,"), "\(header)")
@@ -471,7 +471,7 @@ import Testing
 
     @Test func aDatasetChangeInASweepBlamesTheSweep() throws {
         let instance = try SweepTests.sample([])
-        let session = try AllocationPlanner.session(for: instance)
+        let session = try AllocationPlanner.session(for: instance, options: .glpk)
         let messages = inputMessages { try session.set(try WhatIfKey("regions.EMEA.productivity"), to: 0) }
         #expect(!messages.isEmpty)
         #expect(messages.allSatisfy { $0.hasPrefix("--vary: ") }, "\(messages)")

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+import GLPK
 @testable import SalesMotion
 import Testing
 
 /// The decomposition must reach the monolithic reference's optimum.
 @Suite struct DecompositionTests {
     static func objective(_ instance: AllocationInstance, _ method: SolutionMethod) throws -> PlanningResult {
-        try AllocationPlanner.solve(instance, options: PlanningOptions(method: method))
+        try AllocationPlanner.solve(instance, options: PlanningOptions(backend: GLPKSolver(), method: method))
     }
 
     @Test(arguments: [[], ["limits.budget=20M"], ["limits.budget=12M"], ["limits.gam_headcount=none"],

@@ -11,7 +11,7 @@ import Testing
 
     /// Every tier other than the chosen one gets a reason: closed (which rule) or a cost.
     @Test func everyTierHasAReason() throws {
-        let explanation = try AccountExplanation.explain("A017", in: try Self.sample([]))
+        let explanation = try AccountExplanation.explain("A017", in: try Self.sample([]), options: .glpk)
         #expect(explanation.chosenTier == "local")
         #expect(explanation.reasons.map(\.tier) == ["local", "coordinated", "strategic", "total"])
         for reason in explanation.reasons {
@@ -33,7 +33,7 @@ import Testing
 
     /// The loss reported for forcing a tier equals the difference of two `solve` runs.
     @Test func forcedLossEqualsTheDifferenceOfTwoSolves() throws {
-        let explanation = try AccountExplanation.explain("A004", in: try Self.sample([]))
+        let explanation = try AccountExplanation.explain("A004", in: try Self.sample([]), options: .glpk)
         guard case .costs(let loss, _, _, _) = explanation.reasons.first(where: { $0.tier == "total" })!.verdict else {
             Issue.record("total should be open to A004")
             return
@@ -55,13 +55,13 @@ import Testing
     /// does not.
     @Test func budgetToMoveUpIsRight() throws {
         let instance = try Self.sample(["limits.budget=16M"])
-        let explanation = try AccountExplanation.explain("A002", in: instance)
+        let explanation = try AccountExplanation.explain("A002", in: instance, options: .glpk)
         let move = try #require(explanation.budgetToMoveUp)
         #expect(move.budget > 16e6)
         func tier(at budget: Double) throws -> String {
             var model = instance.model
             model.limits.budget = budget
-            let result = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: model))
+            let result = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: model), options: .glpk)
             let a = instance.dataset.accounts.firstIndex { $0.id == "A002" }!
             return model.tiers[result.plan!.accounts[a].tier].id
         }
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func unknownAccountIsABadInput() throws {
-        let messages = inputMessages { _ = try AccountExplanation.explain("A0044", in: try Self.sample([])) }
+        let messages = inputMessages { _ = try AccountExplanation.explain("A0044", in: try Self.sample([]), options: .glpk) }
         #expect(messages == ["explain: unknown account 'A0044' (did you mean 'A004'?)"])
     }
 }

@@ -82,7 +82,7 @@ import Testing
             model.solver.timeLimit = min(model.solver.timeLimit, 5)
             let result: PlanningResult
             do {
-                result = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: model))
+                result = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: model), options: .glpk)
             } catch {
                 Issue.record("solver failure \(error) for \(mutations)")
                 return

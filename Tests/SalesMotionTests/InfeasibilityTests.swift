@@ -71,12 +71,12 @@ import Testing
         let apac = dataset.regions.firstIndex { $0.id == "APAC" }!
         dataset.regions[apac].localCapacityFTE = 5
         let cut = try AllocationInstance(dataset: dataset, model: instance.model)
-        #expect(try AllocationPlanner.solve(cut).status == .infeasible)
-        let diagnosis = try InfeasibilityDiagnosis.diagnose(cut)
+        #expect(try AllocationPlanner.solve(cut, options: .glpk).status == .infeasible)
+        let diagnosis = try InfeasibilityDiagnosis.diagnose(cut, options: .glpk)
         #expect(diagnosis.cheapBounds.contains { $0.hasPrefix("the minimum local coverage in APAC alone needs") })
         let relaxation = try #require(diagnosis.relaxations.first { $0.name == "local_capacity_fte.APAC" })
         dataset.regions[apac].localCapacityFTE = relaxation.suggested
-        #expect(try AllocationPlanner.solve(try AllocationInstance(dataset: dataset, model: instance.model)).status == .optimal)
+        #expect(try AllocationPlanner.solve(try AllocationInstance(dataset: dataset, model: instance.model), options: .glpk).status == .optimal)
         #expect(InfeasibilityDiagnosis.phrase(relaxation).hasPrefix("raise APAC local capacity (FTE) from 5 to"))
     }
 

@@ -40,7 +40,7 @@ import Testing
     @Test func theValidFixtureIsValid() throws {
         let instance = try AllocationInstance.load(dataFolder: Self.fixtures + "/valid", modelFile: Self.fixtures + "/valid/model.toml")
         #expect(instance.dataset.accounts.count == 3)
-        #expect(try AllocationPlanner.solve(instance).status == .optimal)
+        #expect(try AllocationPlanner.solve(instance, options: .glpk).status == .optimal)
     }
 
     @Test(arguments: cases)

@@ -27,12 +27,12 @@ let chromiumPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].f
     /// "What is one more global account manager worth?" must equal two solves, 6 against 7.
     @Test func oneMoreGlobalAccountManagerMatchesTwoSolves() throws {
         let instance = try SweepTests.sample(["solver.mip_gap=0"])
-        let report = try HTMLReport.make(for: instance)
+        let report = try HTMLReport.make(for: instance, options: .glpk)
         let gain = try #require(report.oneMoreUnit["gam_headcount"])
-        let six = try AllocationPlanner.solve(instance).plan!.netContribution
+        let six = try AllocationPlanner.solve(instance, options: .glpk).plan!.netContribution
         var model = instance.model
         model.limits.gamHeadcount = 7
-        let seven = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: model)).plan!.netContribution
+        let seven = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: model), options: .glpk).plan!.netContribution
         #expect(isApproximatelyEqual(gain, seven - six, relative: 1e-9, absolute: 1e-3))
         #expect(gain > 0)
     }

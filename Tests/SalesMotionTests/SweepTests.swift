@@ -15,7 +15,7 @@ import Testing
     @Test func budgetSweepNeverDecreases() throws {
         let values = Sweep.values(from: 10e6, to: 40e6, count: 20)
         let sweep = try Sweep.run(try Self.sample(["solver.mip_gap=0"]), key: try WhatIfKey("limits.budget"),
-                                  values: values)
+                                  values: values, options: .glpk)
         #expect(sweep.points.count == 20)
         let objectives = sweep.points.compactMap(\.netContribution)
         #expect(objectives.count == 20)
@@ -36,9 +36,9 @@ import Testing
         let key = try WhatIfKey(keyText)
         let base = try key.value(in: instance)!
         let values = Sweep.values(from: base * 0.5, to: base * 1.5, count: 7)
-        let warm = try Sweep.run(instance, key: key, values: values)
-        let cold = try Sweep.run(instance, key: key, values: values, warm: false)
-        let parallel = try Sweep.run(instance, key: key, values: values, workers: 2)
+        let warm = try Sweep.run(instance, key: key, values: values, options: .glpk)
+        let cold = try Sweep.run(instance, key: key, values: values, warm: false, options: .glpk)
+        let parallel = try Sweep.run(instance, key: key, values: values, workers: 2, options: .glpk)
         for (index, point) in cold.points.enumerated() {
             #expect(warm.points[index].status == point.status, "\(keyText) = \(point.value)")
             #expect(parallel.points[index].status == point.status)
@@ -51,7 +51,7 @@ import Testing
 
     @Test func sweepFilesHaveTheDocumentedColumnsAndMarkTierChanges() throws {
         let sweep = try Sweep.run(try Self.sample(), key: try WhatIfKey("limits.gam_headcount"),
-                                  values: Sweep.values(from: 2, to: 8, count: 4))
+                                  values: Sweep.values(from: 2, to: 8, count: 4), options: .glpk)
         let folder = TemporaryFolder()
         try SweepReport(sweep: sweep).write(to: folder.path)
         let csv = try String(contentsOfFile: folder.file("sweep.csv"), encoding: .utf8)

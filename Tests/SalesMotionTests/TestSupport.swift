@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+import GLPK
 @testable import SalesMotion
 
 /// A temporary folder with files written into it, removed when the value is released.
@@ -70,4 +71,9 @@ let packageRoot: String = {
 
 func isApproximatelyEqual(_ a: Double, _ b: Double, relative: Double = 1e-9, absolute: Double = 1e-6) -> Bool {
     abs(a - b) <= max(absolute, relative * max(abs(a), abs(b)))
+}
+
+extension PlanningOptions {
+    /// Planning with GLPK, as the command-line tool does.
+    static var glpk: PlanningOptions { PlanningOptions(backend: GLPKSolver()) }
 }

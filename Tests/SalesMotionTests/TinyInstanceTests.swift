@@ -30,7 +30,7 @@ import Testing
     static func solve(_ accounts: [Account], model: AllocationModel,
                       regions: [Region] = [region]) throws -> (PlanningResult, AllocationInstance) {
         let instance = try AllocationInstance(dataset: Dataset(accounts: accounts, regions: regions), model: model)
-        return (try AllocationPlanner.solve(instance), instance)
+        return (try AllocationPlanner.solve(instance, options: .glpk), instance)
     }
 
     static func tiers(_ result: PlanningResult, _ instance: AllocationInstance) -> [String] {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
-internal import GLPK
 internal import LinearProgramming
 
 /// Solves large allocations by exploiting their structure: one small block per account, tied
@@ -231,7 +230,7 @@ struct DecompositionSolver {
             }
         }
         let convexity = lp.addConstraint(terms: mixes.map { ($0, 1) }, lower: 1, upper: 1)
-        let result = try GLPKProblem(lp).solve(options: SolveOptions(verbose: options.verbose))
+        let result = try options.backend.solve(lp, options: SolveOptions(verbose: options.verbose))
         guard result.termination == .optimal, let duals = result.constraintDuals else {
             throw PlanningFailure("the decomposition master could not be solved (\(result.rawStatus))")
         }
@@ -348,7 +347,7 @@ struct DecompositionSolver {
             }
         }
         lp.objectiveConstant = fixedObjective
-        let problem = try GLPKProblem(lp)
+        let problem = try options.backend.makeSession(lp)
         let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: timeLimit,
                                                                verbose: options.verbose, cuttingPlanes: true,
                                                                stop: options.stop))

@@ -26,7 +26,7 @@ public struct HTMLReport {
     /// Solves `instance` and prices binding tier-only limits by re-solving with one more unit.
     /// `sweep`, when given, is charted by the report itself: it embeds no file it did not make.
     public static func make(for instance: AllocationInstance, sweep: Sweep? = nil,
-                            options: PlanningOptions = PlanningOptions()) throws -> HTMLReport {
+                            options: PlanningOptions) throws -> HTMLReport {
         let result = try AllocationPlanner.solve(instance, options: options)
         var extra: [String: Double] = [:]
         if let plan = result.plan, plan.limits.contains(where: { $0.binding && $0.shadowPrice == nil }) {

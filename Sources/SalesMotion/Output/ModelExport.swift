@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
-internal import GLPK
+public import LinearProgramming
 
 /// File formats `salesmotion export` writes.
 public enum ExportFormat: String, CaseIterable, Sendable {
@@ -17,9 +17,9 @@ extension AllocationInstance {
     /// Writes the instance in `format` to `path`, whole or not at all: the file is made in a
     /// fresh private folder beside `path` (`mkdtemp`) and renamed into place, so a planted
     /// link is replaced, never followed. A link or a folder at `path` is refused.
-    /// LP and MPS carry the solver's formulation, with the constant part of the objective
+    /// LP and MPS carry the formulation, written by `backend`, with the constant part of the objective
     /// left out; GMPL carries the data for the reference model in `models/allocation.mod`.
-    public func export(_ format: ExportFormat, to path: String) throws {
+    public func export(_ format: ExportFormat, to path: String, backend: any SolverBackend) throws {
         var status = stat()
         if lstat(path, &status) == 0 {
             switch status.st_mode & S_IFMT {
@@ -41,7 +41,7 @@ extension AllocationInstance {
         do {
             switch format {
             case .lp, .mps:
-                let problem = try GLPKProblem(AllocationProgram(instance: self, names: true).program)
+                let problem = try backend.makeSession(AllocationProgram(instance: self, names: true).program)
                 if format == .lp { try problem.writeCPLEXLP(to: temporary) } else { try problem.writeMPS(to: temporary) }
             case .gmpl:
                 try Data(GMPLDataWriter(instance: self).text.utf8).write(to: URL(fileURLWithPath: temporary))

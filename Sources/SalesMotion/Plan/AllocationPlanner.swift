@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
-internal import GLPK
 public import LinearProgramming
 
 /// The solver broke down (not infeasibility, not a time limit): exit code 3.
@@ -31,7 +30,9 @@ public enum SolutionMethod: String, Sendable, CaseIterable {
 
 /// Settings of one solve that do not belong in the model file.
 public struct PlanningOptions: Sendable {
-    /// Show GLPK's own log on standard error.
+    /// The solver every program of the solve is handed to.
+    public var backend: any SolverBackend
+    /// Show the solver's own log on standard error.
     public var verbose = false
     /// Raised (by a Ctrl-C handler, say) to stop the solve; it then throws ``PlanningInterrupted``.
     public var stop: StopSignal?
@@ -40,8 +41,9 @@ public struct PlanningOptions: Sendable {
     /// solve gets at most the time left, and long phases stop when it has passed.
     public var deadline: Date?
 
-    public init(verbose: Bool = false, stop: StopSignal? = nil, method: SolutionMethod = .automatic,
-                deadline: Date? = nil) {
+    public init(backend: any SolverBackend, verbose: Bool = false, stop: StopSignal? = nil,
+                method: SolutionMethod = .automatic, deadline: Date? = nil) {
+        self.backend = backend
         self.verbose = verbose
         self.stop = stop
         self.method = method
@@ -63,7 +65,7 @@ public struct PlanningOptions: Sendable {
 public enum AllocationPlanner {
     /// Builds the program, solves the MIP within the model's gap and time limit, then fixes
     /// the tier choices and re-solves the LP for shadow prices.
-    public static func solve(_ instance: AllocationInstance, options: PlanningOptions = PlanningOptions()) throws -> PlanningResult {
+    public static func solve(_ instance: AllocationInstance, options: PlanningOptions) throws -> PlanningResult {
         usesDecomposition(instance, options)
             ? try result(of: DecompositionSolver(instance: instance, options: options)).planning
             : try AllocationSession(instance: instance, options: options).solve()
@@ -101,24 +103,24 @@ public final class AllocationSession {
     public private(set) var instance: AllocationInstance
     public let options: PlanningOptions
     private var built: AllocationProgram
-    private var problem: GLPKProblem
+    private var problem: any SolverSession
     private var previousSolution: [Double]?
     private var buildSeconds: Double
 
-    public init(instance: AllocationInstance, options: PlanningOptions = PlanningOptions()) throws {
+    public init(instance: AllocationInstance, options: PlanningOptions) throws {
         let start = Date()
         self.instance = instance
         self.options = options
         built = AllocationProgram(instance: instance)
-        problem = try Self.load(built)
+        problem = try Self.load(built, into: options.backend)
         buildSeconds = Date().timeIntervalSince(start)
     }
 
-    private static func load(_ built: AllocationProgram) throws -> GLPKProblem {
+    private static func load(_ built: AllocationProgram, into backend: any SolverBackend) throws -> any SolverSession {
         do {
-            return try GLPKProblem(built.program)
+            return try backend.makeSession(built.program)
         } catch {
-            throw PlanningFailure("the model could not be handed to GLPK: \(error)")
+            throw PlanningFailure("the model could not be handed to the solver: \(error)")
         }
     }
 
@@ -171,7 +173,7 @@ public final class AllocationSession {
         if newBuilt.program.hasSameShape(as: built.program) {
             try problem.update(to: newBuilt.program)
         } else {
-            problem = try Self.load(newBuilt)
+            problem = try Self.load(newBuilt, into: options.backend)
             previousSolution = nil
         }
         instance = newInstance

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
-internal import GLPK
 internal import LinearProgramming
 
 /// Why no plan satisfies the limits, in business terms, and what would make one possible.
@@ -36,7 +35,7 @@ public struct InfeasibilityDiagnosis: Sendable {
     /// Diagnoses `instance`: cheap bounds first, then elastic re-solves in which limits may give
     /// way, penalised by their relative relaxation. Bounded by `options.deadline`: what did not
     /// fit in the time is listed in ``notTried`` and said in ``text``.
-    public static func diagnose(_ instance: AllocationInstance, options: PlanningOptions = PlanningOptions()) throws -> InfeasibilityDiagnosis {
+    public static func diagnose(_ instance: AllocationInstance, options: PlanningOptions) throws -> InfeasibilityDiagnosis {
         let bounds = cheapBounds(instance)
         var diagnosis = InfeasibilityDiagnosis(cheapBounds: bounds, relaxations: [], alternatives: [])
         let built = AllocationProgram(instance: instance, elastic: true)
@@ -52,7 +51,7 @@ public struct InfeasibilityDiagnosis: Sendable {
         for j in 0..<program.variableCount { program.setObjectiveCoefficient(0, for: VariableIndex(j)) }
         let weights = built.limitConstraints.map { scale(of: $0.kind, in: instance) }
         for (slack, weight) in zip(built.limitSlacks, weights) { program.setObjectiveCoefficient(1 / weight, for: slack) }
-        let problem = try GLPKProblem(program)
+        let problem = try options.backend.makeSession(program)
         func settings() -> SolveOptions {
             SolveOptions(relativeGap: 1e-6, timeLimit: options.timeLimit(instance.model.solver.timeLimit),
                          verbose: options.verbose, cuttingPlanes: true, stop: options.stop)

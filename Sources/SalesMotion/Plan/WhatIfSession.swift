@@ -25,7 +25,7 @@ public final class DecompositionSession: WhatIfSession {
     public let options: PlanningOptions
     private var warmStart: [Bool: DecompositionSolver.WarmStart] = [:]
 
-    public init(instance: AllocationInstance, options: PlanningOptions = PlanningOptions()) {
+    public init(instance: AllocationInstance, options: PlanningOptions) {
         self.instance = instance
         self.options = options
     }
@@ -72,7 +72,7 @@ extension AllocationPlanner {
     /// A what-if session for `instance`: decomposition for large instances (or when asked),
     /// the monolithic model otherwise.
     public static func session(for instance: AllocationInstance,
-                               options: PlanningOptions = PlanningOptions()) throws -> any WhatIfSession {
+                               options: PlanningOptions) throws -> any WhatIfSession {
         usesDecomposition(instance, options) ? DecompositionSession(instance: instance, options: options)
                                              : try AllocationSession(instance: instance, options: options)
     }

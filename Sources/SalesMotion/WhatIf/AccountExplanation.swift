@@ -61,7 +61,7 @@ public struct AccountExplanation: Sendable {
 
     /// Explains `accountId` in `instance`; throws ``InputError`` for an unknown account.
     public static func explain(_ accountId: String, in instance: AllocationInstance,
-                               options: PlanningOptions = PlanningOptions()) throws -> AccountExplanation {
+                               options: PlanningOptions) throws -> AccountExplanation {
         guard let a = instance.dataset.accounts.firstIndex(where: { $0.id == accountId }) else {
             throw InputError([InputDiagnostic(SourceLocation(file: "explain"),
                                               "unknown account '\(accountId)'\(suggestion(for: accountId, in: instance.dataset.accounts.map(\.id)))")])

@@ -50,7 +50,7 @@ public struct Sweep: Sendable {
     /// on separate threads, each with its own GLPK problem. `progress` is called after each
     /// point with the number done.
     public static func run(_ instance: AllocationInstance, key: WhatIfKey, values: [Double], warm: Bool = true,
-                           workers: Int = 1, options: PlanningOptions = PlanningOptions(),
+                           workers: Int = 1, options: PlanningOptions,
                            progress: (@Sendable (Int) -> Void)? = nil) throws -> Sweep {
         let limitKind = key.limitKind(in: instance)
         let runs = max(1, min(workers, values.count))
@@ -78,17 +78,7 @@ public struct Sweep: Sendable {
         if ranges.count == 1 {
             solveRange(ranges[0])
         } else {
-            let group = DispatchGroup()
-            for range in ranges {
-                group.enter()
-                let thread = Thread {
-                    solveRange(range)
-                    group.leave()
-                }
-                thread.stackSize = 8 << 20
-                thread.start()
-            }
-            group.wait()
+            options.backend.runOnWorkers(ranges.map { range in { solveRange(range) } })
         }
         let points = try collector.finish()
         return Sweep(key: key, values: values, tierIds: instance.model.tiers.map(\.id),
