@@ -4,8 +4,9 @@
 /// effort of each account alone, in closed form.
 ///
 /// With duals π, one FTE on response segment k of a pair earns, net of its prices,
-/// `d_k = α·g_k − β_r`, where `g_k` is the segment's revenue per FTE, `α = margin + π_cos·ratio`
-/// and `β_r` the FTE's priced cost in region r. The gains `g_k` fall with k (the curve is
+/// `d_k = α·g_k − β_r`, where `g_k` is the segment's revenue per FTE, `α` the margin less the
+/// prices of revenue in the linking rows and `β_r` the FTE's priced cost in region r
+/// (``LinkingStructure/effortPrices(_:)``). The gains `g_k` fall with k (the curve is
 /// concave), so the best effort fills segments in order while `d_k > 0`, and never less than
 /// the tier's minimum coverage. Each tier is then worth its own priced value plus its pairs'
 /// best effort; the account takes the best tier.
@@ -37,14 +38,8 @@ struct BlockPricing {
         let s = structure
         let dataset = s.instance.dataset
         let rows = s.rowCount
-        let piBudget = s.budgetRow.map { duals[$0] } ?? 0
-        let piCos = s.costOfSalesRow.map { duals[$0] } ?? 0
-        let piLow = s.shareLowRow.map { duals[$0] } ?? 0
-        let piHigh = s.shareHighRow.map { duals[$0] } ?? 0
-        let costFactor = 1 + piBudget + piCos - s.shareLow * piLow - s.shareHigh * piHigh
-        let beta = dataset.regions.indices.map { r in
-            dataset.regions[r].localFTECost * costFactor + duals[s.capacityRow[r]]
-        }
+        let revenueFactor = s.revenueFactor(duals)
+        let beta = s.effortPrices(duals)
         var usage = [Double](repeating: 0, count: rows)
         var objective = s.constant
         var total = s.constant
@@ -54,7 +49,7 @@ struct BlockPricing {
         var freeFTE: [Double] = []
         for a in 0..<s.accountCount {
             let margin = s.margins[a]
-            let alpha = margin + piCos * s.costOfSalesRatio
+            let alpha = margin - revenueFactor
             let pairs = s.pairs[a]
             freeFTE.removeAll(keepingCapacity: true)
             for pair in pairs {
@@ -84,10 +79,9 @@ struct BlockPricing {
                 let cost = dataset.regions[pair.region].localFTECost
                 objective += margin * revenue - cost * x
                 usage[s.capacityRow[pair.region]] += x
-                if let row = s.budgetRow { usage[row] += cost * x }
-                if let row = s.costOfSalesRow { usage[row] += cost * x - s.costOfSalesRatio * revenue }
-                if let row = s.shareLowRow { usage[row] -= s.shareLow * cost * x }
-                if let row = s.shareHighRow { usage[row] -= s.shareHigh * cost * x }
+                for i in 0..<rows where s.costWeights[i] != 0 || s.revenueWeights[i] != 0 {
+                    usage[i] += s.costWeights[i] * cost * x + s.revenueWeights[i] * revenue
+                }
             }
             if recordChoices {
                 choices.append(Choice(option: bestOption, fte: chosenFTE, reducedValue: best, runnerUp: second))

@@ -257,17 +257,13 @@ struct DecompositionSolver {
         var free = [Bool](repeating: false, count: accounts)
         for a in order.prefix(freeAccounts) where choices[a].runnerUp > -.infinity { free[a] = true }
         // Effort segments near break-even: the free count again, among fixed accounts.
-        let piCos = structure.costOfSalesRow.map { result.duals[$0] } ?? 0
-        let costFactor = 1 + (structure.budgetRow.map { result.duals[$0] } ?? 0) + piCos
-            - structure.shareLow * (structure.shareLowRow.map { result.duals[$0] } ?? 0)
-            - structure.shareHigh * (structure.shareHighRow.map { result.duals[$0] } ?? 0)
+        let revenueFactor = structure.revenueFactor(result.duals)
+        let beta = structure.effortPrices(result.duals)
         var nearBreakEven: [(account: Int, pair: Int, closeness: Double)] = []
         for a in 0..<accounts where !free[a] {
-            let alpha = structure.margins[a] + piCos * structure.costOfSalesRatio
+            let alpha = structure.margins[a] - revenueFactor
             for (e, pair) in structure.pairs[a].enumerated() where !pair.widths.isEmpty {
-                let beta = instance.dataset.regions[pair.region].localFTECost * costFactor
-                    + result.duals[structure.capacityRow[pair.region]]
-                let closeness = pair.widths.indices.map { k in abs(alpha * pair.revenuePerFTE[k] - beta) * pair.widths[k] }.min()!
+                let closeness = pair.widths.indices.map { k in abs(alpha * pair.revenuePerFTE[k] - beta[pair.region]) * pair.widths[k] }.min()!
                 nearBreakEven.append((a, e, closeness))
             }
         }
@@ -280,73 +276,33 @@ struct DecompositionSolver {
             freePair.insert(pairKey(item.account, item.pair))
         }
 
-        // The restricted MIP: free decisions as variables, fixed ones folded into the bounds.
-        var lp = LinearProgram(sense: .maximize)
-        var rightHandSides = structure.rightHandSides
-        var fixedObjective = structure.constant
-        // Per account: tier binaries when the account is free; segment variables per free pair.
+        // The restricted MIP, built like the monolithic program: free decisions as variables,
+        // fixed ones folded into the right-hand sides.
+        var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programActive)
         var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
         var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
-        var rowTerms = [[(VariableIndex, Double)]](repeating: [], count: structure.rowCount)
         for a in 0..<accounts {
-            let options = structure.options[a]
-            let pairs = structure.pairs[a]
+            let tierChoices = structure.options[a].map(\.choice)
             if free[a] {
-                var ys: [VariableIndex] = []
-                for option in options {
-                    let y = lp.addBinaryVariable(objective: option.value)
-                    ys.append(y)
-                    for i in 0..<structure.rowCount where option.usage[i] != 0 { rowTerms[i].append((y, option.usage[i])) }
-                }
-                lp.addConstraint(terms: ys.map { ($0, 1) }, lower: 1, upper: 1)
+                let ys = builder.addTierChoices(account: a, tierChoices, shiftToFloor: false)
                 tierVariables[a] = ys
-                var efforts: [[VariableIndex]] = []
-                for (e, pair) in pairs.enumerated() {
-                    let segments = addSegments(pair, margin: structure.margins[a], structure: structure, lp: &lp, rowTerms: &rowTerms)
-                    let coverage = zip(options, ys).compactMap { option, y in
-                        option.minimumFTE[e] > 0 ? (y, -option.minimumFTE[e]) : nil
-                    }
-                    if !coverage.isEmpty { lp.addConstraint(terms: segments.map { ($0, 1) } + coverage, lower: 0) }
-                    efforts.append(segments)
+                effortVariables[a] = structure.pairs[a].indices.map { e in
+                    builder.addEffort(account: a, pair: e, choices: Array(zip(tierChoices, ys)))
                 }
-                effortVariables[a] = efforts
                 continue
             }
-            let option = options[choices[a].option]
-            fixedObjective += option.value
-            for i in 0..<structure.rowCount { rightHandSides[i] -= option.usage[i] }
-            var efforts: [[VariableIndex]] = []
-            for (e, pair) in pairs.enumerated() {
+            let option = structure.options[a][choices[a].option]
+            builder.fix(option.choice)
+            effortVariables[a] = structure.pairs[a].indices.map { e in
                 if freePair.contains(pairKey(a, e)) {
-                    let segments = addSegments(pair, margin: structure.margins[a], structure: structure, lp: &lp, rowTerms: &rowTerms)
-                    if option.minimumFTE[e] > 0 {
-                        lp.addConstraint(terms: segments.map { ($0, 1) }, lower: option.minimumFTE[e])
-                    }
-                    efforts.append(segments)
-                } else {
-                    efforts.append([])
-                    let x = choices[a].fte[e]
-                    guard x > 0 else { continue }
-                    let revenue = BlockPricing.fill(pair, to: x, alpha: 0, beta: 0).revenue
-                    let cost = instance.dataset.regions[pair.region].localFTECost
-                    fixedObjective += structure.margins[a] * revenue - cost * x
-                    rightHandSides[structure.capacityRow[pair.region]] -= x
-                    if let row = structure.budgetRow { rightHandSides[row] -= cost * x }
-                    if let row = structure.costOfSalesRow { rightHandSides[row] -= cost * x - structure.costOfSalesRatio * revenue }
-                    if let row = structure.shareLowRow { rightHandSides[row] += structure.shareLow * cost * x }
-                    if let row = structure.shareHighRow { rightHandSides[row] += structure.shareHigh * cost * x }
+                    return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: option.minimumFTE[e])
                 }
-            }
-            effortVariables[a] = efforts
-        }
-        var linkingRows: [ConstraintIndex] = []
-        for i in 0..<structure.rowCount {
-            switch structure.senses[i] {
-            case .atMost: linkingRows.append(lp.addConstraint(terms: rowTerms[i], upper: rightHandSides[i]))
-            case .atLeast: linkingRows.append(lp.addConstraint(terms: rowTerms[i], lower: rightHandSides[i]))
+                builder.fixEffort(account: a, pair: e, fte: choices[a].fte[e])
+                return []
             }
         }
-        lp.objectiveConstant = fixedObjective
+        let (lp, limits, _) = builder.finish()
+        let linkingRows = limits.map(\.constraint)
         let problem = try options.backend.makeSession(lp)
         let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: timeLimit,
                                                                verbose: options.verbose, cuttingPlanes: true,
@@ -396,16 +352,5 @@ struct DecompositionSolver {
         /// The case's proven bound when the restricted MIP was the whole case.
         var exactBound: Double?
         var dualSeconds: Double
-    }
-
-    /// Segment variables of one pair in the restricted MIP, entered in the linking rows.
-    private func addSegments(_ pair: LinkingStructure.Pair, margin: Double, structure: LinkingStructure,
-                             lp: inout LinearProgram, rowTerms: inout [[(VariableIndex, Double)]]) -> [VariableIndex] {
-        pair.widths.indices.map { k in
-            let coefficients = structure.effortCoefficients(region: pair.region, revenuePerFTE: pair.revenuePerFTE[k], margin: margin)
-            let x = lp.addVariable(lower: 0, upper: pair.widths[k], objective: coefficients.objective)
-            for (row, value) in coefficients.terms { rowTerms[row].append((x, value)) }
-            return x
-        }
     }
 }

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+internal import LinearProgramming
+
+/// Builds linear programs from the ``Formulation``, account by account.
+///
+/// The same builder makes the monolithic program (every account free, the programme a binary)
+/// and the decomposition's restricted programs (the programme decided, most accounts fixed):
+/// a fixed decision adds no variable, and its use of every row is taken off that row's
+/// right-hand side with the formulation's own coefficients.
+struct ProgramBuilder {
+    let formulation: Formulation
+    private(set) var lp = LinearProgram(sense: .maximize)
+    /// Terms of each limit row, one list per quantity of the row, gathered account by account.
+    /// A row is the concatenation of its lists (a variable in several lists is merged into
+    /// its first place), as the row `Σ weight·quantity` is written.
+    private var rowTerms: [[[(VariableIndex, Double)]]]
+    /// Each limit row's right-hand side less the use of the fixed decisions.
+    private var bounds: [Double]
+    private let names: Bool
+    /// The programme binary, when the programme is a decision of this program.
+    private(set) var programme: VariableIndex?
+
+    /// Starts a program. `programmeActive` nil makes the programme a binary; true or false
+    /// decides it (global tiers must then be left out of the choices when it is off).
+    init(formulation: Formulation, programmeActive: Bool?, names: Bool = false) {
+        self.formulation = formulation
+        self.names = names
+        rowTerms = formulation.rows.map { Array(repeating: [], count: $0.terms.count) }
+        bounds = formulation.rows.map { formulation.bound(of: $0, programmeActive: programmeActive ?? false) }
+        lp.objectiveConstant = programmeActive == true ? -formulation.instance.model.costs.programFixedCost : 0
+        if programmeActive == nil {
+            let cost = formulation.instance.model.costs.programFixedCost
+            let variable = lp.addBinaryVariable(name: names ? "program" : "", objective: -cost)
+            programme = variable
+            let formulation = self.formulation
+            add(variable) { formulation.amountOfProgramme($0) }
+        }
+    }
+
+    private func label(_ text: @autoclosure () -> String) -> String { names ? text() : "" }
+
+    /// Enters `variable` in every row, with `amount` of each quantity.
+    private mutating func add(_ variable: VariableIndex, _ amount: (Formulation.Quantity) -> Double) {
+        for (i, row) in formulation.rows.enumerated() {
+            for (j, term) in row.terms.enumerated() {
+                let value = amount(term.quantity)
+                if value != 0 { rowTerms[i][j].append((variable, term.weight * value)) }
+            }
+        }
+    }
+
+    /// Adds account `a` with a binary for each of `choices`; with `shiftToFloor` the least
+    /// valuable choice's value goes into the objective constant (so the solver's gap speaks
+    /// of money the decisions move). Returns the binaries.
+    mutating func addTierChoices(account a: Int, _ choices: [Formulation.TierChoice],
+                                 shiftToFloor: Bool) -> [VariableIndex] {
+        let instance = formulation.instance
+        let account = instance.dataset.accounts[a]
+        let floor = shiftToFloor ? (choices.map(\.value).min() ?? 0) : 0
+        lp.objectiveConstant += floor
+        var variables: [VariableIndex] = []
+        for choice in choices {
+            let y = lp.addBinaryVariable(name: label("tier[\(account.id),\(instance.model.tiers[choice.tier].id)]"),
+                                         objective: choice.value - floor)
+            variables.append(y)
+            let formulation = self.formulation
+            add(y) { formulation.amount(of: $0, in: choice) }
+        }
+        if instance.pinnedTier[a] != nil, let y = variables.first { lp.setBounds(of: y, lower: 1, upper: 1) }
+        lp.addConstraint(name: label("one_tier[\(account.id)]"), terms: variables.map { ($0, 1) }, lower: 1, upper: 1)
+        if let programme {
+            let global = zip(choices, variables).filter { $0.0.isGlobal }.map { ($0.1, 1.0) }
+            if !global.isEmpty {
+                lp.addConstraint(name: label("programme[\(account.id)]"), terms: global + [(programme, -1)], upper: 0)
+            }
+        }
+        return variables
+    }
+
+    /// Adds the effort segments of footprint pair `e` of account `a` and its coverage row:
+    /// effort at least each tier's minimum coverage when that tier is chosen (`choices` and
+    /// their binaries), or at least `fixedMinimum` when the tier is decided.
+    mutating func addEffort(account a: Int, pair e: Int, choices: [(Formulation.TierChoice, VariableIndex)],
+                            fixedMinimum: Double = 0) -> [VariableIndex] {
+        let instance = formulation.instance
+        let account = instance.dataset.accounts[a], pair = instance.pairs[a][e]
+        let region = instance.dataset.regions[pair.region]
+        var segments: [VariableIndex] = []
+        for (k, segment) in formulation.segments(of: pair).enumerated() {
+            let x = lp.addVariable(name: label("effort[\(account.id),\(region.id),\(k + 1)]"), lower: 0, upper: segment.width,
+                                   objective: formulation.effortValue(margin: account.margin, region: pair.region,
+                                                                      revenuePerFTE: segment.revenuePerFTE))
+            segments.append(x)
+            let formulation = self.formulation
+            add(x) { formulation.amount(of: $0, inEffortOf: pair.region, revenuePerFTE: segment.revenuePerFTE) }
+        }
+        guard !segments.isEmpty else { return [] }
+        let coverage = choices.compactMap { choice, y -> (VariableIndex, Double)? in
+            let minimum = choice.minimumCoverage * pair.saturation
+            return minimum > 0 ? (y, -minimum) : nil
+        }
+        if !coverage.isEmpty {
+            lp.addConstraint(name: label("coverage[\(account.id),\(region.id)]"), terms: segments.map { ($0, 1) } + coverage,
+                             lower: 0)
+        } else if fixedMinimum > 0 {
+            lp.addConstraint(terms: segments.map { ($0, 1) }, lower: fixedMinimum)
+        }
+        return segments
+    }
+
+    /// Fixes account `a` in `choice`: its value goes into the objective constant, its use
+    /// off every right-hand side.
+    mutating func fix(_ choice: Formulation.TierChoice) {
+        lp.objectiveConstant += choice.value
+        for (i, row) in formulation.rows.enumerated() { bounds[i] -= formulation.coefficient(of: choice, in: row) }
+    }
+
+    /// Fixes `fte` of effort on pair `e` of account `a`, filled into its segments in order.
+    mutating func fixEffort(account a: Int, pair e: Int, fte: Double) {
+        guard fte > 0 else { return }
+        let instance = formulation.instance
+        let pair = instance.pairs[a][e]
+        let cost = instance.dataset.regions[pair.region].localFTECost
+        var left = fte, revenue = 0.0
+        for segment in formulation.segments(of: pair) where left > 0 {
+            let amount = min(left, segment.width)
+            revenue += segment.revenuePerFTE * amount
+            left -= amount
+        }
+        lp.objectiveConstant += instance.dataset.accounts[a].margin * revenue - cost * fte
+        for (i, row) in formulation.rows.enumerated() {
+            let use = formulation.effortCoefficient(in: row, region: pair.region, revenuePerFTE: 0) * fte
+                + formulation.revenueWeight(in: row) * revenue
+            bounds[i] -= use
+        }
+    }
+
+    /// Adds the limit rows and returns the program with each row's constraint and, with
+    /// `elastic`, the slack that lets the row give way (in the row's own units).
+    mutating func finish(elastic: Bool = false)
+        -> (program: LinearProgram, limits: [(kind: LimitKind, constraint: ConstraintIndex)], slacks: [VariableIndex]) {
+        var limits: [(kind: LimitKind, constraint: ConstraintIndex)] = []
+        var slacks: [VariableIndex] = []
+        for (i, row) in formulation.rows.enumerated() {
+            var terms = Array(rowTerms[i].joined())
+            if elastic {
+                let slack = lp.addVariable(name: label("relax[\(row.name)]"))
+                terms.append((slack, row.sense == .atLeast ? 1 : -1))
+                slacks.append(slack)
+            }
+            let constraint: ConstraintIndex
+            switch row.sense {
+            case .atMost: constraint = lp.addConstraint(name: label(row.name), terms: terms, upper: bounds[i])
+            case .atLeast: constraint = lp.addConstraint(name: label(row.name), terms: terms, lower: bounds[i])
+            }
+            limits.append((row.kind, constraint))
+        }
+        return (lp, limits, slacks)
+    }
+}
