@@ -13,7 +13,7 @@ run: glpk
 	$(SWIFT) build -c release --product salesmotion
 	$$($(SWIFT) build -c release --show-bin-path)/salesmotion solve --data data/sample --model models/standard.toml --out $(OUT)
 
-test: glpk
+test: glpk glpsol
 	$(SWIFT) test
 
 # Benchmarks (not part of make test): SalesMotion against glpsol and PuLP; writes docs/benchmarks.md.
@@ -35,7 +35,8 @@ glpk:
 	  fi; \
 	fi
 
-# glpsol, for the cross-check test against models/allocation.mod (optional for make test).
+# glpsol, for the cross-checks of make test (models/allocation.mod, the exported LP and MPS):
+# installed like GLPK, or make fails loudly, so those tests never skip silently.
 glpsol:
 	@if ! command -v glpsol >/dev/null; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \

@@ -44,6 +44,44 @@ import Testing
         #expect(plan.limits.filter(\.binding).count >= 2)
     }
 
+    /// Every limit kind, made to bind on the sample (the values were found by solving): both
+    /// solve paths find the same optimum, to 1e-6 of the decision-dependent part, and the same
+    /// binding limits. A limit kind added to the formulation must be added here.
+    static let bindingVariants: [String: [String]] = [
+        "local_capacity_fte.APAC": [],
+        "budget": [],
+        "gam_headcount": [],
+        "central_fte": ["limits.central_fte=3", "limits.exec_hours=none"],
+        "exec_hours": ["limits.exec_hours=244", "limits.central_fte=none"],
+        "max_cost_of_sales": ["limits.max_cost_of_sales=0.011", "limits.budget=none"],
+        "global_share_min": ["limits.global_share=[0.15, 0.4]"],
+        "global_share_max": ["limits.global_share=[0.05, 0.09]", "limits.budget=none"],
+        "max_global_accounts": ["limits.max_global_accounts=5", "limits.gam_headcount=none"],
+        "max_changes": ["transition.max_changes=12"],
+    ]
+
+    @Test(arguments: bindingVariants.keys.sorted())
+    func everyLimitKindBindsAndBothPathsAgree(_ limit: String) throws {
+        let instance = try SweepTests.sample(["solver.mip_gap=1e-9"] + Self.bindingVariants[limit]!)
+        let monolithic = try Self.objective(instance, .monolithic)
+        let decomposed = try Self.objective(instance, .decomposition)
+        let reference = try #require(monolithic.plan), plan = try #require(decomposed.plan)
+        #expect(reference.limits.contains { $0.name == limit && $0.binding }, "\(limit) does not bind")
+        #expect(abs(plan.netContribution - reference.netContribution)
+                <= 1e-6 * abs(reference.netContribution - monolithic.fixedPart))
+        #expect(Set(plan.limits.filter(\.binding).map(\.name)) == Set(reference.limits.filter(\.binding).map(\.name)))
+    }
+
+    /// Every limit kind the formulation knows has a binding variant above.
+    @Test func everyLimitKindHasABindingVariant() throws {
+        let instance = try SweepTests.sample([])
+        let kinds: [LimitKind] = [.budget, .gamHeadcount, .centralFTE, .execHours, .maxCostOfSales, .globalShareMinimum,
+                                  .globalShareMaximum, .maxGlobalAccounts, .maxChanges, .regionalCapacity(region: 3)]
+        for kind in kinds {
+            #expect(Self.bindingVariants[kind.name(in: instance.dataset)] != nil, "\(kind)")
+        }
+    }
+
     @Test func infeasibleIsInfeasible() throws {
         let instance = try SweepTests.sample(["limits.budget=4.7M"])
         #expect(try Self.objective(instance, .decomposition).status == .infeasible)

@@ -4,61 +4,6 @@ import Foundation
 @testable import SalesMotion
 import Testing
 
-/// Runs the built `salesmotion` binary and returns its exit code and output.
-struct CommandRun {
-    var status: Int32
-    var output: String
-    var errors: String
-
-    static let binary: String = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for folder in [beside.path, beside.deletingLastPathComponent().path, packageRoot + "/.build/debug"] {
-            let candidate = folder + "/salesmotion"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return packageRoot + "/.build/debug/salesmotion"
-    }()
-
-    static func run(_ arguments: [String], executable: String = binary) throws -> CommandRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandRun(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-                          errors: String(decoding: errData, as: UTF8.self))
-    }
-}
-
-/// A CSV output file as header + rows of named cells (the outputs quote nothing in the sample).
-struct PlanTable {
-    let header: [String]
-    let rows: [[String: String]]
-
-    init(_ path: String) throws {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let lines = text.split(separator: "\n").map(String.init)
-        let names = lines[0].components(separatedBy: ",")
-        header = names
-        rows = lines.dropFirst().map { line in
-            Dictionary(uniqueKeysWithValues: zip(names, line.components(separatedBy: ",")))
-        }
-    }
-
-    func number(_ row: [String: String], _ column: String) -> Double { Double(row[column]!)! }
-    func sum(_ column: String) -> Double { rows.reduce(0) { $0 + number($1, column) } }
-}
-
-let glpsolPath: String? = ["/usr/bin/glpsol", "/usr/local/bin/glpsol"].first {
-    FileManager.default.isExecutableFile(atPath: $0)
-}
-
 @Suite(.serialized) struct EndToEndTests {
     @Test func sampleSolveWritesAFeasibleConsistentPlan() throws {
         let out = TemporaryFolder()
@@ -177,6 +122,30 @@ let glpsolPath: String? = ["/usr/bin/glpsol", "/usr/local/bin/glpsol"].first {
         #expect(lp.contains("Maximize"))
         #expect(lp.contains("budget"))
         #expect(FileManager.default.fileExists(atPath: out.file("m.mps")))
+    }
+
+    /// The exported LP and MPS files are the program itself: glpsol solves each to the
+    /// optimum `solve` finds, less the constant part the files leave out (`fixed_part`).
+    @Test(.enabled(if: glpsolPath != nil, "glpsol is not installed (apt-get install glpk-utils)"),
+          arguments: [[], ["--set", "limits.global_share=[0.15, 0.4]", "--set", "transition.max_changes=12"]])
+    func exportedProgramsSolveToTheSameOptimum(_ variant: [String]) throws {
+        let out = TemporaryFolder()
+        let exact = ["--set", "solver.mip_gap=0"] + variant
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", out.path + "/plan"] + exact).status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/plan/summary.json")))
+            as! [String: Any]
+        let gap = try #require(summary["mip_gap"] as? [String: Any])
+        let expected = (summary["objective"] as! Double) - (gap["fixed_part"] as! Double)
+        for (format, reader, digits) in [("lp", ["--lp"], 1e-9), ("mps", ["--freemps", "--max"], 1e-8)] {
+            let file = out.file("model." + format)
+            #expect(try CommandRun.run(["export", "--format", format, "--output", file] + variant).status == 0)
+            let run = try CommandRun.run(reader + [file, "--mipgap", "0", "-o", out.file(format + ".sol")], executable: glpsolPath!)
+            #expect(run.output.contains("INTEGER OPTIMAL SOLUTION FOUND"), "\(run.output)")
+            let solution = try String(contentsOfFile: out.file(format + ".sol"), encoding: .utf8)
+            let line = try #require(solution.split(separator: "\n").first { $0.hasPrefix("Objective:") })
+            let value = try #require(line.split(separator: "=").last.flatMap { Double($0.split(separator: " ")[0]) })
+            #expect(isApproximatelyEqual(value, expected, relative: digits), "\(format): \(value) vs \(expected)")
+        }
     }
 
     /// Two routes, one answer: glpsol on models/allocation.mod with the exported data must

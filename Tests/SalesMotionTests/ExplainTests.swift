@@ -11,14 +11,20 @@ import Testing
 
     /// Every tier other than the chosen one gets a reason: closed (which rule) or a cost.
     @Test func everyTierHasAReason() throws {
-        let explanation = try AccountExplanation.explain("A017", in: try Self.sample([]), options: .glpk)
+        let instance = try Self.sample([])
+        let explanation = try AccountExplanation.explain("A017", in: instance, options: .glpk)
+        let optimum = try #require(try AllocationPlanner.solve(instance, options: .glpk).plan).netContribution
         #expect(explanation.chosenTier == "local")
         #expect(explanation.reasons.map(\.tier) == ["local", "coordinated", "strategic", "total"])
         for reason in explanation.reasons {
             switch reason.verdict {
             case .chosen: #expect(reason.tier == "local")
             case .ineligible(let rules): #expect(!rules.isEmpty)
-            case .costs(let loss, _, _, _): #expect(loss >= 0)
+            case .costs(let loss, _, _, let forced):
+                // Forcing a tier cannot beat the optimum (gap 0), so the loss is the real
+                // difference of the two plans, not a clamp at zero.
+                #expect(forced <= optimum + 1e-9 * abs(optimum))
+                #expect(isApproximatelyEqual(loss, optimum - forced, absolute: 1e-3), "\(reason.tier)")
             case .pinnedElsewhere, .infeasible: Issue.record("unexpected verdict for \(reason.tier)")
             }
         }

@@ -4,17 +4,6 @@ import Foundation
 @testable import SalesMotion
 import Testing
 
-/// A deterministic pseudo-random sequence (64-bit LCG), so generated instances are the same
-/// on every run.
-struct SeededNumbers {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed &* 6364136223846793005 &+ 1442695040888963407 }
-    mutating func next() -> Double {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return Double(state >> 11) / Double(1 << 53)
-    }
-}
-
 @Suite struct HardProblemTests {
     /// Many accounts whose premium tier needs a different amount of paid local coverage: the
     /// budget row becomes a strongly correlated knapsack (each account's gain from premium is its

@@ -4,10 +4,6 @@ import Foundation
 @testable import SalesMotion
 import Testing
 
-let chromiumPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
-    FileManager.default.isExecutableFile(atPath: $0)
-}
-
 @Suite(.serialized) struct ReportTests {
     @Test func reportIsSelfContainedWithEveryChart() throws {
         let out = TemporaryFolder()

@@ -5,11 +5,7 @@ import Foundation
 import Testing
 
 @Suite struct SweepTests {
-    static func sample(_ overrides: [String] = []) throws -> AllocationInstance {
-        try AllocationInstance.load(dataFolder: packageRoot + "/data/sample",
-                                    modelFile: packageRoot + "/models/standard.toml",
-                                    overrides: overrides.map { ModelOverride($0)! })
-    }
+    static func sample(_ overrides: [String] = []) throws -> AllocationInstance { try sampleInstance(overrides) }
 
     /// More budget can only help: the optimal net contribution never falls as the budget grows.
     @Test func budgetSweepNeverDecreases() throws {
