@@ -34,7 +34,7 @@ import Testing
     /// at the limit, returning the best plan found with its bound and gap.
     @Test func aTimeLimitReturnsTheBestPlanWithItsGap() throws {
         let instance = try Self.knapsackInstance(accounts: 400, timeLimit: 30)
-        let session = try AllocationSession(instance: instance, options: .glpk)
+        let session = try WhatIfSession(instance: instance, options: .glpk)
         try session.set(try WhatIfKey("solver.mip_gap"), to: 0.05)
         #expect(try session.solve().plan != nil)
         try session.set(try WhatIfKey("solver.mip_gap"), to: 0)

@@ -17,8 +17,8 @@ public struct AllocationInstance: Sendable {
     /// The largest saturation scale (FTE for one account in one region) the model accepts.
     public static let largestSaturation = 1e9
 
-    public internal(set) var dataset: Dataset
-    public internal(set) var model: AllocationModel
+    public private(set) var dataset: Dataset
+    public private(set) var model: AllocationModel
     public let curve: ResponseCurve
     /// Tier indices open to each account (eligible, or the pinned one only).
     public let openTiers: [[Int]]
@@ -95,6 +95,17 @@ public struct AllocationInstance: Sendable {
         currentTier = current
         self.pairs = pairs
         tierCost = model.tiers.map { model.costs.cost(of: $0) }
+    }
+
+    /// The instance with the limit values of `model` and the regional capacities of `dataset`,
+    /// which nothing derived depends on, so nothing is derived again. Every other part of
+    /// `dataset` and `model` must be as in this instance (what-if sessions use it after a
+    /// change that ``WhatIfKey/changesOnlyABound(in:)`` says moves a bound only).
+    func withLimits(of dataset: Dataset, _ model: AllocationModel) -> AllocationInstance {
+        var copy = self
+        copy.dataset = dataset
+        copy.model = model
+        return copy
     }
 
     /// Expected revenue of account `a` in tier `t` that does not depend on local effort:

@@ -75,7 +75,7 @@ struct Formulation: Sendable {
     }
 
     /// The row of one limit kind.
-    private static func row(of kind: LimitKind, in instance: AllocationInstance) -> Row {
+    static func row(of kind: LimitKind, in instance: AllocationInstance) -> Row {
         let model = instance.model, limits = model.limits
         func row(_ name: String, _ sense: Sense, _ bound: Double, _ terms: [(Quantity, Double)]) -> Row {
             Row(kind: kind, name: name, sense: sense, bound: bound, terms: terms.map { (quantity: $0.0, weight: $0.1) })

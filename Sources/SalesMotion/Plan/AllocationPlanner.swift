@@ -68,7 +68,7 @@ public enum AllocationPlanner {
     public static func solve(_ instance: AllocationInstance, options: PlanningOptions) throws -> PlanningResult {
         usesDecomposition(instance, options)
             ? try result(of: DecompositionSolver(instance: instance, options: options)).planning
-            : try AllocationSession(instance: instance, options: options).solve()
+            : try MonolithicEngine(instance: instance, options: options).solve()
     }
 
     /// Runs a decomposition and reports it like any other solve.
@@ -92,22 +92,22 @@ public enum AllocationPlanner {
     }
 }
 
-/// One instance loaded into GLPK for a series of what-if solves.
+/// The monolithic model loaded into the solver for a series of solves.
 ///
-/// The GLPK problem and its basis are kept between solves: a change of a limit or a capacity
-/// moves one row bound; any other change rebuilds the program in Swift and loads only what
-/// differs into GLPK. Each solve after the first starts warm, from the previous basis with the
-/// previous plan offered as the first incumbent. GLPK state belongs to one OS thread: create,
-/// use and release a session on the same thread, never across `await`.
-public final class AllocationSession {
-    public private(set) var instance: AllocationInstance
-    public let options: PlanningOptions
+/// The solver's problem and its basis are kept between solves: a change of a limit or a
+/// capacity moves one row bound; any other change rebuilds the program in Swift and loads only
+/// what differs. Each solve after the first starts warm, from the previous basis with the
+/// previous plan offered as the first incumbent. Solver state belongs to one OS thread:
+/// create, use and release an engine on the same thread, never across `await`.
+final class MonolithicEngine: SessionEngine {
+    private(set) var instance: AllocationInstance
+    let options: PlanningOptions
     private var built: AllocationProgram
     private var problem: any SolverSession
     private var previousSolution: [Double]?
     private var buildSeconds: Double
 
-    public init(instance: AllocationInstance, options: PlanningOptions) throws {
+    init(instance: AllocationInstance, options: PlanningOptions) throws {
         let start = Date()
         self.instance = instance
         self.options = options
@@ -124,51 +124,21 @@ public final class AllocationSession {
         }
     }
 
-    /// Sets `key` to `value` for the following solves. Throws ``InputError`` when the value
-    /// makes the inputs invalid (the session is then unchanged).
-    public func set(_ key: WhatIfKey, to value: Double) throws {
+    func limitMoved(_ kind: LimitKind, in newInstance: AllocationInstance) throws {
         let start = Date()
-        if let problem = NumberSyntax.rangeProblem(value) {
-            throw InputError([InputDiagnostic(SourceLocation(file: "--vary"), "\(key): \(problem)")])
-        }
-        var dataset = instance.dataset, model = instance.model
-        try key.apply(value, dataset: &dataset, model: &model)
-        if key.changesOnlyABound(in: instance), let kind = key.limitKind(in: instance),
-           let row = built.limitConstraints.first(where: { $0.kind == kind })?.constraint {
-            guard value >= 0 else {
-                throw InputError([InputDiagnostic(SourceLocation(file: "--vary"), "\(key): must be ≥ 0, found \(formatShort(value))")])
-            }
-            let bound = kind == .maxGlobalAccounts || kind == .maxChanges ? value.rounded(.down) : value
-            try problem.setBounds(of: row, lower: -.infinity, upper: bound)
-            instance.dataset = dataset
-            instance.model = model
+        let row = Formulation.row(of: kind, in: newInstance)
+        if let constraint = built.limitConstraints.first(where: { $0.kind == kind })?.constraint {
+            try problem.setBounds(of: constraint, lower: row.sense == .atLeast ? row.bound : -.infinity,
+                                  upper: row.sense == .atMost ? row.bound : .infinity)
+            instance = newInstance
         } else {
-            try model.validate(file: "--vary")
-            let changed: AllocationInstance
-            do {
-                changed = try AllocationInstance(dataset: dataset, model: model)
-            } catch let error as InputError {
-                // The data files are fine; the value set here is what breaks them.
-                throw InputError(error.diagnostics.map {
-                    InputDiagnostic(SourceLocation(file: "--vary"), "\(key) = \(formatShort(value)) makes the inputs invalid: \($0.message) (\($0.location))")
-                }, omitted: error.omitted)
-            }
-            try rebuild(changed)
+            try rebuild(newInstance)
         }
         buildSeconds = Date().timeIntervalSince(start)
     }
 
-    /// Replaces the model's pins (what-if: force accounts into tiers).
-    public func setPins(_ pins: [TierPin]) throws {
+    func rebuild(_ newInstance: AllocationInstance) throws {
         let start = Date()
-        var model = instance.model
-        model.pins = pins
-        try model.validate(file: "--pin")
-        try rebuild(AllocationInstance(dataset: instance.dataset, model: model))
-        buildSeconds = Date().timeIntervalSince(start)
-    }
-
-    private func rebuild(_ newInstance: AllocationInstance) throws {
         let newBuilt = AllocationProgram(instance: newInstance)
         if newBuilt.program.hasSameShape(as: built.program) {
             try problem.update(to: newBuilt.program)
@@ -178,10 +148,11 @@ public final class AllocationSession {
         }
         instance = newInstance
         built = newBuilt
+        buildSeconds = Date().timeIntervalSince(start)
     }
 
     /// Solves the instance as it stands now.
-    public func solve() throws -> PlanningResult {
+    func solve() throws -> PlanningResult {
         var timings = PhaseTimings()
         timings.build = buildSeconds
         let settings = instance.model.solver

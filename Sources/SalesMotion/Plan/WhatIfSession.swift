@@ -4,61 +4,97 @@ import Foundation
 
 /// A series of solves of one instance with inputs changed in between — sweeps, explanations,
 /// reports — each solve starting from what the previous one learnt.
-public protocol WhatIfSession: AnyObject {
+///
+/// Every change goes through one path: the range rule, the change applied to copies of the
+/// inputs, the model's rules, then either a limit value moved (nothing derived depends on it,
+/// so the solver keeps its state) or a new instance checked in full. The solving itself is an
+/// engine: the monolithic model (warm basis and incumbent) or the decomposition (warm plans and
+/// prices), chosen as ``AllocationPlanner/solve(_:options:)`` chooses.
+public final class WhatIfSession {
     /// The instance as it stands after the changes made so far.
-    var instance: AllocationInstance { get }
-    /// Sets `key` to `value` for the following solves.
-    func set(_ key: WhatIfKey, to value: Double) throws
-    /// Replaces the model's pins.
-    func setPins(_ pins: [TierPin]) throws
-    func solve() throws -> PlanningResult
+    public var instance: AllocationInstance { engine.instance }
+    public let options: PlanningOptions
+    private let engine: any SessionEngine
+
+    public init(instance: AllocationInstance, options: PlanningOptions) throws {
+        self.options = options
+        engine = AllocationPlanner.usesDecomposition(instance, options)
+            ? DecompositionEngine(instance: instance, options: options)
+            : try MonolithicEngine(instance: instance, options: options)
+    }
+
+    /// Sets `key` to `value` for the following solves. Throws ``InputError`` when the value
+    /// makes the inputs invalid (the session is then unchanged).
+    public func set(_ key: WhatIfKey, to value: Double) throws {
+        let instance = engine.instance
+        let at = SourceLocation(file: "--vary")
+        if let problem = NumberSyntax.rangeProblem(value) { throw InputError([InputDiagnostic(at, "\(key): \(problem)")]) }
+        var dataset = instance.dataset, model = instance.model
+        try key.apply(value, dataset: &dataset, model: &model)
+        try model.validate(file: "--vary")
+        if key.changesOnlyABound(in: instance), let kind = key.limitKind(in: instance) {
+            guard value >= 0 else { throw InputError([InputDiagnostic(at, "\(key): must be ≥ 0, found \(formatShort(value))")]) }
+            try engine.limitMoved(kind, in: instance.withLimits(of: dataset, model))
+            return
+        }
+        let changed: AllocationInstance
+        do {
+            changed = try AllocationInstance(dataset: dataset, model: model)
+        } catch let error as InputError {
+            // The data files are fine; the value set here is what breaks them.
+            throw InputError(error.diagnostics.map {
+                InputDiagnostic(at, "\(key) = \(formatShort(value)) makes the inputs invalid: \($0.message) (\($0.location))")
+            }, omitted: error.omitted)
+        }
+        try engine.rebuild(changed)
+    }
+
+    /// Replaces the model's pins (what-if: force accounts into tiers).
+    public func setPins(_ pins: [TierPin]) throws {
+        var model = engine.instance.model
+        model.pins = pins
+        try model.validate(file: "--pin")
+        try engine.rebuild(AllocationInstance(dataset: engine.instance.dataset, model: model))
+    }
+
+    /// Solves the instance as it stands now.
+    public func solve() throws -> PlanningResult { try engine.solve() }
 }
 
-extension AllocationSession: WhatIfSession {}
+/// How a ``WhatIfSession`` solves.
+protocol SessionEngine: AnyObject {
+    var instance: AllocationInstance { get }
+    /// Only the value of limit `kind` moved (`newInstance` carries it).
+    func limitMoved(_ kind: LimitKind, in newInstance: AllocationInstance) throws
+    /// Anything else changed: `newInstance` has been checked in full.
+    func rebuild(_ newInstance: AllocationInstance) throws
+    func solve() throws -> PlanningResult
+}
 
 /// What-if solves by decomposition: a change of a limit's value keeps the plans and prices of
 /// the previous column generation, so each point needs only a few pricing rounds, and the
 /// recovery starts from a narrow free set. Each point is within the MIP gap of its bound, but
 /// may differ from a single `solve` of the same values by up to that gap.
-public final class DecompositionSession: WhatIfSession {
-    public private(set) var instance: AllocationInstance
-    public let options: PlanningOptions
+final class DecompositionEngine: SessionEngine {
+    private(set) var instance: AllocationInstance
+    let options: PlanningOptions
     private var warmStart: [Bool: DecompositionSolver.WarmStart] = [:]
 
-    public init(instance: AllocationInstance, options: PlanningOptions) {
+    init(instance: AllocationInstance, options: PlanningOptions) {
         self.instance = instance
         self.options = options
     }
 
-    public func set(_ key: WhatIfKey, to value: Double) throws {
-        guard value.isFinite else {
-            throw InputError([InputDiagnostic(SourceLocation(file: "--vary"), "\(key): \(value) is not a number")])
-        }
-        let keepsPlans = key.changesOnlyABound(in: instance)
-        var dataset = instance.dataset, model = instance.model
-        try key.apply(value, dataset: &dataset, model: &model)
-        try model.validate(file: "--vary")
-        if keepsPlans {
-            guard value >= 0 else {
-                throw InputError([InputDiagnostic(SourceLocation(file: "--vary"), "\(key): must be ≥ 0, found \(formatShort(value))")])
-            }
-            instance.dataset = dataset
-            instance.model = model
-        } else {
-            instance = try AllocationInstance(dataset: dataset, model: model)
-            warmStart = [:]
-        }
+    func limitMoved(_ kind: LimitKind, in newInstance: AllocationInstance) throws {
+        instance = newInstance
     }
 
-    public func setPins(_ pins: [TierPin]) throws {
-        var model = instance.model
-        model.pins = pins
-        try model.validate(file: "--pin")
-        instance = try AllocationInstance(dataset: instance.dataset, model: model)
+    func rebuild(_ newInstance: AllocationInstance) throws {
+        instance = newInstance
         warmStart = [:]
     }
 
-    public func solve() throws -> PlanningResult {
+    func solve() throws -> PlanningResult {
         var solver = DecompositionSolver(instance: instance, options: options)
         solver.warmStart = warmStart
         solver.thorough = false
@@ -69,12 +105,9 @@ public final class DecompositionSession: WhatIfSession {
 }
 
 extension AllocationPlanner {
-    /// A what-if session for `instance`: decomposition for large instances (or when asked),
-    /// the monolithic model otherwise.
-    public static func session(for instance: AllocationInstance,
-                               options: PlanningOptions) throws -> any WhatIfSession {
-        usesDecomposition(instance, options) ? DecompositionSession(instance: instance, options: options)
-                                             : try AllocationSession(instance: instance, options: options)
+    /// A what-if session for `instance`.
+    public static func session(for instance: AllocationInstance, options: PlanningOptions) throws -> WhatIfSession {
+        try WhatIfSession(instance: instance, options: options)
     }
 
     static func usesDecomposition(_ instance: AllocationInstance, _ options: PlanningOptions) -> Bool {

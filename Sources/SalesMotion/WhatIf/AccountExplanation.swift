@@ -188,7 +188,7 @@ public struct AccountExplanation: Sendable {
     }
 
     /// Scans budgets up to twice the current one (40 steps, warm re-solves), then bisects.
-    private static func smallestBudgetMovingUp(_ a: Int, from chosen: Int, budget: Double, session: any WhatIfSession)
+    private static func smallestBudgetMovingUp(_ a: Int, from chosen: Int, budget: Double, session: WhatIfSession)
         throws -> (budget: Double, tier: String, checkedBelow: Double)? {
         let key = try WhatIfKey("limits.budget")
         func tier(at value: Double) throws -> Int? {
