@@ -21,14 +21,8 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Use today's handling as the base: every account pinned to its current_tier.")
     var today = false
 
-    @Option(help: "Output folder for compare_accounts.csv, compare_regions.csv, compare_summary.csv.")
-    var out = "out"
-
-    @Flag(help: "Show GLPK's own log on standard error.")
-    var verbose = false
-
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var solver: SolverOptions
 
     func run() throws {
         var baseInput = input
@@ -37,23 +31,19 @@ struct CompareCommand: ParsableCommand {
         baseInput.budget = nil
         var otherInput = input
         if let against { otherInput.model = against }
-        var base = try baseInput.load()
-        let stage = try input.openOutput(out, extraInputs: against.map { [$0] } ?? [])
+        let base = try baseInput.load()
+        let stage = try input.openOutput(output.out, extraInputs: against.map { [$0] } ?? [])
         let other = try otherInput.load()
-        if today {
-            base = try planning { try base.pinnedToCurrentTiers() }
+        let options = planningOptions(verbose: solver.verbose, instance: base)
+        let outcome = try planning { try AllocationPlanner.compare(base, other, today: today, options: options) }
+        guard let comparison = outcome.comparison else {
+            printError("no comparison: the base is \(outcome.before.status.rawValue), the other scenario \(outcome.after.status.rawValue)")
+            throw ExitCode([outcome.before, outcome.after].contains { $0.status == .infeasible } ? 1 : 3)
         }
-        let options = planningOptions(verbose: verbose, instance: base)
-        let results = try planning { try [base, other].map { try AllocationPlanner.solve($0, options: options) } }
-        guard let beforePlan = results[0].plan, let afterPlan = results[1].plan else {
-            printError("no comparison: the base is \(results[0].status.rawValue), the other scenario \(results[1].status.rawValue)")
-            throw ExitCode(results.contains { $0.status == .infeasible } ? 1 : 3)
-        }
-        let comparison = PlanComparison(before: base, beforePlan: beforePlan, after: other, afterPlan: afterPlan)
         try commit(stage) { try comparison.files() }
-        if !quiet {
+        if !output.quiet {
             printOut(comparison.text(), terminator: "")
-            printOut("Comparison written to \(out)/")
+            printOut("Comparison written to \(output.out)/")
         }
     }
 }

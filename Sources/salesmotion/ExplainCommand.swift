@@ -14,12 +14,11 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Flag(help: "Show GLPK's own log on standard error.")
-    var verbose = false
+    @OptionGroup var solver: SolverOptions
 
     func run() throws {
         let instance = try input.load()
-        let options = planningOptions(verbose: verbose, instance: instance)
+        let options = planningOptions(verbose: solver.verbose, instance: instance)
         let explanation = try planning { try AccountExplanation.explain(account, in: instance, options: options) }
         printOut(explanation.text, terminator: "")
     }

@@ -12,8 +12,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Output folder for report.html.")
-    var out = "out"
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var solver: SolverOptions
 
     @Option(help: ArgumentHelp("Also sweep this input over a range and chart it, e.g. limits.budget=20M..40M.",
                                valueName: "KEY=FROM..TO"))
@@ -22,8 +22,6 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Number of sweep points with --vary, both ends included.")
     var steps = 20
 
-    @Flag(help: "Show GLPK's own log on standard error.")
-    var verbose = false
 
     func validate() throws {
         guard steps >= 1, steps <= 10_000 else { throw ValidationError("--steps must be between 1 and 10000") }
@@ -32,8 +30,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let instance = try input.load()
-        let stage = try input.openOutput(out)
-        let options = planningOptions(verbose: verbose, instance: instance)
+        let stage = try input.openOutput(output.out)
+        let options = planningOptions(verbose: solver.verbose, instance: instance)
         let report = try planning {
             var sweep: Sweep?
             if let vary {
@@ -41,10 +39,10 @@ struct ReportCommand: ParsableCommand {
                 sweep = try Sweep.run(instance, key: try WhatIfKey(range.key),
                                       values: Sweep.values(from: range.from, to: range.to, count: steps), options: options)
             }
-            return try HTMLReport.make(for: instance, sweep: sweep, options: options)
+            return try AllocationPlanner.report(for: instance, sweep: sweep, options: options)
         }
         try commit(stage) { try report.files() }
-        printOut("Report written to \(out)/\(HTMLReport.file)")
+        if !output.quiet { printOut("Report written to \(output.out)/\(HTMLReport.file)") }
         if report.result.plan == nil { throw ExitCode(report.result.status == .infeasible ? 1 : 3) }
     }
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import SalesMotion
 
@@ -118,6 +118,24 @@ struct InputOptions: ParsableArguments {
     }
 }
 
+/// Where a command writes its files and how much it prints.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output folder, replaced whole by this run's files (created when missing).")
+    var out = "out"
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+}
+
+/// How the solver runs.
+struct SolverOptions: ParsableArguments {
+    @Flag(help: "Show the solver's own log on standard error.")
+    var verbose = false
+}
+
+extension SolutionMethod: ExpressibleByArgument {}
+extension ExportFormat: ExpressibleByArgument {}
+
 /// Writes `text` to standard error, control characters shown as `\u{1B}`.
 func printError(_ text: String) {
     let safe = TerminalText.escaped(text)
@@ -134,49 +152,27 @@ struct Solve: ParsableCommand {
         abstract: "Find the staffing plan with the largest net contribution and write it to --out.")
 
     @OptionGroup var input: InputOptions
-
-    @Option(help: "Output folder for plan_accounts.csv, plan_local.csv, plan_regions.csv, summary.json.")
-    var out = "out"
-
-    @Flag(help: "Show GLPK's own log on standard error.")
-    var verbose = false
-
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var solver: SolverOptions
 
     @Option(help: "auto (decomposition above \(SolutionMethod.automaticThreshold) accounts), monolithic or decomposition.")
-    var method = "auto"
+    var method: SolutionMethod = .automatic
 
-    @Flag(help: "Print the seconds of each phase (read, validate, build, LP, MIP, duals, write) and peak memory.")
+    @Flag(help: "Print the seconds of each phase (read, validate, build, LP, MIP, duals, diagnosis, write) and peak memory.")
     var timings = false
-
-    func validate() throws {
-        guard SolutionMethod(rawValue: method) != nil else {
-            throw ValidationError("--method must be auto, monolithic or decomposition")
-        }
-    }
 
     func run() throws {
         var phases = PhaseTimings()
         let instance = try input.load(timings: &phases)
-        let stage = try input.openOutput(out)
-        var options = planningOptions(verbose: verbose, instance: instance)
-        options.method = SolutionMethod(rawValue: method)!
-        var result = try planning { try AllocationPlanner.solve(instance, options: options) }
-        result.timings.read = phases.read
-        result.timings.validate = phases.validate
-        if result.status == .infeasible {
-            let diagnosisStart = Date()
-            result.diagnosis = try planning { try InfeasibilityDiagnosis.diagnose(instance, options: options) }
-            result.timings.diagnosis = Date().timeIntervalSince(diagnosisStart)
-        }
-        let writeStart = Date()
-        try commit(stage) { try PlanReport(instance: instance, result: result).files() }
-        result.timings.write = Date().timeIntervalSince(writeStart)
-        result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
-        if !quiet {
+        let stage = try input.openOutput(output.out)
+        var options = planningOptions(verbose: solver.verbose, instance: instance)
+        options.method = method
+        let planned = try planning { try AllocationPlanner.plan(instance, options: options, inputTimings: phases) }
+        let (files, result) = try planning { try PlanReport(instance: instance, result: planned).rendered() }
+        try commit(stage) { files }
+        if !output.quiet {
             printOut(SummaryText(instance: instance, result: result).text, terminator: "")
-            if result.plan != nil { printOut("Plan written to \(out)/") }
+            if result.plan != nil { printOut("Plan written to \(output.out)/") }
         }
         if timings { print(SummaryText.timingTable(result.timings), terminator: "") }
         switch result.status {
@@ -208,22 +204,16 @@ struct Export: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     @Option(help: "lp, mps or gmpl.")
-    var format: String
+    var format: ExportFormat
 
     @Option(help: "File to write.")
     var output: String
-
-    func validate() throws {
-        guard ExportFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-    }
 
     func run() throws {
         let instance = try input.load()
         try planning {
             try OutputFolder.check(output, dataFolder: input.data, modelFile: input.model, option: "--output")
-            try instance.export(ExportFormat(rawValue: format)!, to: output, backend: solverBackend)
+            try instance.export(format, to: output, backend: solverBackend)
         }
     }
 }

@@ -19,8 +19,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Number of points, both ends included.")
     var steps = 20
 
-    @Option(help: "Output folder for sweep.csv and sweep.svg.")
-    var out = "out"
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "Solve the points on this many threads, each with its own GLPK problem (default: one per core, at most 8).")
     var threads = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
@@ -28,8 +27,6 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Also solve every point from scratch and report both times (for benchmarks).")
     var measure = false
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
 
     func validate() throws {
         guard steps >= 1, steps <= 10_000 else { throw ValidationError("--steps must be between 1 and 10000") }
@@ -39,11 +36,11 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let instance = try input.load()
-        let stage = try input.openOutput(out)
+        let stage = try input.openOutput(output.out)
         let range = try SweepRange(vary)
         let key = try planning { try WhatIfKey(range.key) }
         let values = Sweep.values(from: range.from, to: range.to, count: steps)
-        let bar = ProgressBar(total: values.count, enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let bar = ProgressBar(total: values.count, enabled: !output.quiet && isatty(STDERR_FILENO) == 1)
         let start = Date()
         let options = planningOptions(verbose: false, instance: instance)
         let sweep = try planning {
@@ -55,9 +52,9 @@ struct SweepCommand: ParsableCommand {
         bar.finish()
         let report = SweepReport(sweep: sweep)
         try commit(stage) { try report.files() }
-        if !quiet {
+        if !output.quiet {
             printOut(report.table, terminator: "")
-            print(String(format: "%d points in %.3f s; written to %@/%@ and %@", values.count, warmSeconds, out,
+            print(String(format: "%d points in %.3f s; written to %@/%@ and %@", values.count, warmSeconds, output.out,
                          SweepReport.csvFile, SweepReport.chartFile))
         }
         if measure {

@@ -23,7 +23,7 @@ import Testing
     /// "What is one more global account manager worth?" must equal two solves, 6 against 7.
     @Test func oneMoreGlobalAccountManagerMatchesTwoSolves() throws {
         let instance = try SweepTests.sample(["solver.mip_gap=0"])
-        let report = try HTMLReport.make(for: instance, options: .glpk)
+        let report = try AllocationPlanner.report(for: instance, options: .glpk)
         let gain = try #require(report.oneMoreUnit["gam_headcount"])
         let six = try AllocationPlanner.solve(instance, options: .glpk).plan!.netContribution
         var model = instance.model

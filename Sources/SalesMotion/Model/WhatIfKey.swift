@@ -97,13 +97,8 @@ public struct WhatIfKey: Hashable, Sendable, CustomStringConvertible {
     /// The limit this key sets, when it is one, so its shadow price can be reported.
     public func limitKind(in instance: AllocationInstance) -> LimitKind? {
         switch target {
-        case .model(_, let key):
-            let kinds: [String: LimitKind] = [
-                "budget": .budget, "gam_headcount": .gamHeadcount, "central_fte": .centralFTE,
-                "exec_hours": .execHours, "max_cost_of_sales": .maxCostOfSales,
-                "max_global_accounts": .maxGlobalAccounts, "max_changes": .maxChanges,
-            ]
-            return kinds[key]
+        case .model(let section, let key):
+            return LimitKind.modelKeyKinds.first { $0.key(in: instance.dataset) == "\(section).\(key)" }
         case .region(let id, .localCapacityFTE):
             return (try? regionIndex(id, in: instance.dataset)).map { .regionalCapacity(region: $0) }
         default:

@@ -23,33 +23,6 @@ public struct HTMLReport {
         self.sweepChart = sweepChart
     }
 
-    /// Solves `instance` and prices binding tier-only limits by re-solving with one more unit.
-    /// `sweep`, when given, is charted by the report itself: it embeds no file it did not make.
-    public static func make(for instance: AllocationInstance, sweep: Sweep? = nil,
-                            options: PlanningOptions) throws -> HTMLReport {
-        let result = try AllocationPlanner.solve(instance, options: options)
-        var extra: [String: Double] = [:]
-        if let plan = result.plan, plan.limits.contains(where: { $0.binding && $0.shadowPrice == nil }) {
-            // One more unit is priced by two solves of the same kind, so they compare like for like.
-            let session = try AllocationPlanner.session(for: instance, options: options)
-            let reference = try session.solve().plan?.netContribution ?? plan.netContribution
-            let keys: [String: String] = ["gam_headcount": "limits.gam_headcount", "central_fte": "limits.central_fte",
-                                          "exec_hours": "limits.exec_hours",
-                                          "max_global_accounts": "limits.max_global_accounts",
-                                          "max_changes": "transition.max_changes"]
-            for limit in plan.limits where limit.binding && limit.shadowPrice == nil {
-                guard let keyText = keys[limit.name] else { continue }
-                let key = try WhatIfKey(keyText)
-                if options.stop?.isRequested == true { throw PlanningInterrupted() }
-                try session.set(key, to: limit.value + 1)
-                if let better = try session.solve().plan { extra[limit.name] = better.netContribution - reference }
-                try session.set(key, to: limit.value)
-            }
-        }
-        return HTMLReport(instance: instance, result: result, oneMoreUnit: extra,
-                          sweepChart: sweep.map { SweepReport(sweep: $0).chart })
-    }
-
     /// Writes report.html as the whole of `folder`, all or nothing.
     public func write(to folder: String) throws {
         try OutputFolder.write(try files(), to: folder)

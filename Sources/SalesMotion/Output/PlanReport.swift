@@ -19,6 +19,12 @@ public struct PlanReport {
 
     /// File name → contents. Without a plan only summary.json is produced.
     public func files() throws -> [(name: String, contents: Data)] {
+        try rendered().files
+    }
+
+    /// The files, and the result with the seconds spent rendering them (`write`) and the peak
+    /// memory so far, as summary.json reports them.
+    public func rendered() throws -> (files: [(name: String, contents: Data)], result: PlanningResult) {
         var files: [(String, Data)] = []
         let start = Date()
         if let plan = result.plan {
@@ -26,12 +32,11 @@ public struct PlanReport {
             files.append((Self.localFile, try localCSV(plan).data()))
             files.append((Self.regionsFile, try regionsCSV(plan).data()))
         }
-        // summary.json reports the time spent rendering the plan files and the peak memory so far.
         var timed = self
         timed.result.timings.write = Date().timeIntervalSince(start)
         timed.result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
         files.append((Self.summaryFile, try timed.summaryJSON()))
-        return files
+        return (files, timed.result)
     }
 
     /// Writes every file as the whole of `folder`, all or nothing (see ``OutputStage``): plan

@@ -71,6 +71,23 @@ public enum AllocationPlanner {
             : try MonolithicEngine(instance: instance, options: options).solve()
     }
 
+    /// What `salesmotion solve` does, as one complete result: the solve, and when no plan
+    /// satisfies the limits the diagnosis of why; every phase's seconds (`inputTimings` gives
+    /// reading and validating) and the peak memory so far.
+    public static func plan(_ instance: AllocationInstance, options: PlanningOptions,
+                            inputTimings: PhaseTimings = PhaseTimings()) throws -> PlanningResult {
+        var result = try solve(instance, options: options)
+        result.timings.read = inputTimings.read
+        result.timings.validate = inputTimings.validate
+        if result.status == .infeasible {
+            let start = Date()
+            result.diagnosis = try InfeasibilityDiagnosis.diagnose(instance, options: options)
+            result.timings.diagnosis = Date().timeIntervalSince(start)
+        }
+        result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
+        return result
+    }
+
     /// Runs a decomposition and reports it like any other solve.
     static func result(of solver: DecompositionSolver)
         throws -> (planning: PlanningResult, warmStart: [Bool: DecompositionSolver.WarmStart]) {

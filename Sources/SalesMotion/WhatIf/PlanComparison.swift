@@ -178,3 +178,20 @@ public struct PlanComparison {
         text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
     }
 }
+
+extension AllocationPlanner {
+    /// What `salesmotion compare` does: solves `base` (with `today`, every account kept in its
+    /// current tier) and `other`, and compares the two plans when both have one.
+    public static func compare(_ base: AllocationInstance, _ other: AllocationInstance, today: Bool,
+                               options: PlanningOptions)
+        throws -> (before: PlanningResult, after: PlanningResult, comparison: PlanComparison?) {
+        let before = today ? try base.pinnedToCurrentTiers() : base
+        let beforeResult = try solve(before, options: options)
+        let afterResult = try solve(other, options: options)
+        guard let beforePlan = beforeResult.plan, let afterPlan = afterResult.plan else {
+            return (beforeResult, afterResult, nil)
+        }
+        return (beforeResult, afterResult,
+                PlanComparison(before: before, beforePlan: beforePlan, after: other, afterPlan: afterPlan))
+    }
+}
