@@ -26,9 +26,10 @@ import Testing
     /// Warm re-solves (one GLPK problem, changed bounds) must reach the same optimum as solving
     /// every point from scratch, and so must two threads.
     @Test(arguments: ["limits.budget", "limits.gam_headcount", "regions.APAC.local_capacity_fte",
-                      "costs.gam_fte_cost", "tier.total.min_revenue"])
+                      "costs.gam_fte_cost", "tier.total.min_revenue", "accounts.A004.growth_potential",
+                      "transition.max_changes"])
     func warmSweepMatchesColdSolves(_ keyText: String) throws {
-        let instance = try Self.sample(["solver.mip_gap=0"])
+        let instance = try Self.sample(["solver.mip_gap=0", "transition.max_changes=20"])
         let key = try WhatIfKey(keyText)
         let base = try key.value(in: instance)!
         let values = Sweep.values(from: base * 0.5, to: base * 1.5, count: 7)
@@ -43,6 +44,22 @@ import Testing
                     "\(keyText) = \(point.value)")
             #expect(isApproximatelyEqual(parallel.points[index].netContribution!, expected, relative: 1e-9))
         }
+    }
+
+    /// An account's column changes the instance it is read into: the value reads back, the
+    /// plan moves with it, and a misspelt account or column is named.
+    @Test func accountColumnsCanBeVaried() throws {
+        let instance = try Self.sample(["solver.mip_gap=0"])
+        let key = try WhatIfKey("accounts.A004.growth_potential")
+        let session = try AllocationPlanner.session(for: instance, options: .glpk)
+        let before = try #require(try session.solve().plan).netContribution
+        try session.set(key, to: 0)
+        #expect(try key.value(in: session.instance) == 0)
+        #expect(try #require(try session.solve().plan).netContribution < before)
+        #expect(inputMessages { _ = try WhatIfKey("accounts.A004.growth_potentail") }
+                == ["--vary: accounts.A004.growth_potentail: not an account column (did you mean 'growth_potential'?)"])
+        #expect(inputMessages { try session.set(try WhatIfKey("accounts.A00.fit"), to: 0.5) }
+                == ["--vary: accounts.A00.fit: no account 'A00' (did you mean 'A001'?)"])
     }
 
     @Test func sweepFilesHaveTheDocumentedColumnsAndMarkTierChanges() throws {

@@ -28,8 +28,14 @@ indirect enum ConfigValue: Equatable {
 
     /// Parses a TOML document; throws ``InputError`` with the reader's line and column.
     static func parseTOML(_ text: String, file: String) throws -> ConfigValue {
+        try parseTOMLWithPositions(text, file: file).value
+    }
+
+    /// Parses a TOML document, with where each key path starts.
+    static func parseTOMLWithPositions(_ text: String, file: String)
+        throws -> (value: ConfigValue, positions: [String: TOMLReader.Position]) {
         do {
-            return try TOMLReader.read(text)
+            return try TOMLReader.readWithPositions(text)
         } catch {
             throw InputError([InputDiagnostic(SourceLocation(file: file, line: error.line, column: error.column),
                                               error.unsupported ? error.message : "not valid TOML: \(error.message)")])
@@ -47,48 +53,21 @@ indirect enum ConfigValue: Equatable {
     }
 }
 
-/// Finds the line and column of a key path (`limits.budget`, `tier.total.gam_fte`,
-/// `tier[2].id`, `limts`) in TOML text, so that model-file messages can point at it.
-/// A plain scan of headers and `key =` lines: enough for the files people write by hand.
-struct TOMLKeyLocator {
-    private var positions: [String: (line: Int, column: Int)] = [:]
-
-    init(text: String) {
-        var table = ""
-        var arrayCounts: [String: Int] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = index + 1
-            let content = Self.stripComment(String(rawLine))
-            let trimmed = content.trimmingCharacters(in: .whitespaces)
-            let column = content.prefix { $0 == " " || $0 == "\t" }.count + 1
-            if trimmed.hasPrefix("[[") && trimmed.hasSuffix("]]") {
-                let name = trimmed.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces)
-                arrayCounts[name, default: 0] += 1
-                table = "\(name)[\(arrayCounts[name]!)]"
-                record(table, line, column)
-                if arrayCounts[name] == 1 { record(name, line, column) }
-            } else if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
-                table = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
-                record(table, line, column)
-            } else if let equals = trimmed.firstIndex(of: "=") {
-                let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-                    .trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-                guard !key.isEmpty else { continue }
-                let path = table.isEmpty ? key : "\(table).\(key)"
-                record(path, line, column)
-                if key == "id", table.hasPrefix("tier["),
-                   let id = Self.stringValue(String(trimmed[trimmed.index(after: equals)...])) {
-                    record("tier.\(id)", positions[table]!.line, positions[table]!.column)
-                    aliases.append((from: "tier.\(id)", to: table))
-                }
-            }
-        }
-    }
-
+/// Where the keys of a model file are, as the TOML reader found them, so that messages can
+/// point at a key path (`limits.budget`, `tier.total.gam_fte`, `tier[2].id`, `limts`). A tier
+/// is found by its id once the decoder has read it (``alias(_:to:)``); a path that is not in
+/// the text is shown at its closest enclosing table that is.
+struct KeyLocations {
+    private let positions: [String: TOMLReader.Position]
     private var aliases: [(from: String, to: String)] = []
 
-    private mutating func record(_ path: String, _ line: Int, _ column: Int) {
-        if positions[path] == nil { positions[path] = (line, column) }
+    init(_ positions: [String: TOMLReader.Position]) {
+        self.positions = positions
+    }
+
+    /// Makes `from` (`tier.total`) stand for `to` (`tier[3]`); the first alias of a name wins.
+    mutating func alias(_ from: String, to: String) {
+        if !aliases.contains(where: { $0.from == from }) { aliases.append((from, to)) }
     }
 
     /// The position of `path`, or of its closest enclosing table that is in the text.
@@ -99,29 +78,9 @@ struct TOMLKeyLocator {
             break
         }
         while true {
-            if let found = positions[candidate] { return found }
+            if let found = positions[candidate] { return (found.line, found.column) }
             guard let dot = candidate.lastIndex(of: ".") else { return nil }
             candidate = String(candidate[..<dot])
         }
-    }
-
-    private static func stripComment(_ line: String) -> String {
-        var inString: Character?
-        for (offset, character) in line.enumerated() {
-            if let quote = inString {
-                if character == quote { inString = nil }
-            } else if character == "\"" || character == "'" {
-                inString = character
-            } else if character == "#" {
-                return String(line.prefix(offset))
-            }
-        }
-        return line
-    }
-
-    private static func stringValue(_ text: String) -> String? {
-        let value = text.trimmingCharacters(in: .whitespaces)
-        guard value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first else { return nil }
-        return String(value.dropFirst().dropLast())
     }
 }

@@ -41,8 +41,8 @@ extension AllocationModel {
     /// Parses and validates model-file text; `file` names it in messages.
     public static func parse(_ text: String, file: String = "model.toml", overrides: [ModelOverride] = [],
                              pins: [TierPin] = []) throws -> AllocationModel {
-        var tree = try ConfigValue.parseTOML(text, file: file)
-        let locator = TOMLKeyLocator(text: text)
+        var (tree, positions) = try ConfigValue.parseTOMLWithPositions(text, file: file)
+        let locator = KeyLocations(positions)
         var problems = DiagnosticCollector()
         var overridden: Set<String> = []
         for change in overrides {
@@ -58,7 +58,7 @@ extension AllocationModel {
         problems.absorb(InputError(decoder.problems.diagnostics, omitted: decoder.problems.omitted))
         try problems.throwIfAny()
         var result = model!
-        try result.validate(file: file, locator: locator)
+        try result.validate(file: file, locator: decoder.locator)
         for pin in pins {
             if result.tierIndex(of: pin.tier) == nil {
                 problems.report(SourceLocation(file: "--pin"),
@@ -80,7 +80,7 @@ extension AllocationModel {
         try validate(file: file, locator: nil)
     }
 
-    func validate(file: String, locator: TOMLKeyLocator?) throws {
+    func validate(file: String, locator: KeyLocations?) throws {
         var problems = DiagnosticCollector()
         func report(_ path: String, _ message: String) {
             let position = locator?.position(of: path)
@@ -108,40 +108,19 @@ extension AllocationModel {
                 report("tier[\(position + 1)].id", problem.replacingOccurrences(of: "in the cell", with: "in the id"))
             }
             if !seen.insert(tier.id).inserted { report("tier[\(position + 1)].id", "duplicate tier id '\(tier.id)'") }
-            for (key, value) in [("gam_fte", tier.gamFTE), ("central_fte", tier.centralFTE),
-                                 ("exec_hours", tier.execHours), ("min_local_coverage", tier.minLocalCoverage),
-                                 ("min_revenue", tier.minRevenue)] where value < 0 {
-                report("\(path).\(key)", "must be ≥ 0, found \(formatShort(value))")
+            for key in KeySchema.keys where key.section == "tier" && key.isNumeric {
+                if let value = key.get(self, position), let problem = key.problem(value) { report("\(path).\(key.name)", problem) }
             }
-            for (key, value) in [("protection", tier.protection), ("central_reach", tier.centralReach),
-                                 ("min_fit", tier.minFit)] where !(0...1).contains(value) {
-                report("\(path).\(key)", "must be a fraction from 0 to 1, found \(formatShort(value))")
-            }
-            if tier.minRegions < 0 { report("\(path).min_regions", "must be ≥ 0, found \(tier.minRegions)") }
             if tier.minLocalCoverage > lastBreakpoint, !breakpoints.isEmpty {
                 report("\(path).min_local_coverage", "\(formatShort(tier.minLocalCoverage)) exceeds the last breakpoint \(formatShort(lastBreakpoint)); effort beyond it is not allowed")
             }
         }
-        for (key, value) in [("costs.gam_fte_cost", costs.gamFTECost), ("costs.central_fte_cost", costs.centralFTECost),
-                             ("costs.exec_hour_cost", costs.execHourCost), ("costs.program_fixed_cost", costs.programFixedCost),
-                             ("transition.change_cost", transition.changeCost)] where value < 0 {
-            report(key, "costs must be ≥ 0, found \(formatShort(value))")
-        }
-        let limitValues: [(String, Double?)] = [
-            ("limits.budget", limits.budget), ("limits.gam_headcount", limits.gamHeadcount),
-            ("limits.central_fte", limits.centralFTE), ("limits.exec_hours", limits.execHours),
-            ("limits.max_cost_of_sales", limits.maxCostOfSales),
-            ("limits.max_global_accounts", limits.maxGlobalAccounts.map(Double.init)),
-            ("transition.max_changes", transition.maxChanges.map(Double.init)),
-        ]
-        for (key, value) in limitValues {
-            if let value, value < 0 { report(key, "must be ≥ 0, found \(formatShort(value))") }
+        for key in KeySchema.keys where key.section != "tier" && key.isNumeric {
+            if let value = key.get(self, 0), let problem = key.problem(value) { report(key.path, problem) }
         }
         if let band = limits.globalShare, band.lowerBound < 0 || band.upperBound > 1 {
             report("limits.global_share", "both ends must be fractions from 0 to 1, found [\(formatShort(band.lowerBound)), \(formatShort(band.upperBound))]")
         }
-        if !(solver.mipGap >= 0) { report("solver.mip_gap", "must be ≥ 0, found \(formatShort(solver.mipGap))") }
-        if !(solver.timeLimit > 0) { report("solver.time_limit", "must be > 0 seconds, found \(formatShort(solver.timeLimit))") }
         var pinned: [String: String] = [:]
         for (position, pin) in pins.enumerated() {
             let path = "pin[\(position + 1)]"
@@ -160,24 +139,16 @@ extension AllocationModel {
 /// Turns a ``ConfigValue`` tree into an ``AllocationModel``, reporting every type error and
 /// unknown key with its key path.
 struct ModelDecoder {
-    static let sections: [String: [String]] = [
-        "costs": ["gam_fte_cost", "central_fte_cost", "exec_hour_cost", "program_fixed_cost"],
-        "limits": ["budget", "gam_headcount", "central_fte", "exec_hours", "max_cost_of_sales",
-                   "global_share", "max_global_accounts"],
-        "response": ["breakpoints"],
-        "solver": ["mip_gap", "time_limit"],
-        "transition": ["change_cost", "max_changes"],
-    ]
-    static let tierKeys = ["id", "gam_fte", "central_fte", "exec_hours", "protection", "central_reach",
-                           "min_local_coverage", "min_revenue", "min_regions", "min_fit"]
-    static let pinKeys = ["account", "tier"]
+    static let sections = KeySchema.sections
+    static let tierKeys = KeySchema.tierKeys
+    static let pinKeys = KeySchema.pinKeys
 
     let file: String
     let overridden: Set<String>
-    let locator: TOMLKeyLocator?
+    private(set) var locator: KeyLocations?
     var problems = DiagnosticCollector()
 
-    init(file: String, overridden: Set<String>, locator: TOMLKeyLocator? = nil) {
+    init(file: String, overridden: Set<String>, locator: KeyLocations? = nil) {
         self.file = file
         self.overridden = overridden
         self.locator = locator
@@ -245,42 +216,14 @@ struct ModelDecoder {
             report(key, "unknown section\(suggestion(for: key, in: known))")
         }
         var model = AllocationModel(tiers: [])
-        if let costs = section("costs", root) {
-            model.costs.gamFTECost = number("costs", "gam_fte_cost", costs) ?? 0
-            model.costs.centralFTECost = number("costs", "central_fte_cost", costs) ?? 0
-            model.costs.execHourCost = number("costs", "exec_hour_cost", costs) ?? 0
-            model.costs.programFixedCost = number("costs", "program_fixed_cost", costs) ?? 0
-        }
-        if let limits = section("limits", root) {
-            model.limits.budget = number("limits", "budget", limits)
-            model.limits.gamHeadcount = number("limits", "gam_headcount", limits)
-            model.limits.centralFTE = number("limits", "central_fte", limits)
-            model.limits.execHours = number("limits", "exec_hours", limits)
-            model.limits.maxCostOfSales = number("limits", "max_cost_of_sales", limits)
-            model.limits.maxGlobalAccounts = integer("limits", "max_global_accounts", limits)
-            if let band = numbers("limits", "global_share", limits) {
-                if band.count != 2 {
-                    report("limits.global_share", "expected two numbers [low, high], found \(band.count)")
-                } else if band[0] > band[1] {
-                    report("limits.global_share", "the low end \(formatShort(band[0])) exceeds the high end \(formatShort(band[1]))")
-                } else {
-                    model.limits.globalShare = band[0]...band[1]
-                }
+        for name in KeySchema.sectionOrder {
+            guard let entries = section(name, root) else { continue }
+            for key in KeySchema.keys where key.section == name && entries[key.name] != nil {
+                decode(key, from: entries, into: &model)
             }
         }
-        if let response = section("response", root), let points = numbers("response", "breakpoints", response) {
-            model.breakpoints = points
-        }
-        if let solver = section("solver", root) {
-            model.solver.mipGap = number("solver", "mip_gap", solver) ?? model.solver.mipGap
-            model.solver.timeLimit = number("solver", "time_limit", solver) ?? model.solver.timeLimit
-        }
-        if let transition = section("transition", root) {
-            model.transition.changeCost = number("transition", "change_cost", transition) ?? 0
-            model.transition.maxChanges = integer("transition", "max_changes", transition)
-        }
         for (position, entries) in arrayOfTables("tier", root).enumerated() {
-            if let tier = decodeTier(entries, position: position) { model.tiers.append(tier) }
+            decodeTier(entries, position: position, into: &model)
         }
         for (position, entries) in arrayOfTables("pin", root).enumerated() {
             let path = "pin[\(position + 1)]"
@@ -296,25 +239,46 @@ struct ModelDecoder {
         return model
     }
 
-    private mutating func decodeTier(_ entries: [String: ConfigValue], position: Int) -> CoverageTier? {
+    /// Decodes one key of a section by its kind and stores it in `model`.
+    private mutating func decode(_ key: KeySchema.Key, from entries: [String: ConfigValue], into model: inout AllocationModel) {
+        switch key.kind {
+        case .amount: if let value = number(key.section, key.name, entries) { key.set(&model, 0, value) }
+        case .count: if let value = integer(key.section, key.name, entries) { key.set(&model, 0, Double(value)) }
+        case .band:
+            guard let band = numbers(key.section, key.name, entries) else { return }
+            if band.count != 2 {
+                report(key.path, "expected two numbers [low, high], found \(band.count)")
+            } else if band[0] > band[1] {
+                report(key.path, "the low end \(formatShort(band[0])) exceeds the high end \(formatShort(band[1]))")
+            } else {
+                model.limits.globalShare = band[0]...band[1]
+            }
+        case .list: if let points = numbers(key.section, key.name, entries) { model.breakpoints = points }
+        case .text: break
+        }
+    }
+
+    /// Decodes one `[[tier]]` and appends it to `model` when every required key is there.
+    private mutating func decodeTier(_ entries: [String: ConfigValue], position: Int, into model: inout AllocationModel) {
         let id = text("tier[\(position + 1)]", "id", entries, required: true)
+        if let id { locator?.alias("tier.\(id)", to: "tier[\(position + 1)]") }
         let path = id.map { "tier.\($0)" } ?? "tier[\(position + 1)]"
         checkKeys(entries, Self.tierKeys, path)
-        func required(_ key: String) -> Double? {
-            let value = number(path, key, entries)
-            if value == nil, entries[key] == nil { report("\(path).\(key)", "required key is missing") }
-            return value
+        var values: [(KeySchema.Key, Double)] = []
+        var complete = id != nil
+        for key in KeySchema.keys where key.section == "tier" && key.isNumeric {
+            let value = key.kind == .count ? integer(path, key.name, entries).map(Double.init) : number(path, key.name, entries)
+            if let value {
+                values.append((key, value))
+            } else if key.required {
+                if entries[key.name] == nil { report("\(path).\(key.name)", "required key is missing") }
+                complete = false
+            }
         }
-        let gam = required("gam_fte"), central = required("central_fte"), hours = required("exec_hours")
-        let protection = required("protection"), reach = required("central_reach")
-        let coverage = required("min_local_coverage")
-        let minRevenue = number(path, "min_revenue", entries) ?? 0
-        let minRegions = integer(path, "min_regions", entries) ?? 1
-        let minFit = number(path, "min_fit", entries) ?? 0
-        guard let id, let gam, let central, let hours, let protection, let reach, let coverage else { return nil }
-        return CoverageTier(id: id, gamFTE: gam, centralFTE: central, execHours: hours, protection: protection,
-                            centralReach: reach, minLocalCoverage: coverage, minRevenue: minRevenue,
-                            minRegions: minRegions, minFit: minFit)
+        guard complete, let id else { return }
+        model.tiers.append(CoverageTier(id: id, gamFTE: 0, centralFTE: 0, execHours: 0, protection: 0, centralReach: 0,
+                                        minLocalCoverage: 0))
+        for (key, value) in values { key.set(&model, model.tiers.count - 1, value) }
     }
 
     private mutating func section(_ name: String, _ root: [String: ConfigValue]) -> [String: ConfigValue]? {

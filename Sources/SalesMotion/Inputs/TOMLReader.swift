@@ -44,6 +44,18 @@ struct TOMLReader {
     private var line = 1
     private var lineStart = 0
     private var depth = 0
+    /// Where each key and table header starts, by path (`limits.budget`, `tier[2].id`,
+    /// `tier[2]`, `limits`); array-of-tables elements are numbered from 1.
+    private(set) var positions: [String: Position] = [:]
+    /// The path of the table the next `key = value` lines belong to, and of the key being read
+    /// (for inline tables).
+    private var tablePath = ""
+    private var arrayCounts: [String: Int] = [:]
+
+    struct Position: Sendable, Hashable {
+        var line: Int
+        var column: Int
+    }
 
     init(_ text: String) {
         scalars = Array(text.unicodeScalars)
@@ -51,8 +63,18 @@ struct TOMLReader {
 
     /// Reads the whole document.
     static func read(_ text: String) throws(Failure) -> ConfigValue {
+        try readWithPositions(text).value
+    }
+
+    /// Reads the whole document, with where each key path starts (see ``positions``).
+    static func readWithPositions(_ text: String) throws(Failure) -> (value: ConfigValue, positions: [String: Position]) {
         var reader = TOMLReader(text)
-        return try reader.document()
+        let value = try reader.document()
+        return (value, reader.positions)
+    }
+
+    private mutating func record(_ path: String, _ position: Position) {
+        if positions[path] == nil { positions[path] = position }
     }
 
     // MARK: - Characters
@@ -129,6 +151,7 @@ struct TOMLReader {
             try skipBlank()
             guard let c = current else { break }
             if c == "[" {
+                let headerPosition = Position(line: line, column: column)
                 let isArray = peek(1) == "["
                 advance()
                 if isArray { advance() }
@@ -143,6 +166,15 @@ struct TOMLReader {
                 }
                 try endOfLine()
                 table = isArray ? try appendTableArray(root, path) : try defineTable(root, path)
+                let name = path.joined(separator: ".")
+                if isArray {
+                    arrayCounts[name, default: 0] += 1
+                    tablePath = "\(name)[\(arrayCounts[name]!)]"
+                    record(name, headerPosition)
+                } else {
+                    tablePath = name
+                }
+                record(tablePath, headerPosition)
             } else {
                 try keyValue(into: table)
                 try endOfLine()
@@ -153,6 +185,11 @@ struct TOMLReader {
 
     private mutating func keyValue(into table: Table) throws(Failure) {
         let (path, position) = try keyPath()
+        let outer = tablePath
+        let full = (outer.isEmpty ? "" : outer + ".") + path.joined(separator: ".")
+        record(full, Position(line: position.0, column: position.1))
+        tablePath = full
+        defer { tablePath = outer }
         skipSpaces()
         guard current == "=" else {
             if let c = current { throw fail("expected '=' after the key, found \(Self.describe(c))") }

@@ -35,17 +35,9 @@ public enum LimitKind: Hashable, Sendable {
     /// `regions.EMEA.local_capacity_fte`, …); nil for the two ends of the global-share band,
     /// which are set together as `limits.global_share`.
     public func key(in dataset: Dataset) -> String? {
-        switch self {
-        case .regionalCapacity(let r): return "regions.\(dataset.regions[r].id).local_capacity_fte"
-        case .maxChanges: return "transition.max_changes"
-        case .globalShareMinimum, .globalShareMaximum: return nil
-        default: return "limits." + name(in: dataset)
-        }
+        if case .regionalCapacity(let r) = self { return "regions.\(dataset.regions[r].id).local_capacity_fte" }
+        return KeySchema.key(of: self)?.path
     }
-
-    /// The kinds whose key is a model key (`section.key`), for finding the kind of a key.
-    static let modelKeyKinds: [LimitKind] = [.budget, .gamHeadcount, .centralFTE, .execHours, .maxCostOfSales,
-                                             .maxGlobalAccounts, .maxChanges]
 }
 
 /// The mixed-integer program of an ``AllocationInstance`` and the map from its variables and

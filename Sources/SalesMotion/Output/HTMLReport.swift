@@ -111,15 +111,10 @@ public struct HTMLReport {
             return "The global share of expense sits at its \(end) end, \(String(format: "%.1f", 100 * limit.value)) %: "
                 + "moving it by one percentage point is worth \(money(abs(limit.shadowPrice ?? 0) / 100)) a year."
         case .gamHeadcount, .centralFTE, .execHours, .maxGlobalAccounts, .maxChanges:
-            let what: [LimitKind: String] = [.gamHeadcount: "global account manager FTE", .centralFTE: "central-team FTE",
-                                             .execHours: "executive hours", .maxGlobalAccounts: "global accounts",
-                                             .maxChanges: "tier changes"]
-            var text = "All \(SummaryText.amount(limit.value)) \(what[limit.kind]!) are used"
+            let words = KeySchema.key(of: limit.kind)?.words ?? (plural: limit.name, singular: limit.name)
+            var text = "All \(SummaryText.amount(limit.value)) \(words.plural) are used"
             if let gain = oneMoreUnit[limit.name] {
-                let unit: [LimitKind: String] = [.gamHeadcount: "global account manager", .centralFTE: "central-team FTE",
-                                                 .execHours: "executive hour", .maxGlobalAccounts: "global account",
-                                                 .maxChanges: "tier change"]
-                text += ": one more \(unit[limit.kind]!) is worth \(money(gain)) a year (re-solved)"
+                text += ": one more \(words.singular) is worth \(money(gain)) a year (re-solved)"
             }
             return text + "."
         }
