@@ -30,16 +30,16 @@ import Testing
         let model = try AllocationModel.read(from: packageRoot + "/models/standard.toml")
         let dataset = try Dataset.read(from: packageRoot + "/data/sample")
         #expect(accounts.rows.count == dataset.accounts.count)
-        let programActive = summary["program_active"] as! Bool
-        let programCost = programActive ? model.costs.programFixedCost : 0
+        let programmeActive = summary["program_active"] as! Bool
+        let programmeCost = programmeActive ? model.costs.programmeFixedCost : 0
         let changes = accounts.rows.filter { $0["changed"] == "true" }.count
-        let expense = accounts.sum("sales_expense") + programCost + Double(changes) * model.transition.changeCost
+        let expense = accounts.sum("sales_expense") + programmeCost + Double(changes) * model.transition.changeCost
         let tierCost = accounts.rows.reduce(0) { total, row in
             total + accounts.number(row, "gam_fte") * model.costs.gamFTECost
                 + accounts.number(row, "central_fte") * model.costs.centralFTECost
                 + accounts.number(row, "exec_hours") * model.costs.execHourCost
         }
-        let globalExpense = tierCost + programCost
+        let globalExpense = tierCost + programmeCost
         let revenue = accounts.sum("expected_revenue")
         let tolerance = 1e-6
         #expect(expense <= model.limits.budget! * (1 + tolerance))
@@ -50,7 +50,7 @@ import Testing
         #expect(globalExpense >= model.limits.globalShare!.lowerBound * expense * (1 - tolerance))
         #expect(globalExpense <= model.limits.globalShare!.upperBound * expense * (1 + tolerance))
         #expect(accounts.rows.filter { accounts.number($0, "gam_fte") > 0 }.count <= model.limits.maxGlobalAccounts!)
-        if accounts.rows.contains(where: { accounts.number($0, "gam_fte") > 0 }) { #expect(programActive) }
+        if accounts.rows.contains(where: { accounts.number($0, "gam_fte") > 0 }) { #expect(programmeActive) }
         for row in regions.rows {
             let used = local.rows.filter { $0["region"] == row["region"] }.reduce(0) { $0 + local.number($1, "local_fte") }
             #expect(isApproximatelyEqual(used, regions.number(row, "local_fte"), relative: 1e-9))
@@ -72,7 +72,7 @@ import Testing
                                          absolute: 1e-6))
         }
         // The objective is the sum of account contributions less the group-level costs.
-        let objective = accounts.sum("net_contribution") - programCost - Double(changes) * model.transition.changeCost
+        let objective = accounts.sum("net_contribution") - programmeCost - Double(changes) * model.transition.changeCost
         #expect(isApproximatelyEqual(objective, summary["objective"] as! Double, relative: 1e-12))
         #expect(isApproximatelyEqual(expense, summary["sales_expense"] as! Double, relative: 1e-12))
         #expect(isApproximatelyEqual(globalExpense, summary["global_expense"] as! Double, relative: 1e-12))

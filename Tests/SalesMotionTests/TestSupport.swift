@@ -192,8 +192,8 @@ enum LimitCheck {
                 }
             }
         }
-        if globalAccounts > 0 && !plan.programActive { problems.append("global accounts without the programme") }
-        if plan.programActive { expense += model.costs.programFixedCost; global += model.costs.programFixedCost }
+        if globalAccounts > 0 && !plan.programmeActive { problems.append("global accounts without the programme") }
+        if plan.programmeActive { expense += model.costs.programmeFixedCost; global += model.costs.programmeFixedCost }
         expense += Double(changes) * model.transition.changeCost
         for (r, region) in dataset.regions.enumerated() { over(regionFTE[r], region.localCapacityFTE, "capacity \(region.id)") }
         over(expense, model.limits.budget, "budget")

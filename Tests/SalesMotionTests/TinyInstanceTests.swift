@@ -164,18 +164,18 @@ import Testing
     /// At 1.2M the programme no longer pays: 7.1 − 1.2 = 5.9M < 6.0M, so everything stays local.
     @Test func programmeFixedCost() throws {
         var model = AllocationModel(tiers: [Self.local, Self.premium],
-                                    costs: CostRates(gamFTECost: 200_000, programFixedCost: 500_000),
+                                    costs: CostRates(gamFTECost: 200_000, programmeFixedCost: 500_000),
                                     solver: SolverSettings(mipGap: 0))
         let accounts = [Self.account("X", revenue: 10e6), Self.account("Y", revenue: 5e6)]
         let (runs, instance) = try Self.solve(accounts, model: model)
-        #expect(runs.plan!.programActive)
+        #expect(runs.plan!.programmeActive)
         #expect(Self.tiers(runs, instance) == ["premium", "premium"])
         #expect(isApproximatelyEqual(runs.plan!.netContribution, 6_600_000))
         #expect(isApproximatelyEqual(runs.plan!.globalExpense, 900_000))
 
-        model.costs.programFixedCost = 1_200_000
+        model.costs.programmeFixedCost = 1_200_000
         let (off, _) = try Self.solve(accounts, model: model)
-        #expect(!off.plan!.programActive)
+        #expect(!off.plan!.programmeActive)
         #expect(isApproximatelyEqual(off.plan!.netContribution, 6_000_000))
     }
 

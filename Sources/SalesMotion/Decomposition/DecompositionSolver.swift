@@ -7,12 +7,12 @@ internal import LinearProgramming
 /// together by a few linking rows.
 ///
 /// 1. For each programme decision (on, off) the linking rows are priced by Dantzig–Wolfe
-///    column generation: GLPK solves a small master LP over whole plans, each new plan is the
+///    column generation: the solver solves a small master LP over whole plans, each new plan is the
 ///    accounts' best blocks at the master's duals (``BlockPricing``, closed form), and dual
 ///    smoothing (in-out) steadies the prices. Every pricing gives a Lagrangian upper bound.
 /// 2. At the best prices, most accounts have one clearly best block. The few that are nearly
 ///    indifferent, and the effort segments that are nearly break-even, are left free; every
-///    other decision is fixed; GLPK solves the remaining small MIP exactly. If that misses the
+///    other decision is fixed; the solver solves the remaining small MIP exactly. If that misses the
 ///    gap, the free set grows.
 /// The answer is a plan with a proven bound: the gap reported is measured against the
 /// Lagrangian bound, on the decision-dependent part of the objective.
@@ -76,16 +76,16 @@ struct DecompositionSolver {
         var totalIterations = 0
         var timings = PhaseTimings()
         var nextWarmStart: [Bool: WarmStart] = [:]
-        for programActive in [true, false] {
+        for programmeActive in [true, false] {
             let buildStart = Date()
-            let structure = LinkingStructure(instance: instance, programActive: programActive)
+            let structure = LinkingStructure(instance: instance, programmeActive: programmeActive)
             timings.build += Date().timeIntervalSince(buildStart)
             guard let structure else { continue }
             let lpStart = Date()
-            let result = try priceLinkingRows(structure, start: start, warm: warmStart[programActive])
+            let result = try priceLinkingRows(structure, start: start, warm: warmStart[programmeActive])
             timings.lp += Date().timeIntervalSince(lpStart)
             totalIterations += result.iterations
-            nextWarmStart[programActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals)
+            nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals)
             if !result.infeasible { cases.append(result) }
         }
         guard !cases.isEmpty else {
@@ -242,21 +242,29 @@ struct DecompositionSolver {
 
     // MARK: - Recovering a plan
 
-    /// Fixes every clear decision at the prices of `result`, leaves the `freeAccounts` most
-    /// nearly indifferent accounts (and the nearly break-even effort segments) to a small MIP,
-    /// and returns the plan it finds (nil when that MIP has none).
-    private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double) throws -> Recovered? {
+    /// Which decisions the restricted MIP leaves free.
+    private struct FreeSet {
+        /// Per account: its tier and effort are free.
+        var accounts: [Bool]
+        /// Free effort pairs of fixed accounts, as `account · stride + pair`.
+        var pairs: Set<Int>
+        var stride: Int
+        /// Every account that has a choice is free: the restricted MIP is the whole case.
+        var everything: Bool
+
+        func isFree(account a: Int, pair e: Int) -> Bool { pairs.contains(a * stride + e) }
+    }
+
+    /// The `freeAccounts` accounts closest to indifference between their two best options,
+    /// and, among the others, twice as many effort pairs nearest to break-even.
+    private func freeSet(_ result: CaseResult, _ choices: [BlockPricing.Choice], freeAccounts: Int) -> FreeSet {
         let structure = result.structure
-        let pricing = BlockPricing(structure: structure)
-        let choices = pricing.price(result.duals, recordChoices: true).choices
         let accounts = structure.accountCount
-        // The accounts closest to indifference between their two best options.
         let order = (0..<accounts).sorted {
             (choices[$0].reducedValue - choices[$0].runnerUp) < (choices[$1].reducedValue - choices[$1].runnerUp)
         }
         var free = [Bool](repeating: false, count: accounts)
         for a in order.prefix(freeAccounts) where choices[a].runnerUp > -.infinity { free[a] = true }
-        // Effort segments near break-even: the free count again, among fixed accounts.
         let revenueFactor = structure.revenueFactor(result.duals)
         let beta = structure.effortPrices(result.duals)
         var nearBreakEven: [(account: Int, pair: Int, closeness: Double)] = []
@@ -268,22 +276,26 @@ struct DecompositionSolver {
             }
         }
         nearBreakEven.sort { $0.closeness < $1.closeness }
-        var freePair = Set<Int>()
-        let stride = 1 + (structure.pairs.map(\.count).max() ?? 0)
-        let pairKey = { (a: Int, e: Int) in a * stride + e }
         let everything = freeAccounts >= accounts
+        var set = FreeSet(accounts: free, pairs: [], stride: 1 + (structure.pairs.map(\.count).max() ?? 0),
+                          everything: everything)
         for item in everything ? nearBreakEven[...] : nearBreakEven.prefix(freeAccounts * 2) {
-            freePair.insert(pairKey(item.account, item.pair))
+            set.pairs.insert(item.account * set.stride + item.pair)
         }
+        return set
+    }
 
-        // The restricted MIP, built like the monolithic program: free decisions as variables,
-        // fixed ones folded into the right-hand sides.
-        var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programActive)
+    /// The restricted MIP, built like the monolithic program: free decisions as variables,
+    /// fixed ones (at the pricing's choices) folded into the right-hand sides.
+    private func restrictedProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ free: FreeSet)
+        -> (program: LinearProgram, rows: [ConstraintIndex], tiers: [[VariableIndex]?], effort: [[[VariableIndex]]]) {
+        let accounts = structure.accountCount
+        var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programmeActive)
         var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
         var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
         for a in 0..<accounts {
             let tierChoices = structure.options[a].map(\.choice)
-            if free[a] {
+            if free.accounts[a] {
                 let ys = builder.addTierChoices(account: a, tierChoices, shiftToFloor: false)
                 tierVariables[a] = ys
                 effortVariables[a] = structure.pairs[a].indices.map { e in
@@ -294,7 +306,7 @@ struct DecompositionSolver {
             let option = structure.options[a][choices[a].option]
             builder.fix(option.choice)
             effortVariables[a] = structure.pairs[a].indices.map { e in
-                if freePair.contains(pairKey(a, e)) {
+                if free.isFree(account: a, pair: e) {
                     return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: option.minimumFTE[e])
                 }
                 builder.fixEffort(account: a, pair: e, fte: choices[a].fte[e])
@@ -302,46 +314,51 @@ struct DecompositionSolver {
             }
         }
         let (lp, limits, _) = builder.finish()
-        let linkingRows = limits.map(\.constraint)
-        let problem = try options.backend.makeSession(lp)
+        return (lp, limits.map(\.constraint), tierVariables, effortVariables)
+    }
+
+    /// Fixes every clear decision at the prices of `result`, leaves the `freeAccounts` most
+    /// nearly indifferent accounts (and the nearly break-even effort segments) to a small MIP,
+    /// and returns the plan it finds (nil when that MIP has none).
+    private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double) throws -> Recovered? {
+        let structure = result.structure
+        let choices = BlockPricing(structure: structure).price(result.duals, recordChoices: true).choices
+        let free = freeSet(result, choices, freeAccounts: freeAccounts)
+        let restricted = restrictedProgram(structure, choices, free)
+        let problem = try options.backend.makeSession(restricted.program)
         let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: timeLimit,
                                                                verbose: options.verbose, cuttingPlanes: true,
                                                                stop: options.stop))
         guard solution.termination.hasSolution, let objective = solution.objectiveValue else { return nil }
-        // With every decision free the restricted MIP is the whole case, and GLPK's bound holds.
-        let exactBound = everything && solution.termination == .optimal ? solution.bestBound : nil
+        // With every decision free the restricted MIP is the whole case, and the solver's bound holds.
+        let exactBound = free.everything && solution.termination == .optimal ? solution.bestBound : nil
         let values = solution.variableValues
-
-        // Decisions for every account.
         var tiers: [Int] = []
         var fte: [[Double]] = []
-        for a in 0..<accounts {
-            let options = structure.options[a]
-            if let ys = tierVariables[a] {
-                let chosen = ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!
-                tiers.append(options[chosen].tier)
-            } else {
-                tiers.append(options[choices[a].option].tier)
-            }
-            let efforts = effortVariables[a]
+        for a in 0..<structure.accountCount {
+            let options = structure.options[a], ys = restricted.tiers[a], efforts = restricted.effort[a]
+            tiers.append(ys.map { ys in options[ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!].tier }
+                         ?? options[choices[a].option].tier)
             fte.append(efforts.indices.map { e in
-                efforts[e].isEmpty && tierVariables[a] == nil ? choices[a].fte[e]
-                    : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
+                efforts[e].isEmpty && ys == nil ? choices[a].fte[e] : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
             })
         }
-        // Shadow prices: the same restricted model with its binaries fixed, as an LP.
-        for ys in tierVariables.compactMap({ $0 }) {
+        let (duals, dualSeconds) = try fixedTierDuals(problem, values, restricted.tiers, restricted.rows, structure.kinds)
+        return Recovered(decisions: PlanDecisions(tiers: tiers, fte: fte, programmeActive: structure.programmeActive),
+                         objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds)
+    }
+
+    /// Shadow prices: the restricted model with its binaries fixed at `values`, as an LP.
+    private func fixedTierDuals(_ problem: any SolverSession, _ values: [Double], _ tiers: [[VariableIndex]?],
+                                _ rows: [ConstraintIndex], _ kinds: [LimitKind]) throws -> ([LimitKind: Double]?, Double) {
+        for ys in tiers.compactMap({ $0 }) {
             for y in ys { try problem.setBounds(of: y, lower: values[y.rawValue].rounded(), upper: values[y.rawValue].rounded()) }
         }
-        let dualStart = Date()
+        let start = Date()
         let fixedLP = try problem.solve(options: SolveOptions(relaxIntegrality: true, verbose: options.verbose))
-        let dualSeconds = Date().timeIntervalSince(dualStart)
-        var duals: [LimitKind: Double]?
-        if fixedLP.termination == .optimal, let rowDuals = fixedLP.constraintDuals {
-            duals = Dictionary(uniqueKeysWithValues: zip(structure.kinds, linkingRows.map { rowDuals[$0.rawValue] }))
-        }
-        return Recovered(decisions: PlanDecisions(tiers: tiers, fte: fte, programActive: structure.programActive),
-                         objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds)
+        let seconds = Date().timeIntervalSince(start)
+        guard fixedLP.termination == .optimal, let rowDuals = fixedLP.constraintDuals else { return (nil, seconds) }
+        return (Dictionary(uniqueKeysWithValues: zip(kinds, rows.map { rowDuals[$0.rawValue] })), seconds)
     }
 
     /// A plan recovered for one programme case.

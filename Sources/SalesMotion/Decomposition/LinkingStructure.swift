@@ -4,7 +4,7 @@
 /// "linking rows"), with everything the decomposition needs precomputed in flat arrays, all
 /// taken from the ``Formulation``.
 ///
-/// With the programme decision fixed (`programActive`), the model separates: each account
+/// With the programme decision fixed (`programmeActive`), the model separates: each account
 /// chooses a tier and its local effort alone, except for the linking rows — every limit row
 /// of the formulation.
 struct LinkingStructure {
@@ -32,7 +32,7 @@ struct LinkingStructure {
 
     let instance: AllocationInstance
     let formulation: Formulation
-    let programActive: Bool
+    let programmeActive: Bool
     var kinds: [LimitKind] { formulation.rows.map(\.kind) }
     var senses: [Sense] { formulation.rows.map(\.sense) }
     var rightHandSides: [Double] = []
@@ -49,14 +49,14 @@ struct LinkingStructure {
 
     /// Nil when the case is impossible (an account has no option, e.g. it is pinned to a
     /// global tier while the programme is off).
-    init?(instance: AllocationInstance, programActive: Bool) {
+    init?(instance: AllocationInstance, programmeActive: Bool) {
         self.instance = instance
-        self.programActive = programActive
+        self.programmeActive = programmeActive
         let formulation = Formulation(instance: instance)
         self.formulation = formulation
         let rows = formulation.rows
-        constant = -(programActive ? instance.model.costs.programFixedCost : 0)
-        rightHandSides = rows.map { formulation.bound(of: $0, programmeActive: programActive) }
+        constant = -(programmeActive ? instance.model.costs.programmeFixedCost : 0)
+        rightHandSides = rows.map { formulation.bound(of: $0, programmeActive: programmeActive) }
         costWeights = rows.map { formulation.costWeight(in: $0) }
         revenueWeights = rows.map { formulation.revenueWeight(in: $0) }
         capacityRow = [Int](repeating: -1, count: instance.dataset.regions.count)
@@ -73,7 +73,7 @@ struct LinkingStructure {
             var accountOptions: [TierOption] = []
             for t in instance.openTiers[a] {
                 let choice = formulation.choice(account: a, tier: t)
-                if choice.isGlobal && !programActive { continue }
+                if choice.isGlobal && !programmeActive { continue }
                 accountOptions.append(TierOption(
                     choice: choice, usage: rows.map { formulation.coefficient(of: choice, in: $0) },
                     minimumFTE: instance.pairs[a].map { choice.minimumCoverage * $0.saturation }))

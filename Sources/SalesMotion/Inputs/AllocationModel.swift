@@ -44,14 +44,14 @@ public struct CostRates: Sendable, Hashable {
     public var centralFTECost: Double = 0
     public var execHourCost: Double = 0
     /// Cost of running a global account programme at all.
-    public var programFixedCost: Double = 0
+    public var programmeFixedCost: Double = 0
 
     public init(gamFTECost: Double = 0, centralFTECost: Double = 0, execHourCost: Double = 0,
-                programFixedCost: Double = 0) {
+                programmeFixedCost: Double = 0) {
         self.gamFTECost = gamFTECost
         self.centralFTECost = centralFTECost
         self.execHourCost = execHourCost
-        self.programFixedCost = programFixedCost
+        self.programmeFixedCost = programmeFixedCost
     }
 
     /// The annual cost `c_t` of one account in `tier`.

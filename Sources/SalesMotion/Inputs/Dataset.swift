@@ -66,7 +66,8 @@ public struct Account: Sendable, Hashable {
     /// Regions with their shares; only shares > 0 are kept, and the list is never empty
     /// (no footprint rows means 100 % in the headquarters region).
     public var footprint: [FootprintShare]
-    /// The accounts.csv row, for messages.
+    /// Where the account was read (file and line), for messages; `accounts.csv` without a
+    /// line for accounts made in code.
     public var source: SourceLocation
 
     public init(id: String, name: String? = nil, headquarters: Int, revenue: Double, margin: Double,

@@ -57,7 +57,7 @@ public struct AllocationProgram: Sendable {
     /// (empty when the pair's saturation scale is 0).
     public let effortVariables: [[[VariableIndex]]]
     /// `p`: the global account programme runs.
-    public let programVariable: VariableIndex
+    public let programmeVariable: VariableIndex
     /// The constraint that carries each limit in force.
     public let limitConstraints: [(kind: LimitKind, constraint: ConstraintIndex)]
     /// With `elastic`, the slack variable that relaxes each limit (parallel to
@@ -87,7 +87,7 @@ public struct AllocationProgram: Sendable {
         self.program = program
         self.tierVariables = tierVariables
         self.effortVariables = effortVariables
-        self.programVariable = programme
+        self.programmeVariable = programme
         self.limitConstraints = limits
         self.limitSlacks = slacks
     }

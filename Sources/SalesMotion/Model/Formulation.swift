@@ -130,7 +130,7 @@ struct Formulation: Sendable {
     /// The programme's contribution to `quantity` when it runs: its fixed cost.
     func amountOfProgramme(_ quantity: Quantity) -> Double {
         switch quantity {
-        case .expense, .globalExpense: return instance.model.costs.programFixedCost
+        case .expense, .globalExpense: return instance.model.costs.programmeFixedCost
         default: return 0
         }
     }

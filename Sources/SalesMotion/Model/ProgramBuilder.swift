@@ -28,9 +28,9 @@ struct ProgramBuilder {
         self.names = names
         rowTerms = formulation.rows.map { Array(repeating: [], count: $0.terms.count) }
         bounds = formulation.rows.map { formulation.bound(of: $0, programmeActive: programmeActive ?? false) }
-        lp.objectiveConstant = programmeActive == true ? -formulation.instance.model.costs.programFixedCost : 0
+        lp.objectiveConstant = programmeActive == true ? -formulation.instance.model.costs.programmeFixedCost : 0
         if programmeActive == nil {
-            let cost = formulation.instance.model.costs.programFixedCost
+            let cost = formulation.instance.model.costs.programmeFixedCost
             let variable = lp.addBinaryVariable(name: names ? "program" : "", objective: -cost)
             programme = variable
             let formulation = self.formulation

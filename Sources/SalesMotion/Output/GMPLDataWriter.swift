@@ -61,7 +61,7 @@ struct GMPLDataWriter {
         scalar("gam_cost", model.costs.gamFTECost)
         scalar("central_cost", model.costs.centralFTECost)
         scalar("hour_cost", model.costs.execHourCost)
-        scalar("program_cost", model.costs.programFixedCost)
+        scalar("program_cost", model.costs.programmeFixedCost)
         scalar("change_cost", model.transition.changeCost)
         let limits = model.limits
         let optional: [(String, String, Double?)] = [

@@ -66,9 +66,9 @@ public struct HTMLReport {
         body += Self.barChart(plan.regions.map { (dataset.regions[$0.region].id, $0.localFTE, $0.localCapacityFTE) },
                               unit: "FTE", id: "capacity")
         body += "</section>\n<section><h2>Sales expense split</h2>\n"
-        let tierCost = plan.globalExpense - (plan.programActive ? model.costs.programFixedCost : 0)
+        let tierCost = plan.globalExpense - (plan.programmeActive ? model.costs.programmeFixedCost : 0)
         var split: [(String, Double, Double?)] = [("local effort", localExpense, nil), ("tier costs (global)", tierCost, nil)]
-        if plan.programActive { split.append(("programme (global)", model.costs.programFixedCost, nil)) }
+        if plan.programmeActive { split.append(("programme (global)", model.costs.programmeFixedCost, nil)) }
         if changeCost > 0 { split.append(("tier changes", changeCost, nil)) }
         body += Self.barChart(split, unit: "", id: "expense")
         body += "</section>\n<section><h2>Limits that hold the plan back</h2>\n<ul>\n"

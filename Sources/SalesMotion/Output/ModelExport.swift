@@ -5,9 +5,9 @@ public import LinearProgramming
 
 /// File formats `salesmotion export` writes.
 public enum ExportFormat: String, CaseIterable, Sendable {
-    /// CPLEX LP, written by GLPK: keeps the objective sense and 15 digits.
+    /// CPLEX LP, written by the solver backend: keeps the objective sense and 15 digits.
     case lp
-    /// Free MPS, written by GLPK: the objective sense is not stored (read it as a maximisation).
+    /// Free MPS, written by the solver backend: the objective sense is not stored (read it as a maximisation).
     case mps
     /// A GNU MathProg data file for `models/allocation.mod`.
     case gmpl

@@ -105,7 +105,7 @@ public struct PlanReport {
         members.append(("gross_profit", .optional(plan?.grossProfit)))
         members.append(("sales_expense", .optional(plan?.salesExpense)))
         members.append(("global_expense", .optional(plan?.globalExpense)))
-        members.append(("program_active", plan.map { .bool($0.programActive) } ?? .null))
+        members.append(("program_active", plan.map { .bool($0.programmeActive) } ?? .null))
         members.append(("tier_changes", plan.map { .number(Double($0.tierChanges)) } ?? .null))
         members.append(("tiers", plan.map { plan in
             .object(zip(instance.model.tiers, plan.tierCounts).map { ($0.id, .number(Double($1))) })

@@ -38,7 +38,7 @@ public struct SummaryText {
         let tiers = zip(instance.model.tiers, plan.tierCounts).map { "\($0.id) \($1)" }.joined(separator: ", ")
         lines.append("Accounts per tier \(tiers)")
         if instance.dataset.hasCurrentTiers { lines.append("Tier changes      \(plan.tierChanges)") }
-        lines.append("Programme         \(plan.programActive ? "running" : "not running")")
+        lines.append("Programme         \(plan.programmeActive ? "running" : "not running")")
         lines.append("")
         lines.append("Limit                              value           used          slack  shadow price")
         for limit in plan.limits {

@@ -19,7 +19,7 @@ public struct PlanningInterrupted: Error, Sendable, CustomStringConvertible {
 public enum SolutionMethod: String, Sendable, CaseIterable {
     /// Decomposition for large instances (more than ``automaticThreshold`` accounts), else monolithic.
     case automatic = "auto"
-    /// The whole MIP handed to GLPK at once: the reference path.
+    /// The whole MIP handed to the solver at once: the reference path.
     case monolithic
     /// Column generation on the linking rows, then a small MIP over the undecided accounts.
     case decomposition
@@ -51,7 +51,7 @@ public struct PlanningOptions: Sendable {
     }
 
     /// The seconds one solve may take: the model's time limit, cut to what is left before the
-    /// deadline (at least a millisecond, so GLPK returns at once with what it has).
+    /// deadline (at least a millisecond, so the solver returns at once with what it has).
     public func timeLimit(_ configured: Double) -> Double {
         guard let deadline else { return configured }
         return max(0.001, min(configured, deadline.timeIntervalSinceNow))
@@ -61,7 +61,7 @@ public struct PlanningOptions: Sendable {
     public var isPastDeadline: Bool { deadline.map { $0.timeIntervalSinceNow <= 0 } ?? false }
 }
 
-/// Solves an ``AllocationInstance`` with GLPK and turns the solution into a ``StaffingPlan``.
+/// Solves an ``AllocationInstance`` with the backend of its options and turns the solution into a ``StaffingPlan``.
 public enum AllocationPlanner {
     /// Builds the program, solves the MIP within the model's gap and time limit, then fixes
     /// the tier choices and re-solves the LP for shadow prices.
@@ -190,7 +190,7 @@ final class MonolithicEngine: SessionEngine {
         case .noSolutionWithLimit: status = .noSolution
         case .interrupted: throw PlanningInterrupted()
         case .unbounded, .numericalError, .other:
-            throw PlanningFailure("GLPK could not solve the model (\(mip.rawStatus))")
+            throw PlanningFailure("the solver could not solve the model (\(mip.rawStatus))")
         }
         let fixedPart = built.program.objectiveConstant
         guard status.hasPlan else {
@@ -214,7 +214,7 @@ final class MonolithicEngine: SessionEngine {
     /// The binaries' bounds are restored afterwards.
     private func fixedTierDuals(solution: [Double]) throws -> [Double]? {
         var binaries = built.tierVariables.flatMap { $0 }
-        binaries.append(built.programVariable)
+        binaries.append(built.programmeVariable)
         let program = built.program
         for variable in binaries {
             let value = solution[variable.rawValue].rounded()

@@ -160,7 +160,7 @@ public struct InfeasibilityDiagnosis: Sendable {
                 coverage[instance.pairs[a][e].region] += minimum
             }
         }
-        if forcedGlobal > 0 { minimumExpense += model.costs.programFixedCost }
+        if forcedGlobal > 0 { minimumExpense += model.costs.programmeFixedCost }
         var messages: [String] = []
         let money = SummaryText.money, amount = SummaryText.amount
         if let budget = model.limits.budget, minimumExpense > budget * (1 + 1e-9) {

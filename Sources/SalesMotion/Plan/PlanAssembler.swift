@@ -7,7 +7,7 @@ struct PlanDecisions: Sendable {
     var tiers: [Int]
     /// Local FTE of each account in each of its footprint pairs (``AllocationInstance/pairs``).
     var fte: [[Double]]
-    var programActive: Bool
+    var programmeActive: Bool
 }
 
 extension AllocationProgram {
@@ -19,7 +19,7 @@ extension AllocationProgram {
         let fte = effortVariables.map { pairs in
             pairs.map { segments in max(0, segments.reduce(0) { $0 + values[$1.rawValue] }) }
         }
-        return PlanDecisions(tiers: tiers, fte: fte, programActive: values[programVariable.rawValue] > 0.5)
+        return PlanDecisions(tiers: tiers, fte: fte, programmeActive: values[programmeVariable.rawValue] > 0.5)
     }
 
     /// Row duals of the limits, keyed by limit.
@@ -69,16 +69,16 @@ struct PlanAssembler {
                 grossProfit: account.margin * revenue, salesExpense: instance.tierCost[t] + localExpense,
                 changed: changed, local: local))
         }
-        let programActive = decisions.programActive
-        let programCost = programActive ? model.costs.programFixedCost : 0
+        let programmeActive = decisions.programmeActive
+        let programmeCost = programmeActive ? model.costs.programmeFixedCost : 0
         let changeCost = Double(changes) * model.transition.changeCost
         let tierCost = accounts.reduce(0) { $0 + instance.tierCost[$1.tier] }
-        let expense = accounts.reduce(0) { $0 + $1.salesExpense } + programCost + changeCost
+        let expense = accounts.reduce(0) { $0 + $1.salesExpense } + programmeCost + changeCost
         let revenue = accounts.reduce(0) { $0 + $1.expectedRevenue }
         let grossProfit = accounts.reduce(0) { $0 + $1.grossProfit }
-        let globalExpense = tierCost + programCost
+        let globalExpense = tierCost + programmeCost
         var plan = StaffingPlan(
-            accounts: accounts, regions: [], limits: [], programActive: programActive, tierChanges: changes,
+            accounts: accounts, regions: [], limits: [], programmeActive: programmeActive, tierChanges: changes,
             tierCounts: tierCounts, expectedRevenue: revenue, grossProfit: grossProfit, salesExpense: expense,
             globalExpense: globalExpense, netContribution: grossProfit - expense)
         plan.limits = limitUses(plan, regionFTE: regionFTE)

@@ -59,7 +59,7 @@ public struct StaffingPlan: Sendable {
     public var accounts: [AccountStaffing]
     public var regions: [RegionStaffing]
     public var limits: [LimitUse]
-    public var programActive: Bool
+    public var programmeActive: Bool
     public var tierChanges: Int
     /// Accounts per tier, in the model's tier order.
     public var tierCounts: [Int]
@@ -81,7 +81,8 @@ public enum PlanStatus: String, Sendable {
     case timeLimit = "time_limit"
     /// No plan satisfies the limits.
     case infeasible
-    /// Stopped with no plan (time limit or interruption).
+    /// The time limit ended the solve before any plan was found (an interruption is not a
+    /// status: it throws ``PlanningInterrupted``).
     case noSolution = "no_solution"
 
     /// Whether a plan comes with the status.
@@ -94,9 +95,9 @@ public struct PhaseTimings: Sendable, Hashable {
     public var read: Double = 0
     /// Cross-checking dataset and model and deriving the model's quantities.
     public var validate: Double = 0
-    /// Building the program and loading it into GLPK (or the decomposition's blocks).
+    /// Building the program and loading it into the solver (or the decomposition's blocks).
     public var build: Double = 0
-    /// The LP relaxation: GLPK's root LP, or the decomposition's column generation.
+    /// The LP relaxation: the solver's root LP, or the decomposition's column generation.
     public var lp: Double = 0
     /// Branch and bound, or the decomposition's restricted MIP.
     public var mip: Double = 0
@@ -130,7 +131,9 @@ public struct PlanningResult: Sendable {
     public var plan: StaffingPlan?
     /// The best bound on the net contribution the search proved (nil when unknown).
     public var bestBound: Double?
-    /// GLPK's relative gap, measured on the decision-dependent part of the objective.
+    /// `|bound − objective|` relative to the decision-dependent part of the objective
+    /// (`objective − fixedPart`): the solver's own gap on the monolithic program, whose
+    /// objective excludes the fixed part, and computed so for the decomposition.
     public var relativeGap: Double?
     /// `|bound − objective|`, in money.
     public var absoluteGap: Double?

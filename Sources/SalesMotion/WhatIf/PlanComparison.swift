@@ -64,7 +64,7 @@ public struct PlanComparison {
             Figure(name: "gross_profit", before: beforePlan.grossProfit, after: afterPlan.grossProfit),
             Figure(name: "sales_expense", before: beforePlan.salesExpense, after: afterPlan.salesExpense),
             Figure(name: "global_expense", before: beforePlan.globalExpense, after: afterPlan.globalExpense),
-            Figure(name: "program_active", before: beforePlan.programActive ? 1 : 0, after: afterPlan.programActive ? 1 : 0),
+            Figure(name: "program_active", before: beforePlan.programmeActive ? 1 : 0, after: afterPlan.programmeActive ? 1 : 0),
             Figure(name: "tier_changes", before: Double(beforePlan.tierChanges), after: Double(afterPlan.tierChanges)),
         ]
         let tierIds = Array(Set(before.model.tiers.map(\.id) + after.model.tiers.map(\.id)))

@@ -47,7 +47,7 @@ public struct Sweep: Sendable {
     /// With `warm` (the default) the model is built once per worker and re-solved point after
     /// point from the previous basis and plan; otherwise every point is built and solved from
     /// scratch (for comparison). `workers > 1` splits the values into contiguous runs solved
-    /// on separate threads, each with its own GLPK problem. `progress` is called after each
+    /// on separate threads, each with its own solver session. `progress` is called after each
     /// point with the number done.
     public static func run(_ instance: AllocationInstance, key: WhatIfKey, values: [Double], warm: Bool = true,
                            workers: Int = 1, options: PlanningOptions,
