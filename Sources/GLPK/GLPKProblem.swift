@@ -123,22 +123,22 @@ public final class GLPKProblem: SolverSession {
 
     /// Changes the bounds of one variable; the next solve starts from the current basis.
     public func setBounds(of variable: VariableIndex, lower: Double, upper: Double) throws {
-        guard variable.rawValue >= 0, variable.rawValue < program.variableCount else {
-            throw InvalidProgramError("variable \(variable.rawValue) out of range")
-        }
-        try Self.checkBounds(lower, upper, "variable \(variable.rawValue)")
+        try Self.check(variable.rawValue, below: program.variableCount, "variable", lower, upper)
         program.setBounds(of: variable, lower: lower, upper: upper)
         applyColumnBounds(variable.rawValue, lower, upper)
     }
 
     /// Changes the bounds of one constraint; the next solve starts from the current basis.
     public func setBounds(of constraint: ConstraintIndex, lower: Double, upper: Double) throws {
-        guard constraint.rawValue >= 0, constraint.rawValue < program.constraintCount else {
-            throw InvalidProgramError("constraint \(constraint.rawValue) out of range")
-        }
-        try Self.checkBounds(lower, upper, "constraint \(constraint.rawValue)")
+        try Self.check(constraint.rawValue, below: program.constraintCount, "constraint", lower, upper)
         program.setBounds(of: constraint, lower: lower, upper: upper)
         applyRowBounds(constraint.rawValue, lower, upper)
+    }
+
+    /// An index in range and bounds GLPK accepts, before GLPK sees them.
+    private static func check(_ index: Int, below count: Int, _ what: String, _ lower: Double, _ upper: Double) throws {
+        guard index >= 0, index < count else { throw InvalidProgramError("\(what) \(index) out of range") }
+        try checkBounds(lower, upper, "\(what) \(index)")
     }
 
     /// Changes one objective coefficient.

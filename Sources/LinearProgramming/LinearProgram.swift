@@ -45,8 +45,7 @@ public struct LinearProgram: Sendable {
     public private(set) var objectiveCoefficients: [Double] = []
 
     public private(set) var constraintNames: [String] = []
-    public private(set) var constraintLowerBounds: [Double] = []
-    public private(set) var constraintUpperBounds: [Double] = []
+    public private(set) var constraintLowerBounds: [Double] = [], constraintUpperBounds: [Double] = []
 
     /// Row of each nonzero coefficient (0-based).
     public private(set) var coefficientRows: [Int32] = []

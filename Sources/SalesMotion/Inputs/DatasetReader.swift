@@ -67,6 +67,17 @@ extension Dataset {
         return Dataset(accounts: accounts, regions: regions)
     }
 
+    /// Whether `id` is seen for the first time; a repeat is reported with the line of the first.
+    private static func isFirst(_ id: String, _ what: String, at location: SourceLocation, _ firstLine: inout [String: Int],
+                                _ problems: inout DiagnosticCollector) -> Bool {
+        if let earlier = firstLine[id] {
+            problems.report(location, "\(what) '\(id)' already defined on line \(earlier)")
+            return false
+        }
+        firstLine[id] = location.line
+        return true
+    }
+
     /// The valid regions; `declared` receives every region id named, valid or not, so that
     /// references to a region with a bad value are not reported a second time.
     private static func readRegions(_ table: CSVTable, declared: inout Set<String>,
@@ -83,11 +94,7 @@ extension Dataset {
             let productivity = cells.number(columns["productivity"], .positive, name: "productivity", &problems)
             guard let id else { continue }
             declared.insert(id)
-            if let earlier = firstLine[id] {
-                problems.report(cells.location(columns["region"]!), "region '\(id)' already defined on line \(earlier)")
-                continue
-            }
-            firstLine[id] = row.line
+            guard isFirst(id, "region", at: cells.location(columns["region"]!), &firstLine, &problems) else { continue }
             guard let capacity, let cost, let productivity else { continue }
             regions.append(Region(id: id, localCapacityFTE: capacity, localFTECost: cost, productivity: productivity))
         }
@@ -128,11 +135,7 @@ extension Dataset {
             }
             guard let id else { continue }
             declaredAccounts.insert(id)
-            if let earlier = firstLine[id] {
-                problems.report(cells.location(columns["account_id"]!), "account '\(id)' already defined on line \(earlier)")
-                continue
-            }
-            firstLine[id] = row.line
+            guard isFirst(id, "account", at: cells.location(columns["account_id"]!), &firstLine, &problems) else { continue }
             guard let headquarters, let revenue, let margin, let growth, let central, let competition, let fit
             else { continue }
             let name = cells.text(nameColumn)

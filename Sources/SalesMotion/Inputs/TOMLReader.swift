@@ -396,15 +396,26 @@ struct TOMLReader {
         }
     }
 
-    private mutating func basicString(multiline: Bool) throws(Failure) -> String {
+    /// Steps over the opening quotes (and the line break right after `"""` or `'''`).
+    private mutating func openString(multiline: Bool) {
         for _ in 0..<(multiline ? 3 : 1) { advance() }
         if multiline { skipFirstLineBreak() }
+    }
+
+    /// At a quote `c` of the string's kind: whether it ends the string (the quotes are then
+    /// read; quotes beyond the closing three belong to `text`).
+    private mutating func closes(at c: Unicode.Scalar, multiline: Bool, into text: inout String) -> Bool {
+        if !multiline { advance(); return true }
+        return closesMultiline(with: c, into: &text)
+    }
+
+    private mutating func basicString(multiline: Bool) throws(Failure) -> String {
+        openString(multiline: multiline)
         var text = ""
         while true {
             guard let c = current else { throw fail("the string is not closed") }
             if c == "\"" {
-                if !multiline { advance(); return text }
-                if closesMultiline(with: c, into: &text) { return text }
+                if closes(at: c, multiline: multiline, into: &text) { return text }
                 text += "\""
                 advance()
                 continue
@@ -454,15 +465,11 @@ struct TOMLReader {
     }
 
     private mutating func literalString(multiline: Bool) throws(Failure) -> String {
-        for _ in 0..<(multiline ? 3 : 1) { advance() }
-        if multiline { skipFirstLineBreak() }
+        openString(multiline: multiline)
         var text = ""
         while true {
             guard let c = current else { throw fail("the string is not closed") }
-            if c == "'" {
-                if !multiline { advance(); return text }
-                if closesMultiline(with: c, into: &text) { return text }
-            }
+            if c == "'", closes(at: c, multiline: multiline, into: &text) { return text }
             if c == "\n" && !multiline { throw fail("the string is not closed on its line") }
             if Self.isControl(c) && c != "\t" && !(multiline && (c == "\n" || (c == "\r" && peek(1) == "\n"))) {
                 throw fail("control character \(Self.describe(c)) in a string")

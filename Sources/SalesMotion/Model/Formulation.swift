@@ -57,11 +57,9 @@ struct Formulation: Sendable {
         var expense: Double
         /// `margin·revenue − c_t − change cost`: the choice's value in the objective.
         var value: Double
-        var isChange: Bool
-        var isGlobal: Bool
-        var gamFTE: Double
-        var centralFTE: Double
-        var execHours: Double
+        var isChange, isGlobal: Bool
+        /// The tier's GAM and central-team FTE and executive hours.
+        var gamFTE, centralFTE, execHours: Double
         /// `min_local_coverage`: the least effort in every pair, as a share of its saturation.
         var minimumCoverage: Double
     }
