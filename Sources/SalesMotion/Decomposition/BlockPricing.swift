@@ -79,7 +79,7 @@ struct BlockPricing {
                 let cost = dataset.regions[pair.region].localFTECost
                 objective += margin * revenue - cost * x
                 usage[s.capacityRow[pair.region]] += x
-                for i in 0..<rows where s.costWeights[i] != 0 || s.revenueWeights[i] != 0 {
+                for i in s.weightedRows {
                     usage[i] += s.costWeights[i] * cost * x + s.revenueWeights[i] * revenue
                 }
             }

@@ -304,7 +304,7 @@ struct DecompositionSolver {
                 continue
             }
             let option = structure.options[a][choices[a].option]
-            builder.fix(option.choice)
+            builder.fix(option.choice, usage: option.usage)
             effortVariables[a] = structure.pairs[a].indices.map { e in
                 if free.isFree(account: a, pair: e) {
                     return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: option.minimumFTE[e])

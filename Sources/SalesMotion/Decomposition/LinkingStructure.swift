@@ -45,6 +45,8 @@ struct LinkingStructure {
     /// Per row: the weight of local FTE cost and of revenue, and the capacity row of each region.
     var costWeights: [Double] = []
     var revenueWeights: [Double] = []
+    /// The rows with a cost or revenue weight (those local effort enters besides capacity).
+    var weightedRows: [Int] = []
     var capacityRow: [Int] = []
 
     /// Nil when the case is impossible (an account has no option, e.g. it is pinned to a
@@ -59,6 +61,7 @@ struct LinkingStructure {
         rightHandSides = rows.map { formulation.bound(of: $0, programmeActive: programmeActive) }
         costWeights = rows.map { formulation.costWeight(in: $0) }
         revenueWeights = rows.map { formulation.revenueWeight(in: $0) }
+        weightedRows = rows.indices.filter { costWeights[$0] != 0 || revenueWeights[$0] != 0 }
         capacityRow = [Int](repeating: -1, count: instance.dataset.regions.count)
         for (i, row) in rows.enumerated() {
             if let r = formulation.capacityRegion(of: row) { capacityRow[r] = i }
@@ -74,8 +77,10 @@ struct LinkingStructure {
             for t in instance.openTiers[a] {
                 let choice = formulation.choice(account: a, tier: t)
                 if choice.isGlobal && !programmeActive { continue }
+                var usage = [Double](repeating: 0, count: rows.count)
+                for i in formulation.tierRows { usage[i] = formulation.coefficient(of: choice, in: rows[i]) }
                 accountOptions.append(TierOption(
-                    choice: choice, usage: rows.map { formulation.coefficient(of: choice, in: $0) },
+                    choice: choice, usage: usage,
                     minimumFTE: instance.pairs[a].map { choice.minimumCoverage * $0.saturation }))
             }
             if accountOptions.isEmpty { return nil }
@@ -91,14 +96,14 @@ struct LinkingStructure {
     /// and `β_r = c_r·(1 + Σ π·costWeight) + π_capacity(r)`.
     func costFactor(_ duals: [Double]) -> Double {
         var factor = 1.0
-        for i in 0..<rowCount where costWeights[i] != 0 { factor += duals[i] * costWeights[i] }
+        for i in weightedRows where costWeights[i] != 0 { factor += duals[i] * costWeights[i] }
         return factor
     }
 
     /// `Σ π·revenueWeight`: what one unit of revenue costs in the linking rows at `duals`.
     func revenueFactor(_ duals: [Double]) -> Double {
         var factor = 0.0
-        for i in 0..<rowCount where revenueWeights[i] != 0 { factor += duals[i] * revenueWeights[i] }
+        for i in weightedRows where revenueWeights[i] != 0 { factor += duals[i] * revenueWeights[i] }
         return factor
     }
 

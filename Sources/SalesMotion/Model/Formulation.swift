@@ -66,10 +66,31 @@ struct Formulation: Sendable {
 
     let instance: AllocationInstance
     let rows: [Row]
+    /// The (row, term) places a tier choice can have a nonzero amount in (every quantity but
+    /// regional effort), and the rows they are in.
+    let tierTerms: [(row: Int, term: Int)]
+    let tierRows: [Int]
+    /// Per region: the (row, term) places one FTE of effort there can have a nonzero amount in
+    /// (its region's effort, expense, revenue), and the rows they are in.
+    let effortTerms: [[(row: Int, term: Int)]]
+    let effortRows: [[Int]]
 
     init(instance: AllocationInstance) {
         self.instance = instance
-        rows = instance.limitsInForce.map { Self.row(of: $0, in: instance) }
+        let rows = instance.limitsInForce.map { Self.row(of: $0, in: instance) }
+        self.rows = rows
+        func places(_ uses: (Quantity) -> Bool) -> [(row: Int, term: Int)] {
+            rows.indices.flatMap { i in rows[i].terms.indices.filter { uses(rows[i].terms[$0].quantity) }.map { (row: i, term: $0) } }
+        }
+        func distinctRows(_ places: [(row: Int, term: Int)]) -> [Int] {
+            places.map(\.row).reduce(into: []) { rows, row in if rows.last != row { rows.append(row) } }
+        }
+        tierTerms = places { if case .regionEffort = $0 { return false } else { return true } }
+        tierRows = distinctRows(tierTerms)
+        effortTerms = instance.dataset.regions.indices.map { r in
+            places { $0 == .regionEffort(r) || $0 == .expense || $0 == .revenue }
+        }
+        effortRows = effortTerms.map(distinctRows)
     }
 
     /// The row of one limit kind.

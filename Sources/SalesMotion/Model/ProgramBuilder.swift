@@ -40,13 +40,15 @@ struct ProgramBuilder {
 
     private func label(_ text: @autoclosure () -> String) -> String { names ? text() : "" }
 
-    /// Enters `variable` in every row, with `amount` of each quantity.
-    private mutating func add(_ variable: VariableIndex, _ amount: (Formulation.Quantity) -> Double) {
-        for (i, row) in formulation.rows.enumerated() {
-            for (j, term) in row.terms.enumerated() {
-                let value = amount(term.quantity)
-                if value != 0 { rowTerms[i][j].append((variable, term.weight * value)) }
-            }
+    /// Enters `variable` in the rows, with `amount` of each quantity, at `places` (the (row,
+    /// term) places where its amount can be nonzero; every place when nil).
+    private mutating func add(_ variable: VariableIndex, at places: [(row: Int, term: Int)]? = nil,
+                              _ amount: (Formulation.Quantity) -> Double) {
+        let rows = formulation.rows
+        for (i, j) in places ?? rows.indices.flatMap({ i in rows[i].terms.indices.map { (i, $0) } }) {
+            let term = rows[i].terms[j]
+            let value = amount(term.quantity)
+            if value != 0 { rowTerms[i][j].append((variable, term.weight * value)) }
         }
     }
 
@@ -65,7 +67,7 @@ struct ProgramBuilder {
                                          objective: choice.value - floor)
             variables.append(y)
             let formulation = self.formulation
-            add(y) { formulation.amount(of: $0, in: choice) }
+            add(y, at: formulation.tierTerms) { formulation.amount(of: $0, in: choice) }
         }
         if instance.pinnedTier[a] != nil, let y = variables.first { lp.setBounds(of: y, lower: 1, upper: 1) }
         lp.addConstraint(name: label("one_tier[\(account.id)]"), terms: variables.map { ($0, 1) }, lower: 1, upper: 1)
@@ -93,7 +95,9 @@ struct ProgramBuilder {
                                                                       revenuePerFTE: segment.revenuePerFTE))
             segments.append(x)
             let formulation = self.formulation
-            add(x) { formulation.amount(of: $0, inEffortOf: pair.region, revenuePerFTE: segment.revenuePerFTE) }
+            add(x, at: formulation.effortTerms[pair.region]) {
+                formulation.amount(of: $0, inEffortOf: pair.region, revenuePerFTE: segment.revenuePerFTE)
+            }
         }
         guard !segments.isEmpty else { return [] }
         let coverage = choices.compactMap { choice, y -> (VariableIndex, Double)? in
@@ -110,10 +114,13 @@ struct ProgramBuilder {
     }
 
     /// Fixes account `a` in `choice`: its value goes into the objective constant, its use
-    /// off every right-hand side.
-    mutating func fix(_ choice: Formulation.TierChoice) {
+    /// off every right-hand side. `usage`, when given, is the choice's coefficient in every row
+    /// as already computed from this formulation (the linking structure keeps them).
+    mutating func fix(_ choice: Formulation.TierChoice, usage: [Double]? = nil) {
         lp.objectiveConstant += choice.value
-        for (i, row) in formulation.rows.enumerated() { bounds[i] -= formulation.coefficient(of: choice, in: row) }
+        for i in formulation.tierRows {
+            bounds[i] -= usage?[i] ?? formulation.coefficient(of: choice, in: formulation.rows[i])
+        }
     }
 
     /// Fixes `fte` of effort on pair `e` of account `a`, filled into its segments in order.
@@ -129,10 +136,10 @@ struct ProgramBuilder {
             left -= amount
         }
         lp.objectiveConstant += instance.dataset.accounts[a].margin * revenue - cost * fte
-        for (i, row) in formulation.rows.enumerated() {
-            let use = formulation.effortCoefficient(in: row, region: pair.region, revenuePerFTE: 0) * fte
+        for i in formulation.effortRows[pair.region] {
+            let row = formulation.rows[i]
+            bounds[i] -= formulation.effortCoefficient(in: row, region: pair.region, revenuePerFTE: 0) * fte
                 + formulation.revenueWeight(in: row) * revenue
-            bounds[i] -= use
         }
     }
 
