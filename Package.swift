@@ -30,6 +30,20 @@ let package = Package(
             name: "CPOSIX"
         ),
         .target(
+            name: "TOML",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "OutputFiles",
+            dependencies: ["CPOSIX"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SyntheticData",
+            dependencies: ["OutputFiles"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "LinearProgramming",
             swiftSettings: strictSettings
         ),
@@ -42,7 +56,8 @@ let package = Package(
             name: "SalesMotion",
             dependencies: [
                 "LinearProgramming",
-                "CPOSIX",
+                "OutputFiles",
+                "TOML",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strictSettings
@@ -53,6 +68,8 @@ let package = Package(
                 "SalesMotion",
                 "LinearProgramming",
                 "GLPK",
+                "OutputFiles",
+                "SyntheticData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -76,6 +93,9 @@ let package = Package(
             name: "SalesMotionTests",
             dependencies: [
                 "SalesMotion",
+                "TOML",
+                "OutputFiles",
+                "SyntheticData",
                 "LinearProgramming",
                 "GLPK",
                 .product(name: "PropertyBased", package: "swift-property-based"),

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import SalesMotion
+import SyntheticData
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import GLPK
 import LinearProgramming
+import OutputFiles
 import SalesMotion
 import Synchronization
 
@@ -89,7 +90,7 @@ func planning<T>(_ body: () throws -> T) throws -> T {
 /// Opens the output folder before any solving, so a folder that cannot be written is reported
 /// at once (exit 4) and a refused one (a link, foreign files) with exit 2.
 func openOutput(_ folder: String) throws -> OutputStage {
-    try planning { try OutputStage(folder: folder, stop: interruption) }
+    try planning { try OutputFolder.stage(folder, stop: interruption) }
 }
 
 /// Writes a run's files as the whole of its output folder; a signal before the swap leaves the
@@ -105,6 +106,6 @@ func commit(_ stage: OutputStage, _ files: () throws -> [(name: String, contents
         } catch {
             throw OutputError("cannot render the files: \(error)")
         }
-        try stage.commit(contents, stop: interruption)
+        try OutputFolder.commit(contents, through: stage)
     }
 }

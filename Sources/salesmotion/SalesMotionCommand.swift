@@ -2,6 +2,7 @@
 
 public import ArgumentParser
 import Foundation
+import OutputFiles
 import SalesMotion
 
 @main

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+import OutputFiles
 @testable import SalesMotion
+import TOML
 import Testing
 
 /// Each attack of issue 8, tried on the built binary (or the library where the attack is on
@@ -456,7 +458,7 @@ import Testing
             #expect(throws: TOMLReader.Failure.self, "\(text)") { _ = try TOMLReader.read(text) }
         }
         #expect(try TOMLReader.read("x = \"\"\"a \\  \n  b\"\"\"") == .table(["x": .string("a b")]))
-        let messages = inputMessages { _ = try ConfigValue.parseTOML("when = 1979-05-27", file: "m.toml") }
+        let messages = inputMessages { _ = try TOMLValue.parseTOML("when = 1979-05-27", file: "m.toml") }
         #expect(messages == ["m.toml:1:8: '1979-05-27' is a date or time: valid TOML, but model files do not use dates"])
     }
 

@@ -3,6 +3,7 @@
 import Foundation
 import GLPK
 @testable import SalesMotion
+import SyntheticData
 import Testing
 
 /// The decomposition must reach the monolithic reference's optimum.

@@ -2,10 +2,11 @@
 
 import Foundation
 @testable import SalesMotion
+@testable import TOML
 import Testing
 
 @Suite struct TOMLReaderTests {
-    static func read(_ text: String) throws -> [String: ConfigValue] {
+    static func read(_ text: String) throws -> [String: TOMLValue] {
         guard case .table(let entries) = try TOMLReader.read(text) else { throw TOMLReader.Failure(line: 0, column: 0, message: "not a table") }
         return entries
     }

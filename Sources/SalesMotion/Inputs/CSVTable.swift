@@ -2,6 +2,7 @@
 
 internal import CSV
 import Foundation
+internal import OutputFiles
 
 /// A CSV file read whole: its header and rows, each row with the line it starts on.
 ///

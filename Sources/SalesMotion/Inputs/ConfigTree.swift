@@ -1,39 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+internal import TOML
 
-/// A parsed model file as a plain tree, detached from the TOML library, so that command-line
-/// overrides can be applied before the model is decoded.
-indirect enum ConfigValue: Equatable {
-    case table([String: ConfigValue])
-    case array([ConfigValue])
-    case string(String)
-    case integer(Int)
-    case float(Double)
-    case bool(Bool)
-    /// A TOML value the model never uses (dates, times), kept by its type name for messages.
-    case unsupported(String)
-
-    var typeDescription: String {
-        switch self {
-        case .table: return "a table"
-        case .array: return "an array"
-        case .string(let text): return "\"\(text)\""
-        case .integer(let value): return "\(value)"
-        case .float(let value): return "\(value)"
-        case .bool(let value): return "\(value)"
-        case .unsupported(let type): return "a \(type)"
-        }
-    }
-
+extension TOMLValue {
     /// Parses a TOML document; throws ``InputError`` with the reader's line and column.
-    static func parseTOML(_ text: String, file: String) throws -> ConfigValue {
+    static func parseTOML(_ text: String, file: String) throws -> TOMLValue {
         try parseTOMLWithPositions(text, file: file).value
     }
 
     /// Parses a TOML document, with where each key path starts.
     static func parseTOMLWithPositions(_ text: String, file: String)
-        throws -> (value: ConfigValue, positions: [String: TOMLReader.Position]) {
+        throws -> (value: TOMLValue, positions: [String: TOMLReader.Position]) {
         do {
             return try TOMLReader.readWithPositions(text)
         } catch {
@@ -44,7 +22,7 @@ indirect enum ConfigValue: Equatable {
 
     /// Parses the value part of `--set key=value`: a TOML value (`0.5`, `[0.1, 0.4]`, `"x"`),
     /// else an amount (`18M`, `800k`), else plain text.
-    static func parseOverride(_ text: String) -> ConfigValue {
+    static func parseOverride(_ text: String) -> TOMLValue {
         if case .table(let entries)? = try? TOMLReader.read("value = \(text)"), let value = entries["value"] {
             return value
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
+internal import OutputFiles
 
 extension Dataset {
     /// Reads `accounts.csv`, `regions.csv` and the optional `footprint.csv` from `folder`.
@@ -211,9 +212,3 @@ extension Dataset {
     }
 }
 
-/// A number in the shortest form that reads back to the same value (`12`, `0.35`, `1e-07`).
-func formatShort(_ value: Double) -> String {
-    if value == 0 { return "0" }
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return "\(value)"
-}

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+internal import OutputFiles
+
 /// Every key of a model file and every data column a what-if can change, in one table: its
 /// path, type, rule, where it lives, the limit it moves and the words reports use for it.
 ///

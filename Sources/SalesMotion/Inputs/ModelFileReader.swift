@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+internal import OutputFiles
+internal import TOML
 
 /// A command-line change to the model file: `--set section.key=value` (for a tier,
 /// `tier.ID.key=value`), applied before the model is decoded and validated.
@@ -41,7 +43,7 @@ extension AllocationModel {
     /// Parses and validates model-file text; `file` names it in messages.
     public static func parse(_ text: String, file: String = "model.toml", overrides: [ModelOverride] = [],
                              pins: [TierPin] = []) throws -> AllocationModel {
-        var (tree, positions) = try ConfigValue.parseTOMLWithPositions(text, file: file)
+        var (tree, positions) = try TOMLValue.parseTOMLWithPositions(text, file: file)
         let locator = KeyLocations(positions)
         var problems = DiagnosticCollector()
         var overridden: Set<String> = []
@@ -136,7 +138,7 @@ extension AllocationModel {
     }
 }
 
-/// Turns a ``ConfigValue`` tree into an ``AllocationModel``, reporting every type error and
+/// Turns a ``TOMLValue`` tree into an ``AllocationModel``, reporting every type error and
 /// unknown key with its key path.
 struct ModelDecoder {
     static let sections = KeySchema.sections
@@ -165,10 +167,10 @@ struct ModelDecoder {
     }
 
     /// Applies one override to the tree; a tier is addressed by its id (`tier.total.gam_fte`).
-    static func apply(_ change: ModelOverride, to tree: inout ConfigValue) throws {
+    static func apply(_ change: ModelOverride, to tree: inout TOMLValue) throws {
         let path = change.path
         let joined = path.joined(separator: ".")
-        let value = ConfigValue.parseOverride(change.valueText)
+        let value = TOMLValue.parseOverride(change.valueText)
         func fail(_ message: String) -> InputError {
             InputError([InputDiagnostic(SourceLocation(file: "--set"), "\(joined): \(message)")])
         }
@@ -195,7 +197,7 @@ struct ModelDecoder {
             guard keys.contains(path[1]) else {
                 throw fail("unknown key '\(path[1])' in [\(path[0])]\(suggestion(for: path[1], in: keys))")
             }
-            var section: [String: ConfigValue] = [:]
+            var section: [String: TOMLValue] = [:]
             if case .table(let existing)? = root[path[0]] { section = existing }
             if case .string(let text) = value, text.lowercased() == "none" {
                 section[path[1]] = nil
@@ -209,7 +211,7 @@ struct ModelDecoder {
         tree = .table(root)
     }
 
-    mutating func decode(_ tree: ConfigValue) -> AllocationModel? {
+    mutating func decode(_ tree: TOMLValue) -> AllocationModel? {
         guard case .table(let root) = tree else { return nil }
         let known = Array(Self.sections.keys) + ["tier", "pin"]
         for key in root.keys.sorted() where !known.contains(key) {
@@ -240,7 +242,7 @@ struct ModelDecoder {
     }
 
     /// Decodes one key of a section by its kind and stores it in `model`.
-    private mutating func decode(_ key: KeySchema.Key, from entries: [String: ConfigValue], into model: inout AllocationModel) {
+    private mutating func decode(_ key: KeySchema.Key, from entries: [String: TOMLValue], into model: inout AllocationModel) {
         switch key.kind {
         case .amount: if let value = number(key.section, key.name, entries) { key.set(&model, 0, value) }
         case .count: if let value = integer(key.section, key.name, entries) { key.set(&model, 0, Double(value)) }
@@ -259,7 +261,7 @@ struct ModelDecoder {
     }
 
     /// Decodes one `[[tier]]` and appends it to `model` when every required key is there.
-    private mutating func decodeTier(_ entries: [String: ConfigValue], position: Int, into model: inout AllocationModel) {
+    private mutating func decodeTier(_ entries: [String: TOMLValue], position: Int, into model: inout AllocationModel) {
         let id = text("tier[\(position + 1)]", "id", entries, required: true)
         if let id { locator?.alias("tier.\(id)", to: "tier[\(position + 1)]") }
         let path = id.map { "tier.\($0)" } ?? "tier[\(position + 1)]"
@@ -281,7 +283,7 @@ struct ModelDecoder {
         for (key, value) in values { key.set(&model, model.tiers.count - 1, value) }
     }
 
-    private mutating func section(_ name: String, _ root: [String: ConfigValue]) -> [String: ConfigValue]? {
+    private mutating func section(_ name: String, _ root: [String: TOMLValue]) -> [String: TOMLValue]? {
         guard let value = root[name] else { return nil }
         guard case .table(let entries) = value else {
             report(name, "expected a table [\(name)], found \(value.typeDescription)")
@@ -291,13 +293,13 @@ struct ModelDecoder {
         return entries
     }
 
-    private mutating func arrayOfTables(_ name: String, _ root: [String: ConfigValue]) -> [[String: ConfigValue]] {
+    private mutating func arrayOfTables(_ name: String, _ root: [String: TOMLValue]) -> [[String: TOMLValue]] {
         guard let value = root[name] else { return [] }
         guard case .array(let items) = value else {
             report(name, "expected [[\(name)]] entries, found \(value.typeDescription)")
             return []
         }
-        var tables: [[String: ConfigValue]] = []
+        var tables: [[String: TOMLValue]] = []
         for (position, item) in items.enumerated() {
             if case .table(let entries) = item { tables.append(entries) } else {
                 report("\(name)[\(position + 1)]", "expected a table, found \(item.typeDescription)")
@@ -306,13 +308,13 @@ struct ModelDecoder {
         return tables
     }
 
-    private mutating func checkKeys(_ entries: [String: ConfigValue], _ known: [String], _ path: String) {
+    private mutating func checkKeys(_ entries: [String: TOMLValue], _ known: [String], _ path: String) {
         for key in entries.keys.sorted() where !known.contains(key) {
             report("\(path).\(key)", "unknown key\(suggestion(for: key, in: known))")
         }
     }
 
-    private mutating func number(_ path: String, _ key: String, _ entries: [String: ConfigValue]) -> Double? {
+    private mutating func number(_ path: String, _ key: String, _ entries: [String: TOMLValue]) -> Double? {
         guard let value = entries[key] else { return nil }
         switch value {
         case .integer(let number) where abs(Double(number)) <= NumberSyntax.largest: return Double(number)
@@ -336,7 +338,7 @@ struct ModelDecoder {
         }
     }
 
-    private mutating func integer(_ path: String, _ key: String, _ entries: [String: ConfigValue]) -> Int? {
+    private mutating func integer(_ path: String, _ key: String, _ entries: [String: TOMLValue]) -> Int? {
         guard let value = number(path, key, entries) else { return nil }
         guard value == value.rounded() else {
             report("\(path).\(key)", "expected a whole number, found \(formatShort(value))")
@@ -349,7 +351,7 @@ struct ModelDecoder {
         return Int(value)
     }
 
-    private mutating func numbers(_ path: String, _ key: String, _ entries: [String: ConfigValue]) -> [Double]? {
+    private mutating func numbers(_ path: String, _ key: String, _ entries: [String: TOMLValue]) -> [Double]? {
         guard let value = entries[key] else { return nil }
         guard case .array(let items) = value else {
             report("\(path).\(key)", "expected an array of numbers, found \(value.typeDescription)")
@@ -368,7 +370,7 @@ struct ModelDecoder {
         return result
     }
 
-    private mutating func text(_ path: String, _ key: String, _ entries: [String: ConfigValue], required: Bool) -> String? {
+    private mutating func text(_ path: String, _ key: String, _ entries: [String: TOMLValue], required: Bool) -> String? {
         guard let value = entries[key] else {
             if required { report("\(path).\(key)", "required key is missing") }
             return nil

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+internal import OutputFiles
 
 /// Parsing of the number forms the inputs accept, shared by the CSV reader, the model file
 /// and the command line.

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+internal import OutputFiles
+
 /// Writes an instance as a GNU MathProg data file for `models/allocation.mod`: raw inputs
 /// only, so that glpsol derives everything itself and checks the Swift solver independently.
 struct GMPLDataWriter {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+internal import OutputFiles
+
 /// A JSON document with keys in the order given, rendered the same way every time
 /// (Foundation's encoder either sorts keys or orders them by hash).
 enum JSONValue {

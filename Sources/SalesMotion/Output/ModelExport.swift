@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+internal import OutputFiles
 public import LinearProgramming
 
 /// File formats `salesmotion export` writes.

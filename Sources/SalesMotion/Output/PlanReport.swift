@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
+internal import OutputFiles
 
 /// The output files of a solve (spec §7), built in memory and written whole.
 public struct PlanReport {

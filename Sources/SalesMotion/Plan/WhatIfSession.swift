@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+internal import OutputFiles
 
 /// A series of solves of one instance with inputs changed in between — sweeps, explanations,
 /// reports — each solve starting from what the previous one learnt.

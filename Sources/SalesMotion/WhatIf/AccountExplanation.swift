@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+internal import OutputFiles
 
 /// Why an account gets the tier it gets: every other tier's reason, its local effort against
 /// the response curve, and the budget that would move it up.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
+internal import OutputFiles
 
 /// Two plans of the same dataset side by side: which accounts move, how regions and every
 /// summary figure change.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
+internal import OutputFiles
 
 /// The files and the table of a sweep: `sweep.csv`, `sweep.svg`.
 public struct SweepReport {

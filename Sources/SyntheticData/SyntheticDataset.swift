@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
+public import OutputFiles
 
 /// A small, fast, seedable random number generator (SplitMix64), so that generated datasets
 /// are the same bytes for the same seed on every machine.
@@ -108,9 +109,13 @@ public struct SyntheticDataset {
                 ("regions.csv", try regions.data()), ("model.toml", Data(model.utf8))]
     }
 
+    /// The files `files()` writes.
+    public static let fileNames = ["accounts.csv", "footprint.csv", "regions.csv", "model.toml"]
+
     /// Writes the files as the whole of `folder`, all or nothing.
     public func write(to folder: String) throws {
-        try OutputFolder.write(try files(), to: folder)
+        let names = Set(Self.fileNames)
+        try OutputStage(folder: folder, isReplaceable: { names.contains($0) }).commit(try files())
     }
 
     static func modelText(budget: Double, gamHeadcount: Double, centralFTE: Double, execHours: Double,

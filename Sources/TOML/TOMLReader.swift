@@ -1,27 +1,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-/// A TOML 1.0 reader for model files, written for this project because TOMLKit's parser
+import Foundation
+
+/// A TOML 1.0 reader, written for this project because TOMLKit's parser
 /// (toml++) stops the whole process with an assertion on some malformed input — a line break
 /// inside `[ ]`, a byte-order mark or accented letter where a key starts — which fuzzing found.
 /// It reads tables, arrays of tables, dotted and quoted keys, strings (basic, literal,
 /// multi-line), integers (decimal, hex, octal, binary), floats, booleans, arrays and inline
 /// tables. Dates and times are recognised and refused (model files do not use them). Every
 /// error names its line and column.
-struct TOMLReader {
-    struct Failure: Error {
-        var line: Int
-        var column: Int
-        var message: String
+public struct TOMLReader {
+    public struct Failure: Error, Sendable {
+        public var line: Int
+        public var column: Int
+        public var message: String
         /// Valid TOML that model files do not use (dates and times), rather than broken TOML.
-        var unsupported = false
+        public var unsupported = false
     }
 
     /// How deep arrays and inline tables may nest, and how many parts a dotted key may have:
     /// far beyond any model file, and shallow enough that reading never exhausts the stack.
-    static let maximumNesting = 32
-    static let maximumKeyParts = 32
+    public static let maximumNesting = 32
+    public static let maximumKeyParts = 32
 
-    /// A mutable table while reading; converted to ``ConfigValue`` at the end.
+    /// A mutable table while reading; converted to ``TOMLValue`` at the end.
     private final class Table {
         var entries: [String: Node] = [:]
         /// Defined by a `[header]` (or as an array-of-tables element) rather than implied by a
@@ -32,11 +34,11 @@ struct TOMLReader {
     }
 
     private enum Node {
-        case value(ConfigValue)
+        case value(TOMLValue)
         case table(Table)
         case tableArray([Table])
         /// An array written as a value (`x = [...]`); cannot be extended by `[[x]]`.
-        case staticArray(ConfigValue)
+        case staticArray(TOMLValue)
     }
 
     private let scalars: [Unicode.Scalar]
@@ -52,9 +54,9 @@ struct TOMLReader {
     private var tablePath = ""
     private var arrayCounts: [String: Int] = [:]
 
-    struct Position: Sendable, Hashable {
-        var line: Int
-        var column: Int
+    public struct Position: Sendable, Hashable {
+        public var line: Int
+        public var column: Int
     }
 
     init(_ text: String) {
@@ -62,12 +64,12 @@ struct TOMLReader {
     }
 
     /// Reads the whole document.
-    static func read(_ text: String) throws(Failure) -> ConfigValue {
+    public static func read(_ text: String) throws(Failure) -> TOMLValue {
         try readWithPositions(text).value
     }
 
     /// Reads the whole document, with where each key path starts (see ``positions``).
-    static func readWithPositions(_ text: String) throws(Failure) -> (value: ConfigValue, positions: [String: Position]) {
+    public static func readWithPositions(_ text: String) throws(Failure) -> (value: TOMLValue, positions: [String: Position]) {
         var reader = TOMLReader(text)
         let value = try reader.document()
         return (value, reader.positions)
@@ -143,7 +145,7 @@ struct TOMLReader {
 
     // MARK: - Document
 
-    private mutating func document() throws(Failure) -> ConfigValue {
+    private mutating func document() throws(Failure) -> TOMLValue {
         let root = Table()
         root.explicit = true
         var table = root
@@ -287,7 +289,7 @@ struct TOMLReader {
         return element
     }
 
-    private func assign(_ value: ConfigValue, at path: [String], in table: Table, position: (Int, Int)) throws(Failure) {
+    private func assign(_ value: TOMLValue, at path: [String], in table: Table, position: (Int, Int)) throws(Failure) {
         var target = table
         for (depth, key) in path.dropLast().enumerated() {
             switch target.entries[key] {
@@ -310,8 +312,8 @@ struct TOMLReader {
         if case .array = value { target.entries[key] = .staticArray(value) } else { target.entries[key] = .value(value) }
     }
 
-    private static func convert(_ table: Table) -> ConfigValue {
-        var entries: [String: ConfigValue] = [:]
+    private static func convert(_ table: Table) -> TOMLValue {
+        var entries: [String: TOMLValue] = [:]
         for (key, node) in table.entries {
             switch node {
             case .value(let value), .staticArray(let value): entries[key] = value
@@ -324,7 +326,7 @@ struct TOMLReader {
 
     // MARK: - Values
 
-    private mutating func value() throws(Failure) -> ConfigValue {
+    private mutating func value() throws(Failure) -> TOMLValue {
         guard let c = current else { throw fail("expected a value") }
         switch c {
         case "\"":
@@ -358,11 +360,11 @@ struct TOMLReader {
         return true
     }
 
-    private mutating func array() throws(Failure) -> ConfigValue {
+    private mutating func array() throws(Failure) -> TOMLValue {
         try enterNesting()
         defer { depth -= 1 }
         advance()
-        var items: [ConfigValue] = []
+        var items: [TOMLValue] = []
         while true {
             try skipBlank()
             guard let c = current else { throw fail("the array is not closed with ']'") }
@@ -377,7 +379,7 @@ struct TOMLReader {
         }
     }
 
-    private mutating func inlineTable() throws(Failure) -> ConfigValue {
+    private mutating func inlineTable() throws(Failure) -> TOMLValue {
         try enterNesting()
         defer { depth -= 1 }
         advance()
@@ -494,7 +496,7 @@ struct TOMLReader {
         if current == "\n" { advance() } else if current == "\r", peek(1) == "\n" { advance(); advance() }
     }
 
-    private mutating func number() throws(Failure) -> ConfigValue {
+    private mutating func number() throws(Failure) -> TOMLValue {
         let startColumn = column
         var text = ""
         while let c = current, Self.isBareKey(c) || c == "+" || c == "." || c == ":" {

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import Foundation
+public import Foundation
 
 /// One cell of an output CSV file.
-enum CSVCell {
+public enum CSVCell: Sendable {
     case text(String)
     case number(Double)
     case flag(Bool)
 
     /// The cell as written: numbers in shortest round-trip form with `.`; text that a
     /// spreadsheet would run as a formula gets a leading `'`.
-    var rendered: String {
+    public var rendered: String {
         switch self {
         case .number(let value): return formatShort(value)
         case .flag(let value): return value ? "true" : "false"
@@ -21,14 +21,14 @@ enum CSVCell {
     }
 }
 
-/// A CSV file built in memory (RFC 4180 quoting by CSV.swift), written in one piece.
-struct CSVDocument {
-    var header: [String]
-    var rows: [[CSVCell]] = []
+/// A CSV file built in memory (RFC 4180 quoting), written in one piece.
+public struct CSVDocument: Sendable {
+    public var header: [String]
+    public var rows: [[CSVCell]] = []
 
-    init(header: [String]) { self.header = header }
+    public init(header: [String]) { self.header = header }
 
-    mutating func append(_ row: [CSVCell]) {
+    public mutating func append(_ row: [CSVCell]) {
         precondition(row.count == header.count, "row has \(row.count) cells for \(header.count) columns")
         rows.append(row)
     }
@@ -36,7 +36,7 @@ struct CSVDocument {
     /// The file's bytes: RFC 4180 (fields with a comma, quote or line break are quoted, quotes
     /// doubled), LF line ends. Written directly into one buffer: CSV.swift's writer, which
     /// writes scalar by scalar into a stream, took 6 s for a 100,000-account plan.
-    func data() throws -> Data {
+    public func data() throws -> Data {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64 * (rows.count + 1) * max(1, header.count) / 4)
         func append(_ field: String) {
@@ -64,4 +64,11 @@ struct CSVDocument {
         for row in rows { appendRow(row.map(\.rendered)) }
         return Data(bytes)
     }
+}
+
+/// A number in the shortest form that reads back to the same value (`12`, `0.35`, `1e-07`).
+public func formatShort(_ value: Double) -> String {
+    if value == 0 { return "0" }
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
 }
