@@ -71,10 +71,30 @@ struct DecompositionSolver {
         let start = Date()
         var settings = instance.model.solver
         settings.timeLimit = options.timeLimit(settings.timeLimit)
-        let fixed = fixedPart
-        var cases: [CaseResult] = []
-        var totalIterations = 0
         var timings = PhaseTimings()
+        let (cases, iterations, nextWarmStart) = try priceCases(start: start, timings: &timings)
+        guard !cases.isEmpty else {
+            return Outcome(status: .infeasible, rawStatus: "decomposition: no programme case admits a plan",
+                           iterations: iterations, timings: timings, warmStart: nextWarmStart)
+        }
+        let recovery = try recoverBest(cases, settings: settings, start: start, timings: &timings)
+        guard let best = recovery.best else {
+            return Outcome(status: recovery.timedOut ? .noSolution : .infeasible,
+                           rawStatus: "decomposition: no plan recovered", iterations: iterations, timings: timings,
+                           warmStart: nextWarmStart)
+        }
+        return Outcome(status: recovery.withinGap ? .optimal : .timeLimit, decisions: best.decisions, objective: best.objective,
+                       bound: max(recovery.bound, best.objective), limitDuals: best.duals,
+                       rawStatus: "decomposition: \(iterations) pricing rounds; bound from Lagrangian prices",
+                       iterations: iterations, timings: timings, warmStart: nextWarmStart)
+    }
+
+    /// Column generation for each programme decision (on, off) that admits a plan, best bound
+    /// first, with the pricing rounds and the state for the next warm solve.
+    private func priceCases(start: Date, timings: inout PhaseTimings)
+        throws -> (cases: [CaseResult], iterations: Int, warmStart: [Bool: WarmStart]) {
+        var cases: [CaseResult] = []
+        var iterations = 0
         var nextWarmStart: [Bool: WarmStart] = [:]
         for programmeActive in [true, false] {
             let buildStart = Date()
@@ -84,23 +104,25 @@ struct DecompositionSolver {
             let lpStart = Date()
             let result = try priceLinkingRows(structure, start: start, warm: warmStart[programmeActive])
             timings.lp += Date().timeIntervalSince(lpStart)
-            totalIterations += result.iterations
+            iterations += result.iterations
             nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals)
             if !result.infeasible { cases.append(result) }
         }
-        guard !cases.isEmpty else {
-            return Outcome(status: .infeasible, rawStatus: "decomposition: no programme case admits a plan",
-                           iterations: totalIterations, timings: timings, warmStart: nextWarmStart)
-        }
-        cases.sort { $0.bound > $1.bound }
+        return (cases.sorted { $0.bound > $1.bound }, iterations, nextWarmStart)
+    }
+
+    /// Recovers plans case by case, growing the free set until the gap to the best case bound
+    /// closes, a case cannot beat the incumbent, or the time is up.
+    private func recoverBest(_ cases: [CaseResult], settings: SolverSettings, start: Date, timings: inout PhaseTimings)
+        throws -> (best: Recovered?, bound: Double, withinGap: Bool, timedOut: Bool) {
+        let fixed = fixedPart
         // The bound of each case tightens when its restricted MIP was the whole case.
         var caseBounds = cases.map(\.bound)
         var best: Recovered?
         var timedOut = false
         func gapClosed() -> Bool {
             guard let incumbent = best else { return false }
-            let bound = caseBounds.max()!
-            return bound - incumbent.objective <= settings.mipGap * max(1, abs(incumbent.objective - fixed))
+            return caseBounds.max()! - incumbent.objective <= settings.mipGap * max(1, abs(incumbent.objective - fixed))
         }
         for (index, result) in cases.enumerated() {
             if let incumbent = best, caseBounds[index] <= incumbent.objective { continue }
@@ -123,17 +145,7 @@ struct DecompositionSolver {
                 freeAccounts *= 4
             }
         }
-        let bound = caseBounds.max()!
-        guard let best else {
-            return Outcome(status: timedOut ? .noSolution : .infeasible,
-                           rawStatus: "decomposition: no plan recovered", iterations: totalIterations, timings: timings,
-                           warmStart: nextWarmStart)
-        }
-        let withinGap = gapClosed()
-        return Outcome(status: withinGap ? .optimal : .timeLimit, decisions: best.decisions, objective: best.objective,
-                       bound: max(bound, best.objective), limitDuals: best.duals,
-                       rawStatus: "decomposition: \(totalIterations) pricing rounds; bound from Lagrangian prices",
-                       iterations: totalIterations, timings: timings, warmStart: nextWarmStart)
+        return (best, caseBounds.max()!, gapClosed(), timedOut)
     }
 
     // MARK: - Column generation

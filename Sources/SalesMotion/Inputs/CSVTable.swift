@@ -31,18 +31,57 @@ struct CSVTable {
     /// Parses the bytes of a CSV file; `displayName` names it in messages.
     init(data: Data, displayName: String) throws {
         self.path = displayName
-        let whole = SourceLocation(file: displayName)
+        let text = try Self.text(of: data, displayName)
+        let (header, rows) = try Self.records(of: text, displayName)
+        if header.count == 1 {
+            for (delimiter, name) in [(";", "semicolons"), ("\t", "tabs")] where header[0].contains(delimiter) {
+                throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: 1),
+                                                  "fields are separated by \(name); save the file with commas as separators")])
+            }
+        }
+        var index: [String: Int] = [:]
+        var problems = DiagnosticCollector()
+        for (position, name) in header.enumerated() {
+            let at = SourceLocation(file: displayName, line: 1, column: position + 1)
+            if index[name.lowercased()] != nil {
+                problems.report(at, "column '\(name)' appears twice")
+            } else {
+                index[name.lowercased()] = position
+            }
+            if let problem = Self.controlCharacterProblem(name) { problems.report(at, "column name: \(problem)") }
+        }
+        for row in rows {
+            for (position, field) in row.fields.enumerated() {
+                guard let problem = Self.controlCharacterProblem(field) else { continue }
+                let name = position < header.count ? header[position] : "cell"
+                problems.report(SourceLocation(file: displayName, line: row.line, column: position + 1), "\(name): \(problem)")
+            }
+        }
+        try problems.throwIfAny()
+        self.header = header
+        self.rows = rows
+        self.columnIndex = index
+    }
+
+    /// The file as text: UTF-8 (a byte-order mark is dropped) with every quote closed.
+    private static func text(of data: Data, _ displayName: String) throws -> String {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            let (line, column) = Self.positionOfFirstInvalidByte(bytes)
+            let (line, column) = positionOfFirstInvalidByte(bytes)
             throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line, column: column),
                                               "not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in Excel)")])
         }
-        if let (line, column) = Self.unclosedQuote(bytes) {
+        if let (line, column) = unclosedQuote(bytes) {
             throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line, column: column),
                                               "the quote that opens this field is never closed; every \" inside a quoted field is written twice (\"\")")])
         }
+        return text
+    }
+
+    /// The header (trimmed) and the rows with the line each starts on; blank rows are skipped.
+    private static func records(of text: String, _ displayName: String) throws -> (header: [String], rows: [Row]) {
+        let whole = SourceLocation(file: displayName)
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: false)
@@ -56,52 +95,13 @@ struct CSVTable {
             let rowLine = line
             line += 1 + fields.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
             if fields.allSatisfy({ $0.trimmed.isEmpty }) { continue }
-            if header == nil {
-                header = fields.map { $0.trimmed }
-            } else {
-                rows.append(Row(line: rowLine, fields: fields))
-            }
+            if header == nil { header = fields.map { $0.trimmed } } else { rows.append(Row(line: rowLine, fields: fields)) }
         }
         if let error = reader.error {
-            throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line),
-                                              "cannot be parsed as CSV: \(error)")])
+            throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line), "cannot be parsed as CSV: \(error)")])
         }
-        guard let header else {
-            throw InputError([InputDiagnostic(whole, "is empty; expected a header row")])
-        }
-        if header.count == 1 {
-            for (delimiter, name) in [(";", "semicolons"), ("\t", "tabs")] where header[0].contains(delimiter) {
-                throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: 1),
-                                                  "fields are separated by \(name); save the file with commas as separators")])
-            }
-        }
-        var index: [String: Int] = [:]
-        var problems = DiagnosticCollector()
-        for (position, name) in header.enumerated() {
-            let key = name.lowercased()
-            if index[key] != nil {
-                problems.report(SourceLocation(file: displayName, line: 1, column: position + 1),
-                                "column '\(name)' appears twice")
-            } else {
-                index[key] = position
-            }
-        }
-        for (position, name) in header.enumerated() {
-            if let problem = Self.controlCharacterProblem(name) {
-                problems.report(SourceLocation(file: displayName, line: 1, column: position + 1), "column name: \(problem)")
-            }
-        }
-        for row in rows {
-            for (position, field) in row.fields.enumerated() {
-                guard let problem = Self.controlCharacterProblem(field) else { continue }
-                let name = position < header.count ? header[position] : "cell"
-                problems.report(SourceLocation(file: displayName, line: row.line, column: position + 1), "\(name): \(problem)")
-            }
-        }
-        try problems.throwIfAny()
-        self.header = header
-        self.rows = rows
-        self.columnIndex = index
+        guard let header else { throw InputError([InputDiagnostic(whole, "is empty; expected a header row")]) }
+        return (header, rows)
     }
 
     /// The position of column `name`, or nil when the file has no such column.

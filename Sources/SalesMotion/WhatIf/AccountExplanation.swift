@@ -72,42 +72,52 @@ public struct AccountExplanation: Sendable {
         guard let plan = base.plan else {
             throw PlanningFailure("the model has no plan to explain (\(base.status.rawValue))")
         }
-        let account = instance.dataset.accounts[a]
-        let staffing = plan.accounts[a]
-        let model = instance.model
-        let chosen = staffing.tier
-        let binding = plan.limits.filter(\.binding)
-        var reasons: [TierReason] = []
-        for (t, tier) in model.tiers.enumerated() {
-            if t == chosen {
-                reasons.append(TierReason(tier: tier.id, verdict: .chosen, pressingLimits: []))
-                continue
-            }
-            let pressing = pressingLimits(binding, from: model.tiers[chosen], to: tier, account: a, instance: instance)
-            if let pinned = instance.pinnedTier[a] {
-                reasons.append(TierReason(tier: tier.id, verdict: .pinnedElsewhere(model.tiers[pinned].id), pressingLimits: []))
-                continue
-            }
-            if !instance.openTiers[a].contains(t) {
-                reasons.append(TierReason(tier: tier.id, verdict: .ineligible(failedRules(account, tier)), pressingLimits: []))
-                continue
-            }
-            var forcedModel = model
-            forcedModel.pins.append(TierPin(account: account.id, tier: tier.id))
-            let forced = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: forcedModel),
-                                                     options: options)
-            guard let forcedPlan = forced.plan else {
-                reasons.append(TierReason(tier: tier.id, verdict: .infeasible, pressingLimits: pressing))
-                continue
-            }
-            let moved = zip(plan.accounts, forcedPlan.accounts).filter { $0.account != a && $0.tier != $1.tier }
-                .map { instance.dataset.accounts[$0.0.account].id }
-            let verdict = TierVerdict.costs(loss: max(0, plan.netContribution - forcedPlan.netContribution),
-                                            ownChange: forcedPlan.accounts[a].netContribution - staffing.netContribution,
-                                            movedAccounts: moved, forcedObjective: forcedPlan.netContribution)
-            reasons.append(TierReason(tier: tier.id, verdict: verdict, pressingLimits: pressing))
+        let account = instance.dataset.accounts[a], chosen = plan.accounts[a].tier
+        let reasons = try instance.model.tiers.indices.map { t in
+            try reason(for: t, account: a, plan: plan, in: instance, options: options)
         }
-        let effort = zip(instance.pairs[a], staffing.local).map { pair, local -> RegionEffort in
+        var explanation = AccountExplanation(accountId: account.id, accountName: account.name,
+                                             chosenTier: instance.model.tiers[chosen].id, plan: plan, reasons: reasons,
+                                             effort: effort(of: a, plan: plan, in: instance), budgetToMoveUp: nil,
+                                             budgetNote: nil)
+        try explainBudget(&explanation, account: a, in: instance, options: options)
+        return explanation
+    }
+
+    /// Why account `a` is not in tier `t` (or that it is): closed, pinned elsewhere, or what
+    /// forcing it would cost, found by re-solving with a pin.
+    private static func reason(for t: Int, account a: Int, plan: StaffingPlan, in instance: AllocationInstance,
+                               options: PlanningOptions) throws -> TierReason {
+        let model = instance.model, tier = model.tiers[t], account = instance.dataset.accounts[a]
+        let staffing = plan.accounts[a], chosen = staffing.tier
+        if t == chosen { return TierReason(tier: tier.id, verdict: .chosen, pressingLimits: []) }
+        if let pinned = instance.pinnedTier[a] {
+            return TierReason(tier: tier.id, verdict: .pinnedElsewhere(model.tiers[pinned].id), pressingLimits: [])
+        }
+        if !instance.openTiers[a].contains(t) {
+            return TierReason(tier: tier.id, verdict: .ineligible(failedRules(account, tier)), pressingLimits: [])
+        }
+        let pressing = pressingLimits(plan.limits.filter(\.binding), from: model.tiers[chosen], to: tier, account: a,
+                                      instance: instance)
+        var forcedModel = model
+        forcedModel.pins.append(TierPin(account: account.id, tier: tier.id))
+        let forced = try AllocationPlanner.solve(try AllocationInstance(dataset: instance.dataset, model: forcedModel),
+                                                 options: options)
+        guard let forcedPlan = forced.plan else { return TierReason(tier: tier.id, verdict: .infeasible, pressingLimits: pressing) }
+        let moved = zip(plan.accounts, forcedPlan.accounts).filter { $0.account != a && $0.tier != $1.tier }
+            .map { instance.dataset.accounts[$0.0.account].id }
+        let verdict = TierVerdict.costs(loss: max(0, plan.netContribution - forcedPlan.netContribution),
+                                        ownChange: forcedPlan.accounts[a].netContribution - staffing.netContribution,
+                                        movedAccounts: moved, forcedObjective: forcedPlan.netContribution)
+        return TierReason(tier: tier.id, verdict: verdict, pressingLimits: pressing)
+    }
+
+    /// Account `a`'s local effort in each region against the response curve, and the binding
+    /// limits that hold back effort that would still pay.
+    private static func effort(of a: Int, plan: StaffingPlan, in instance: AllocationInstance) -> [RegionEffort] {
+        let account = instance.dataset.accounts[a], staffing = plan.accounts[a]
+        let binding = plan.limits.filter(\.binding)
+        return zip(instance.pairs[a], staffing.local).map { pair, local -> RegionEffort in
             let region = instance.dataset.regions[pair.region]
             var marginal: Double?
             var heldBack: [LimitUse] = []
@@ -129,12 +139,15 @@ public struct AccountExplanation: Sendable {
             }
             return RegionEffort(region: region.id, localFTE: local.localFTE, saturation: pair.saturation,
                                 shareWon: pair.saturation > 0 ? instance.curve.value(at: local.localFTE / pair.saturation) : 0,
-                                requiredFTE: model.tiers[chosen].minLocalCoverage * pair.saturation,
+                                requiredFTE: instance.model.tiers[staffing.tier].minLocalCoverage * pair.saturation,
                                 marginalValue: marginal, heldBackBy: heldBack, fteCost: region.localFTECost)
         }
-        var explanation = AccountExplanation(accountId: account.id, accountName: account.name,
-                                             chosenTier: model.tiers[chosen].id, plan: plan, reasons: reasons,
-                                             effort: effort, budgetToMoveUp: nil, budgetNote: nil)
+    }
+
+    /// The smallest budget that moves the account up a tier, or why none is given.
+    private static func explainBudget(_ explanation: inout AccountExplanation, account a: Int,
+                                      in instance: AllocationInstance, options: PlanningOptions) throws {
+        let model = instance.model, chosen = explanation.plan.accounts[a].tier
         if chosen == model.tiers.count - 1 {
             explanation.budgetNote = "it already has the most integrated tier"
         } else if !instance.openTiers[a].contains(where: { $0 > chosen }) {
@@ -145,14 +158,13 @@ public struct AccountExplanation: Sendable {
             let session = try AllocationPlanner.session(for: instance, options: options)
             explanation.budgetToMoveUp = try smallestBudgetMovingUp(a, from: chosen, budget: budget, session: session)
             if explanation.budgetToMoveUp == nil {
-                let others = Set(reasons.flatMap(\.pressingLimits).filter { $0.kind != .budget }.map(\.name)).sorted()
+                let others = Set(explanation.reasons.flatMap(\.pressingLimits).filter { $0.kind != .budget }.map(\.name)).sorted()
                 explanation.budgetNote = "no budget up to \(SummaryText.money(2 * budget)) moves it to a more integrated tier"
                     + (others.isEmpty ? "" : "; what holds it back is " + others.joined(separator: ", "))
             }
         } else {
             explanation.budgetNote = "the model has no budget cap"
         }
-        return explanation
     }
 
     private static func failedRules(_ account: Account, _ tier: CoverageTier) -> [String] {
