@@ -18,13 +18,18 @@ private let handlersInstalled = Atomic<Bool>(false)
 /// The signal that raised ``interruption`` (0 while none has).
 let receivedSignal = Atomic<Int32>(0)
 
-/// Installs the SIGINT and SIGTERM handlers. The handler only stores the signal, raises the
-/// flag and writes a fixed message (all async-signal-safe); a second signal calls `_exit`.
-/// The signals are also unblocked: a parent that blocks them would otherwise pass the block on.
+/// How many SIGINT/SIGTERM have arrived.
+private let signalCount = Atomic<Int>(0)
+
+/// Installs the SIGINT and SIGTERM handlers. The handler only sets flags (atomic stores, which
+/// are async-signal-safe): the signal, the count, and ``interruption``. A watcher thread says
+/// "stopping…" on the first and ends the process on the second (the next run removes what it
+/// left). The signals are also unblocked: a parent that blocks them would pass the block on.
 func watchForInterrupt() {
     guard !handlersInstalled.exchange(true, ordering: .relaxed) else { return }
     _ = interruption.isRequested  // initialise the globals outside the handler
     _ = receivedSignal.load(ordering: .relaxed)
+    _ = signalCount.load(ordering: .relaxed)
     var set = sigset_t()
     sigemptyset(&set)
     sigaddset(&set, SIGINT)
@@ -32,16 +37,27 @@ func watchForInterrupt() {
     sigprocmask(SIG_UNBLOCK, &set, nil)
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { signal in
-        let (exchanged, _) = receivedSignal.compareExchange(expected: 0, desired: signal, ordering: .relaxed)
-        if !exchanged { _exit(128 + signal) }
+        _ = receivedSignal.compareExchange(expected: 0, desired: signal, ordering: .relaxed)
+        signalCount.add(1, ordering: .relaxed)
         interruption.request()
-        let message: StaticString = "\nstopping… (press Ctrl-C again to quit at once)\n"
-        _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
     }
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
     sigaction(SIGINT, &action, nil)
     sigaction(SIGTERM, &action, nil)
+    let watcher = Thread {
+        var announced = false
+        while true {
+            let count = signalCount.load(ordering: .relaxed)
+            if count >= 2 { _exit(interruptedExitCode) }
+            if count == 1 && !announced {
+                announced = true
+                FileHandle.standardError.write(Data("\nstopping… (press Ctrl-C again to quit at once)\n".utf8))
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+    watcher.start()
 }
 
 /// The exit code of a run stopped by a signal: 130 for SIGINT, 143 for SIGTERM.
