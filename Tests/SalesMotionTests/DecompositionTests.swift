@@ -2,6 +2,7 @@
 
 import Foundation
 import GLPK
+import LinearProgramming
 @testable import SalesMotion
 import SyntheticData
 import Testing
@@ -81,6 +82,60 @@ import Testing
         for kind in kinds {
             #expect(Self.bindingVariants[kind.name(in: instance.dataset)] != nil, "\(kind)")
         }
+    }
+
+    /// Issue 10, item 10: a feasible instance must never be called infeasible, whatever the
+    /// time limit. With little time the all-free restricted MIP can end without a plan; that
+    /// is "no plan in time", not a proof of infeasibility (it used to return infeasible).
+    @Test func aFeasibleInstanceIsNeverCalledInfeasible() throws {
+        let folder = TemporaryFolder()
+        try SyntheticDataset(accounts: 600, regions: 26, seed: 1).write(to: folder.path)
+        for timeLimit in stride(from: 0.02, through: 0.8, by: 0.03) {
+            let instance = try AllocationInstance.load(dataFolder: folder.path, modelFile: folder.file("model.toml"),
+                                                       overrides: [ModelOverride("solver.time_limit=\(timeLimit)")!])
+            let result = try Self.objective(instance, .decomposition)
+            #expect(result.status != .infeasible, "time limit \(timeLimit): \(result.rawStatus)")
+            if let plan = result.plan { #expect(LimitCheck.violations(of: plan, in: instance).isEmpty) }
+            if let bound = result.bestBound, let plan = result.plan { #expect(bound >= plan.netContribution) }
+        }
+    }
+
+    /// A solver whose branch and bound always stops at its time limit without a plan (LPs
+    /// solve normally): the decomposition must then say "no plan in time", never "infeasible".
+    struct OutOfTimeBackend: SolverBackend {
+        final class Session: SolverSession {
+            let inner: any SolverSession
+            init(_ inner: any SolverSession) { self.inner = inner }
+            var currentProgram: LinearProgram { inner.currentProgram }
+            func setBounds(of variable: VariableIndex, lower: Double, upper: Double) throws {
+                try inner.setBounds(of: variable, lower: lower, upper: upper)
+            }
+            func setBounds(of constraint: ConstraintIndex, lower: Double, upper: Double) throws {
+                try inner.setBounds(of: constraint, lower: lower, upper: upper)
+            }
+            func setObjectiveCoefficient(_ value: Double, for variable: VariableIndex) throws {
+                try inner.setObjectiveCoefficient(value, for: variable)
+            }
+            func update(to program: LinearProgram) throws { try inner.update(to: program) }
+            func solve(options: SolveOptions, warmStart: Bool, incumbent: [Double]?) throws -> SolveResult {
+                if currentProgram.hasIntegerVariables && !options.relaxIntegrality {
+                    return SolveResult(termination: .noSolutionWithLimit, rawStatus: "test: time limit, no plan")
+                }
+                return try inner.solve(options: options, warmStart: warmStart, incumbent: incumbent)
+            }
+            func writeCPLEXLP(to path: String) throws { try inner.writeCPLEXLP(to: path) }
+            func writeMPS(to path: String) throws { try inner.writeMPS(to: path) }
+        }
+
+        func makeSession(_ program: LinearProgram) throws -> any SolverSession { Session(try GLPKSolver().makeSession(program)) }
+        func runOnWorkers(_ jobs: [@Sendable () -> Void]) { GLPKSolver().runOnWorkers(jobs) }
+    }
+
+    @Test func aRestrictedMIPOutOfTimeIsNoPlanNotInfeasibility() throws {
+        let instance = try SweepTests.sample([])
+        let result = try AllocationPlanner.solve(instance, options: PlanningOptions(backend: OutOfTimeBackend(),
+                                                                                  method: .decomposition))
+        #expect(result.status == .noSolution, "\(result.rawStatus)")
     }
 
     @Test func infeasibleIsInfeasible() throws {

@@ -79,9 +79,14 @@ struct DecompositionSolver {
         }
         let recovery = try recoverBest(cases, settings: settings, start: start, timings: &timings)
         guard let best = recovery.best else {
-            return Outcome(status: recovery.timedOut ? .noSolution : .infeasible,
-                           rawStatus: "decomposition: no plan recovered", iterations: iterations, timings: timings,
-                           warmStart: nextWarmStart)
+            return Outcome(status: recovery.provenInfeasible ? .infeasible : .noSolution,
+                           rawStatus: recovery.provenInfeasible ? "decomposition: the solver proved no programme case has a plan"
+                               : "decomposition: no plan recovered in time",
+                           iterations: iterations, timings: timings, warmStart: nextWarmStart)
+        }
+        // A valid bound cannot fall below a plan; beyond rounding, something went wrong.
+        guard recovery.bound >= best.objective - 1e-6 * max(1, abs(best.objective - fixedPart)) else {
+            throw PlanningFailure("the decomposition's bound \(recovery.bound) is below the plan it found (\(best.objective))")
         }
         return Outcome(status: recovery.withinGap ? .optimal : .timeLimit, decisions: best.decisions, objective: best.objective,
                        bound: max(recovery.bound, best.objective), limitDuals: best.duals,
@@ -112,14 +117,15 @@ struct DecompositionSolver {
     }
 
     /// Recovers plans case by case, growing the free set until the gap to the best case bound
-    /// closes, a case cannot beat the incumbent, or the time is up.
+    /// closes, a case cannot beat the incumbent, or the time is up. `provenInfeasible` is true
+    /// only when the solver proved every case has no plan.
     private func recoverBest(_ cases: [CaseResult], settings: SolverSettings, start: Date, timings: inout PhaseTimings)
-        throws -> (best: Recovered?, bound: Double, withinGap: Bool, timedOut: Bool) {
+        throws -> (best: Recovered?, bound: Double, withinGap: Bool, provenInfeasible: Bool) {
         let fixed = fixedPart
         // The bound of each case tightens when its restricted MIP was the whole case.
         var caseBounds = cases.map(\.bound)
+        var proven = [Bool](repeating: false, count: cases.count)
         var best: Recovered?
-        var timedOut = false
         func gapClosed() -> Bool {
             guard let incumbent = best else { return false }
             return caseBounds.max()! - incumbent.objective <= settings.mipGap * max(1, abs(incumbent.objective - fixed))
@@ -130,22 +136,25 @@ struct DecompositionSolver {
             while true {
                 if options.stop?.isRequested == true { throw PlanningInterrupted() }
                 let remaining = settings.timeLimit - Date().timeIntervalSince(start)
-                if remaining <= 0 { timedOut = true; break }
+                if remaining <= 0 { break }
                 let mipStart = Date()
                 let attempt = try recover(result, freeAccounts: freeAccounts, timeLimit: remaining)
-                timings.mip += Date().timeIntervalSince(mipStart) - (attempt?.dualSeconds ?? 0)
-                timings.duals += attempt?.dualSeconds ?? 0
-                if let exact = attempt?.exactBound { caseBounds[index] = min(caseBounds[index], exact) }
-                let inTime = Date().timeIntervalSince(start) < settings.timeLimit
-                if freeAccounts >= result.structure.accountCount && attempt == nil && inTime { caseBounds[index] = -.infinity }
-                if let attempt, best == nil || attempt.objective > best!.objective { best = attempt }
+                let recovered = attempt.recovered
+                timings.mip += Date().timeIntervalSince(mipStart) - (recovered?.dualSeconds ?? 0)
+                timings.duals += recovered?.dualSeconds ?? 0
+                if let exact = recovered?.exactBound { caseBounds[index] = min(caseBounds[index], exact) }
+                if case .provenInfeasible = attempt {
+                    proven[index] = true
+                    caseBounds[index] = -.infinity
+                }
+                if let recovered, best == nil || recovered.objective > best!.objective { best = recovered }
                 if gapClosed() { break }
                 if let incumbent = best, caseBounds[index] <= incumbent.objective { break }
                 if freeAccounts >= result.structure.accountCount { break }
                 freeAccounts *= 4
             }
         }
-        return (best, caseBounds.max()!, gapClosed(), timedOut)
+        return (best, caseBounds.max()!, gapClosed(), proven.allSatisfy { $0 })
     }
 
     // MARK: - Column generation
@@ -155,13 +164,15 @@ struct DecompositionSolver {
         let pricing = BlockPricing(structure: structure)
         let rows = structure.rowCount
         let zero = [Double](repeating: 0, count: rows)
+        // Lagrangian bounds hold for duals of the right signs only; the master's are forced.
+        let signed = { (duals: [Double]) in structure.signedDuals(duals) }
         var plans = [pricing.price(zero)]
         var bestBound = plans[0].bound
         var center = zero
         if let warm, warm.center.count == rows {
             // Earlier plans stay valid when only limit values moved; their prices are a good start.
             plans += warm.plans
-            let restart = pricing.price(warm.center)
+            let restart = pricing.price(signed(warm.center))
             plans.append(restart)
             if restart.bound < bestBound {
                 bestBound = restart.bound
@@ -180,14 +191,14 @@ struct DecompositionSolver {
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
             let master = try solveMaster(plans, structure: structure, scales: scales, penalty: penalty)
             if bestBound - master.objective <= tolerance {
-                infeasible = master.artificialActivity > 1e-7
+                infeasible = master.artificialActivity > 1e-7 && provesInfeasible(pricing, duals: signed(master.duals))
                 break
             }
             if iterations >= 5000 || Date().timeIntervalSince(start) > 0.6 * limit { break }
             // In-out smoothing: price between the best prices so far and the master's.
             var added = false
             for alpha in [0.5, 0.0] {
-                let probe = (0..<rows).map { alpha * center[$0] + (1 - alpha) * master.duals[$0] }
+                let probe = signed((0..<rows).map { alpha * center[$0] + (1 - alpha) * master.duals[$0] })
                 let plan = pricing.price(probe)
                 iterations += 1
                 if plan.bound < bestBound {
@@ -203,14 +214,30 @@ struct DecompositionSolver {
                 }
             }
             if !added {
-                // The master's prices admit no better plan: the master is optimal.
-                infeasible = master.artificialActivity > 1e-7
-                bestBound = min(bestBound, master.objective + tolerance)
+                // The master's prices admit no better plan: the master is optimal. With artificial
+                // activity left its objective is penalised and no bound; the case has no plan only
+                // if the prices prove it.
+                if master.artificialActivity > 1e-7 {
+                    infeasible = provesInfeasible(pricing, duals: signed(master.duals))
+                } else {
+                    bestBound = min(bestBound, master.objective + tolerance)
+                }
                 break
             }
         }
         return CaseResult(structure: structure, bound: bestBound, duals: center, infeasible: infeasible,
                           iterations: iterations, plans: plans)
+    }
+
+    /// Whether prices in the direction of `duals` prove that no plan of the case satisfies the
+    /// linking rows: the Lagrangian bound at `λ·duals` (valid for any duals of the right signs)
+    /// falls below a lower bound on every plan's objective, for some scale λ.
+    private func provesInfeasible(_ pricing: BlockPricing, duals: [Double]) -> Bool {
+        let floor = pricing.structure.objectiveLowerBound
+        let margin = 1e-6 * max(1, abs(floor))
+        return [1.0, 10, 100, 1e3, 1e4, 1e6].contains { scale in
+            pricing.price(duals.map { $0 * scale }).bound < floor - margin
+        }
     }
 
     private struct MasterSolution {
@@ -332,7 +359,7 @@ struct DecompositionSolver {
     /// Fixes every clear decision at the prices of `result`, leaves the `freeAccounts` most
     /// nearly indifferent accounts (and the nearly break-even effort segments) to a small MIP,
     /// and returns the plan it finds (nil when that MIP has none).
-    private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double) throws -> Recovered? {
+    private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double) throws -> Attempt {
         let structure = result.structure
         let choices = BlockPricing(structure: structure).price(result.duals, recordChoices: true).choices
         let free = freeSet(result, choices, freeAccounts: freeAccounts)
@@ -341,7 +368,12 @@ struct DecompositionSolver {
         let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: timeLimit,
                                                                verbose: options.verbose, cuttingPlanes: true,
                                                                stop: options.stop))
-        guard solution.termination.hasSolution, let objective = solution.objectiveValue else { return nil }
+        guard solution.termination.hasSolution, let objective = solution.objectiveValue else {
+            // Only the whole case, found infeasible by the solver, proves the case has no plan;
+            // a time limit, a numerical failure or a restricted set of free decisions does not.
+            let proof = free.everything && (solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded)
+            return proof ? .provenInfeasible : .noPlan
+        }
         // With every decision free the restricted MIP is the whole case, and the solver's bound holds.
         let exactBound = free.everything && solution.termination == .optimal ? solution.bestBound : nil
         let values = solution.variableValues
@@ -356,8 +388,22 @@ struct DecompositionSolver {
             })
         }
         let (duals, dualSeconds) = try fixedTierDuals(problem, values, restricted.tiers, restricted.rows, structure.kinds)
-        return Recovered(decisions: PlanDecisions(tiers: tiers, fte: fte, programmeActive: structure.programmeActive),
-                         objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds)
+        return .plan(Recovered(decisions: PlanDecisions(tiers: tiers, fte: fte, programmeActive: structure.programmeActive),
+                               objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds))
+    }
+
+    /// What one recovery attempt found.
+    private enum Attempt {
+        case plan(Recovered)
+        /// The whole case (every decision free) has no plan: the solver proved it.
+        case provenInfeasible
+        /// No plan, and no proof there is none (a restricted free set, a time limit, a failure).
+        case noPlan
+
+        var recovered: Recovered? {
+            if case .plan(let recovered) = self { return recovered }
+            return nil
+        }
     }
 
     /// Shadow prices: the restricted model with its binaries fixed at `values`, as an LP.

@@ -107,6 +107,27 @@ struct LinkingStructure {
         return factor
     }
 
+    /// `duals` with the signs a Lagrangian bound needs: ≥ 0 on ≤ rows, ≤ 0 on ≥ rows.
+    func signedDuals(_ duals: [Double]) -> [Double] {
+        zip(duals, senses).map { dual, sense in sense == .atMost ? max(0, dual) : min(0, dual) }
+    }
+
+    /// A value no plan of the case can fall below: every account in its least valuable option
+    /// with every effort segment at its worst (empty or full).
+    var objectiveLowerBound: Double {
+        var total = constant
+        for a in 0..<accountCount {
+            total += options[a].map(\.value).min() ?? 0
+            for pair in pairs[a] {
+                let cost = instance.dataset.regions[pair.region].localFTECost
+                for k in pair.widths.indices {
+                    total += min(0, (margins[a] * pair.revenuePerFTE[k] - cost) * pair.widths[k])
+                }
+            }
+        }
+        return total
+    }
+
     /// `β_r` for every region at `duals`.
     func effortPrices(_ duals: [Double]) -> [Double] {
         let factor = costFactor(duals)
