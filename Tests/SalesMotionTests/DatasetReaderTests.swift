@@ -12,13 +12,15 @@ private let regionsCSV = """
     """
 
 @Suite struct DatasetReaderTests {
-    @Test func defaultsApplyToBlankAndMissingColumns() throws {
+    /// Spec §2: an absent optional column takes its default; a blank `name` is the id and a
+    /// blank `current_tier` none.
+    @Test func defaultsApplyToAbsentColumns() throws {
         let folder = TemporaryFolder()
         folder.write("regions.csv", regionsCSV)
         folder.write("accounts.csv", """
-            account_id,hq_region,revenue,margin,growth_potential,name,fit
+            account_id,hq_region,revenue,margin,growth_potential,name,current_tier
             A1,EMEA,1000,0.3,200,,
-            A2,APAC,2000,0.4,0,Beta,0.5
+            A2,APAC,2000,0.4,0,Beta,
 
             """)
         let dataset = try Dataset.read(from: folder.path)
@@ -27,9 +29,33 @@ private let regionsCSV = """
         #expect(a1.centralShare == 0 && a1.competition == 0 && a1.fit == 1)
         #expect(a1.currentTier == nil)
         #expect(a1.footprint == [FootprintShare(region: 0, share: 1)])
-        #expect(a2.name == "Beta" && a2.fit == 0.5)
+        #expect(a2.name == "Beta")
         #expect(a2.footprint == [FootprintShare(region: 1, share: 1)])
         #expect(!dataset.hasCurrentTiers)
+    }
+
+    /// Spec §2 (issue 10, finding 4): a blank cell in a present optional column is an error —
+    /// `fit = 1` would be the most favourable reading — and a row with a field too many or too
+    /// few says so instead of reporting the shifted cells.
+    @Test func blankCellsAndWrongFieldCountsAreErrors() throws {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", regionsCSV)
+        folder.write("accounts.csv", """
+            account_id,hq_region,revenue,margin,growth_potential,central_share,competition,fit
+            A1,EMEA,1000,0.3,200,0.2,0.1,
+            A2,EMEA,1000,0.3,200,,0.1,0.5
+            A3,EMEA,$108,100,000,0.3,200,0.2,0.1,0.5
+            A4,EMEA,1000,0.3,200
+
+            """)
+        let messages = inputMessages { _ = try Dataset.read(from: folder.path) }
+        let accounts = folder.file("accounts.csv")
+        #expect(messages.sorted() == [
+            "\(accounts):2:8: fit: a value is required; expected a fraction from 0 to 1 (or a percentage such as 35%)",
+            "\(accounts):3:6: central_share: a value is required; expected a fraction from 0 to 1 (or a percentage such as 35%)",
+            "\(accounts):4: line 4 has 10 fields, the header has 8",
+            "\(accounts):5: line 5 has 5 fields, the header has 8",
+        ])
     }
 
     @Test func percentagesBOMCRLFQuotingAndExtraColumns() throws {
@@ -96,7 +122,8 @@ private let regionsCSV = """
         #expect(messages.contains("\(accounts):4:5: growth_potential: expected a number ≥ 0, found \"nan\""))
         #expect(messages.contains("\(accounts):5:6: central_share: expected a fraction from 0 to 1 (or a percentage such as 35%), found 150%"))
         #expect(messages.contains("\(accounts):6:1: account_id: a value is required"))
-        #expect(messages.count == 9)
+        #expect(messages.contains("\(accounts):5:7: fit: a value is required; expected a fraction from 0 to 1 (or a percentage such as 35%)"))
+        #expect(messages.count == 10)
     }
 
     @Test func missingFilesAndColumns() {

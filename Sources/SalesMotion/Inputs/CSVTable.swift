@@ -16,7 +16,14 @@ struct CSVTable {
 
     let path: String
     let header: [String]
+    /// The rows fit to read: the right number of fields, no control characters.
     let rows: [Row]
+    /// What is wrong with the rows left out of ``rows``; the reader reports them with the
+    /// problems it finds in the others.
+    let rowProblems: DiagnosticCollector
+    /// The rows left out; their ids still count as declared, so that other files naming them
+    /// are not reported a second time.
+    let leftOut: [Row]
     private let columnIndex: [String: Int]
 
     /// Reads `path`; throws ``InputError`` when the file cannot be read as a CSV table.
@@ -50,17 +57,29 @@ struct CSVTable {
             }
             if let problem = Self.controlCharacterProblem(name) { problems.report(at, "column name: \(problem)") }
         }
-        for row in rows {
+        try problems.throwIfAny()
+        // A row with more or fewer fields than the header is reported as such, not as type
+        // errors of shifted cells; a row with a control character likewise; both are left out of
+        // further checks.
+        let fit = rows.filter { row in
+            guard row.fields.count == header.count else {
+                problems.report(SourceLocation(file: displayName, line: row.line),
+                                "line \(row.line) has \(row.fields.count) field\(row.fields.count == 1 ? "" : "s"), the header has \(header.count)")
+                return false
+            }
+            var clean = true
             for (position, field) in row.fields.enumerated() {
                 guard let problem = Self.controlCharacterProblem(field) else { continue }
-                let name = position < header.count ? header[position] : "cell"
-                problems.report(SourceLocation(file: displayName, line: row.line, column: position + 1), "\(name): \(problem)")
+                problems.report(SourceLocation(file: displayName, line: row.line, column: position + 1), "\(header[position]): \(problem)")
+                clean = false
             }
+            return clean
         }
-        try problems.throwIfAny()
         self.header = header
-        self.rows = rows
+        self.rows = fit
+        self.leftOut = rows.filter { row in !fit.contains { $0.line == row.line } }
         self.columnIndex = index
+        self.rowProblems = problems
     }
 
     /// The file as text: UTF-8 (a byte-order mark is dropped) with every quote closed.
@@ -106,6 +125,12 @@ struct CSVTable {
 
     /// The position of column `name`, or nil when the file has no such column.
     func column(_ name: String) -> Int? { columnIndex[name.lowercased()] }
+
+    /// The cells of column `name` in the rows left out, where the row reaches it.
+    func leftOutCells(_ name: String) -> [String] {
+        guard let position = column(name) else { return [] }
+        return leftOut.compactMap { position < $0.fields.count ? $0.fields[position].trimmed : nil }.filter { !$0.isEmpty }
+    }
 
     /// Positions of `required` columns, reporting each missing one; nil when any is missing.
     func requireColumns(_ required: [String], into problems: inout DiagnosticCollector) -> [String: Int]? {
@@ -237,13 +262,15 @@ struct CSVFieldReader {
         }
     }
 
-    /// A number cell; `defaultValue` is used for a blank cell (nil: the value is required).
+    /// A number cell. `defaultValue` is the value of an optional column that is absent; a
+    /// blank cell in a column that is present is an error (spec §2: a forgotten cell must never
+    /// pass silently as the most favourable default).
     func number(_ column: Int?, _ rule: NumberRule, default defaultValue: Double? = nil,
                 name: String, _ problems: inout DiagnosticCollector) -> Double? {
+        if column == nil, let defaultValue { return defaultValue }
         let cell = text(column)
         let at = column.map(location) ?? SourceLocation(file: file, line: row.line)
         if cell.isEmpty {
-            if let defaultValue { return defaultValue }
             problems.report(at, "\(name): a value is required; expected \(rule.expectation)")
             return nil
         }

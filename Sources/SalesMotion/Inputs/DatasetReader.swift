@@ -39,7 +39,9 @@ extension Dataset {
         var problems = DiagnosticCollector()
         func open(_ name: String) -> CSVTable? {
             do {
-                return try table(name)
+                let opened = try table(name)
+                if let opened { problems.absorb(InputError(opened.rowProblems.diagnostics, omitted: opened.rowProblems.omitted)) }
+                return opened
             } catch let error as InputError {
                 problems.absorb(error)
             } catch {
@@ -87,6 +89,7 @@ extension Dataset {
                                                  into: &problems) else { return [] }
         var regions: [Region] = []
         var firstLine: [String: Int] = [:]
+        declared.formUnion(table.leftOutCells("region"))
         for row in table.rows {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
             let id = cells.requiredText(columns["region"]!, &problems)
@@ -116,6 +119,7 @@ extension Dataset {
         let currentColumn = table.column("current_tier")
         var accounts: [Account] = []
         var firstLine: [String: Int] = [:]
+        declaredAccounts.formUnion(table.leftOutCells("account_id"))
         for row in table.rows {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
             let id = cells.requiredText(columns["account_id"]!, &problems)
