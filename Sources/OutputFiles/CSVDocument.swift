@@ -66,9 +66,23 @@ public struct CSVDocument: Sendable {
     }
 }
 
-/// A number in the shortest form that reads back to the same value (`12`, `0.35`, `1e-07`).
+/// A number in the shortest form that reads back to the same value (`12`, `0.35`, `1e-07`),
+/// after removing floating-point noise: a value within 1e-12 (relative) of one with at most
+/// ten significant digits is written as that value (`50.000000000000014` → `50`,
+/// `26449999.999999996` → `26450000`). The one place every file's numbers pass through.
 public func formatShort(_ value: Double) -> String {
+    let value = withoutNoise(value)
     if value == 0 { return "0" }
     if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
     return "\(value)"
+}
+
+/// `value`, or the value of at most ten significant digits within 1e-12 of it (relative).
+public func withoutNoise(_ value: Double) -> Double {
+    guard value.isFinite, value != 0 else { return value == 0 ? 0 : value }
+    for digits in 1...10 {
+        guard let candidate = Double(String(format: "%.\(digits - 1)e", value)) else { continue }
+        if abs(candidate - value) <= 1e-12 * abs(value) { return candidate }
+    }
+    return value
 }

@@ -193,8 +193,8 @@ struct Validate: ParsableCommand {
     func run() throws {
         let instance = try input.load()
         let dataset = instance.dataset
-        printOut("OK: \(dataset.accounts.count) accounts, \(dataset.regions.count) regions, "
-              + "\(instance.model.tiers.count) tiers, \(instance.model.pins.count) pins.")
+        printOut("OK: \(Words.count(dataset.accounts.count, "account")), \(Words.count(dataset.regions.count, "region")), "
+              + "\(Words.count(instance.model.tiers.count, "tier")), \(Words.count(instance.model.pins.count, "pin")).")
     }
 }
 

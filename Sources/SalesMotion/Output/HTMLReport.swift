@@ -40,8 +40,8 @@ public struct HTMLReport {
         var body = ""
         let model = instance.model, dataset = instance.dataset
         body += "<h1>SalesMotion staffing plan</h1>\n"
-        body += "<p class=\"sub\">\(dataset.accounts.count) accounts, \(dataset.regions.count) regions, "
-            + "\(model.tiers.count) coverage tiers. Status: <b>\(result.status.rawValue)</b>.</p>\n"
+        body += "<p class=\"sub\">\(Words.count(dataset.accounts.count, "account")), \(Words.count(dataset.regions.count, "region")), "
+            + "\(Words.count(model.tiers.count, "coverage tier")). Status: <b>\(result.status.rawValue)</b>.</p>\n"
         guard let plan = result.plan else {
             body += "<p>No plan: \(result.status == .infeasible ? "no plan satisfies every limit." : "the solver stopped before finding one.")</p>\n"
             return Self.page(body)

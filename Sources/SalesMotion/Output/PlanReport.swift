@@ -108,6 +108,20 @@ public struct PlanReport {
         members.append(("global_expense", .optional(plan?.globalExpense)))
         members.append(("program_active", plan.map { .bool($0.programmeActive) } ?? .null))
         members.append(("tier_changes", plan.map { .number(Double($0.tierChanges)) } ?? .null))
+        members.append(("reconciliation", plan.map { plan in
+            let parts = plan.reconciliation
+            return .object([
+                ("net_contribution", .object([
+                    ("accounts", .number(parts.accountsNetContribution)), ("programme", .number(-parts.programmeCost)),
+                    ("tier_changes", .number(-parts.tierChangeCost)), ("total", .number(parts.netContribution)),
+                ])),
+                ("sales_expense", .object([
+                    ("accounts", .number(parts.accountsSalesExpense)), ("programme", .number(parts.programmeCost)),
+                    ("tier_changes", .number(parts.tierChangeCost)), ("total", .number(parts.salesExpense)),
+                ])),
+                ("note", .string("plan_accounts.csv carries each account's figures; the programme's fixed cost and the cost of tier changes are group lines")),
+            ])
+        } ?? .null))
         members.append(("tiers", plan.map { plan in
             .object(zip(instance.model.tiers, plan.tierCounts).map { ($0.id, .number(Double($1))) })
         } ?? .null))

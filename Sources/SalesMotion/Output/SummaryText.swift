@@ -26,14 +26,22 @@ public struct SummaryText {
             return lines.joined(separator: "\n") + "\n"
         }
         let budget = instance.model.limits.budget
+        let parts = plan.reconciliation
+        let changes = Words.count(parts.tierChanges, "tier change")
         lines.append("Net contribution  \(Self.money(plan.netContribution))")
+        lines.append("                  = accounts " + Self.reconciled(plan.netContribution, parts.accountsNetContribution,
+                                                                      [(" − programme ", -parts.programmeCost),
+                                                                       (" − \(changes) ", -parts.tierChangeCost)]))
         lines.append("Expected revenue  \(Self.money(plan.expectedRevenue))   gross profit \(Self.money(plan.grossProfit))")
         lines.append("Sales expense     \(Self.money(plan.salesExpense))"
                      + (budget.map { " of budget \(Self.money($0))" } ?? " (no budget cap)")
                      + "   global \(Self.money(plan.globalExpense))")
+        lines.append("                  = accounts " + Self.reconciled(plan.salesExpense, parts.accountsSalesExpense,
+                                                                      [(" + programme ", parts.programmeCost),
+                                                                       (" + \(changes) ", parts.tierChangeCost)]))
         if let gap = result.relativeGap {
-            lines.append("MIP gap           \(Self.percent(gap)) of the decision-dependent part"
-                         + (result.absoluteGap.map { " (\(Self.money($0)))" } ?? ""))
+            lines.append("MIP gap           \(gap == 0 ? "0" : String(format: "%.2g", gap)) of the decision-dependent part"
+                         + (result.absoluteGap.map { " (absolute \(Self.money($0)) of net contribution)" } ?? ""))
         }
         let tiers = zip(instance.model.tiers, plan.tierCounts).map { "\($0.id) \($1)" }.joined(separator: ", ")
         lines.append("Accounts per tier \(tiers)")
@@ -55,6 +63,16 @@ public struct SummaryText {
                             result.timings.mip, result.timings.duals))
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// `first` and the signed `lines` in whole units that add up to `total` as printed: the
+    /// rounding difference, if any, goes to `first` (the largest part), so a reader's sum of
+    /// the printed figures matches the printed total.
+    static func reconciled(_ total: Double, _ first: Double, _ lines: [(label: String, value: Double)]) -> String {
+        let rounded = lines.map { $0.value.rounded() }
+        let head = total.rounded() - rounded.reduce(0, +)
+        return money(head) + zip(lines, rounded).map { $0.label + money(abs($1)) }.joined()
+    }
+
 
     /// The phase table of `solve --timings`.
     public static func timingTable(_ timings: PhaseTimings) -> String {
@@ -97,5 +115,13 @@ public struct SummaryText {
 
     private static func left(_ text: String, _ width: Int) -> String {
         text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
+    }
+}
+
+/// Counts in words: `1 account`, `2 accounts`, `1,250 accounts`.
+public enum Words {
+    /// `count` with its noun, singular or plural, thousands grouped.
+    public static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        SummaryText.money(Double(count)) + " " + (count == 1 ? singular : plural ?? singular + "s")
     }
 }

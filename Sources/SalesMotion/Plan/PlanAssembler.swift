@@ -80,7 +80,8 @@ struct PlanAssembler {
         var plan = StaffingPlan(
             accounts: accounts, regions: [], limits: [], programmeActive: programmeActive, tierChanges: changes,
             tierCounts: tierCounts, expectedRevenue: revenue, grossProfit: grossProfit, salesExpense: expense,
-            globalExpense: globalExpense, netContribution: grossProfit - expense)
+            globalExpense: globalExpense, netContribution: grossProfit - expense, programmeCost: programmeCost,
+            tierChangeCost: changeCost)
         plan.limits = limitUses(plan, regionFTE: regionFTE)
         plan.regions = dataset.regions.enumerated().map { r, region in
             let capacityUse = plan.limits.first { $0.kind == .regionalCapacity(region: r) }
@@ -139,7 +140,9 @@ struct PlanAssembler {
                 shadow = binding ? dual * scale : 0
                 if shadow == 0 { shadow = 0 }
             }
-            return LimitUse(kind: kind, name: name, value: value, used: used, slack: slack, binding: binding,
+            // Slack below the solver's tolerance is no slack: written as 0, not -1.42e-14.
+            return LimitUse(kind: kind, name: name, value: value, used: used,
+                            slack: abs(slack) <= 1e-9 * max(1, abs(value)) ? 0 : slack, binding: binding,
                             shadowPrice: shadow)
         }
     }

@@ -71,6 +71,31 @@ public struct StaffingPlan: Sendable {
     public var globalExpense: Double
     /// The objective: Σ account net contribution − programme cost − change costs.
     public var netContribution: Double
+    /// The group lines that no account carries: the programme's fixed cost (0 when it does
+    /// not run) and the tier changes' cost (changes × change cost).
+    public var programmeCost: Double
+    public var tierChangeCost: Double
+
+    /// The objective from its parts: Σ accounts' net contribution, less the programme and
+    /// the tier changes (the lines `plan_accounts.csv` does not carry).
+    public var reconciliation: Reconciliation {
+        Reconciliation(accountsNetContribution: accounts.reduce(0) { $0 + $1.netContribution },
+                       accountsSalesExpense: accounts.reduce(0) { $0 + $1.salesExpense },
+                       programmeCost: programmeCost, tierChangeCost: tierChangeCost, tierChanges: tierChanges,
+                       netContribution: netContribution, salesExpense: salesExpense)
+    }
+}
+
+/// How the group totals are made of the accounts' figures and the group lines.
+public struct Reconciliation: Sendable {
+    public var accountsNetContribution: Double
+    public var accountsSalesExpense: Double
+    public var programmeCost: Double
+    public var tierChangeCost: Double
+    public var tierChanges: Int
+    /// The totals as reported (equal to the parts up to rounding in the last digits).
+    public var netContribution: Double
+    public var salesExpense: Double
 }
 
 /// How a solve ended, in the terms of summary.json.

@@ -146,7 +146,7 @@ public struct PlanComparison {
         if changes.isEmpty {
             lines.append("No account changes tier or local effort.")
         } else {
-            lines.append("\(changes.count) account\(changes.count == 1 ? "" : "s") change (largest effect first):")
+            lines.append("\(Words.count(changes.count, "account")) change (largest effect first):")
             lines.append("Account    tier before → after                local FTE      delta contribution")
             for change in changes.sorted(by: { abs($0.delta) > abs($1.delta) }).prefix(maximumAccounts) {
                 let tiers = "\(before.model.tiers[change.tierBefore].id) → \(after.model.tiers[change.tierAfter].id)"

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+import OutputFiles
+@testable import SalesMotion
+import Testing
+
+/// Issue 10: numbers a reader trusts — totals reconcile to their parts with the group lines
+/// named, no floating-point noise, counts with correct plurals.
+@Suite struct NumbersTests {
+    /// Finding 3: plan_accounts.csv did not add up to summary.json. Read back from the files
+    /// alone: Σ accounts' net contribution − programme − tier changes = objective, and the same
+    /// for the expense; the terminal's reconciliation line adds up to its printed total.
+    @Test(arguments: [[], ["--budget", "20M"], ["--set", "costs.program_fixed_cost=5M"]])
+    func totalsReconcileToTheirParts(_ variant: [String]) throws {
+        let out = TemporaryFolder()
+        let run = try CommandRun.run(["solve", "--out", out.path + "/o"] + variant)
+        #expect(run.status == 0, "\(run.errors)")
+        let accounts = try PlanTable(out.path + "/o/plan_accounts.csv")
+        let summary = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: out.path + "/o/summary.json"))) as? [String: Any])
+        let parts = try #require(summary["reconciliation"] as? [String: Any])
+        let net = try #require(parts["net_contribution"] as? [String: Double])
+        let expense = try #require(parts["sales_expense"] as? [String: Double])
+        let model = try sampleInstance(variant.count == 2 && variant[0] == "--set" ? [variant[1]] : []).model
+        let changes = try #require(summary["tier_changes"] as? Double)
+        let programme = (summary["program_active"] as? Bool == true) ? model.costs.programmeFixedCost : 0
+        #expect(isApproximatelyEqual(net["accounts"]!, accounts.sum("net_contribution"), relative: 1e-12))
+        #expect(net["programme"]! == -programme)
+        #expect(net["tier_changes"]! == -changes * model.transition.changeCost)
+        let objective = try #require(summary["objective"] as? Double)
+        #expect(isApproximatelyEqual(accounts.sum("net_contribution") - programme - changes * model.transition.changeCost,
+                                     objective, relative: 1e-12))
+        #expect(isApproximatelyEqual(accounts.sum("sales_expense") + programme + changes * model.transition.changeCost,
+                                     expense["total"]!, relative: 1e-12))
+        // The printed line: accounts − programme − changes = the printed net contribution, exactly.
+        let lines = run.output.split(separator: "\n").map(String.init)
+        let total = try #require(lines.first { $0.hasPrefix("Net contribution") }).split(separator: " ").last.map(String.init)
+        let equation = try #require(lines.first { $0.contains("= accounts") })
+        let numbers = equation.split(separator: " ").compactMap { Double($0.replacingOccurrences(of: ",", with: "")) }
+        #expect(numbers.count == 4)  // accounts, programme, the number of changes, their cost
+        #expect(numbers[0] - numbers[1] - numbers[3] == Double(total!.replacingOccurrences(of: ",", with: "")))
+    }
+
+    /// Finding 7: floating-point noise is written as the value it stands for; real digits stay.
+    @Test func noiseIsRemovedAndDigitsKept() {
+        #expect(formatShort(50.000000000000014) == "50")
+        #expect(formatShort(0.1 + 0.2) == "0.3")
+        #expect(formatShort(26449999.999999996) == "26450000")
+        #expect(formatShort(46.29991249999999) == "46.2999125")
+        #expect(formatShort(710235495.6516964) == "710235495.6516964")
+        #expect(formatShort(1e-07) == "1e-07")
+        #expect(formatShort(-0.0) == "0")
+        #expect(Double(formatShort(1234.5678901234567))! == 1234.5678901234567)
+    }
+
+    /// Finding 7: slacks below the tolerance are 0 in summary.json, and counts have plurals.
+    @Test func slacksAndCountsReadRight() throws {
+        let plan = try #require(try AllocationPlanner.solve(try sampleInstance(), options: .glpk).plan)
+        for limit in plan.limits where limit.binding {
+            #expect(limit.slack == 0 || abs(limit.slack) > 1e-9 * max(1, abs(limit.value)), "\(limit.name)")
+        }
+        #expect(plan.limits.first { $0.name == "local_capacity_fte.APAC" }!.slack == 0)
+        #expect(Words.count(1, "account") == "1 account")
+        #expect(Words.count(1250, "account") == "1,250 accounts")
+        #expect(Words.count(0, "tier change") == "0 tier changes")
+    }
+}
