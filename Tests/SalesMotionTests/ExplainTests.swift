@@ -80,4 +80,25 @@ import Testing
         let messages = inputMessages { _ = try AccountExplanation.explain("A0044", in: try Self.sample([]), options: .glpk) }
         #expect(messages == ["explain: unknown account 'A0044' (did you mean 'A004'?)"])
     }
+
+    /// Issue 10, finding 5: the explanation starts with today's tier.
+    @Test func theExplanationStartsWithTodaysTier() throws {
+        let instance = try Self.sample([])
+        let changed = try AccountExplanation.explain("A010", in: instance, options: .glpk)
+        let today = try #require(instance.dataset.accounts.first { $0.id == "A010" }?.currentTier)
+        #expect(changed.currentTier == today)
+        let first = try #require(changed.text.split(separator: "\n").first)
+        #expect(first.contains(changed.chosenTier == today ? ", as today." : "; today it is \(today), so this is a change of tier."),
+                "\(first)")
+    }
+
+    /// Issue 10, finding 9: explain on an infeasible model exits 1 with the diagnosis, as solve
+    /// does (it used to exit 3, "solver failure").
+    @Test func explainOnAnInfeasibleModelGivesTheDiagnosis() throws {
+        let run = try CommandRun.run(["explain", "A001", "--budget", "4.7M"])
+        #expect(run.status == 1, "\(run.errors)")
+        #expect(run.output.contains("No plan to explain A001 against."))
+        #expect(run.output.contains("raise the budget from 4,700,000"))
+        #expect(!run.errors.contains("solver failure"))
+    }
 }

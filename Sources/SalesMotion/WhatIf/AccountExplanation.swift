@@ -59,8 +59,17 @@ public struct AccountExplanation: Sendable {
     public var budgetToMoveUp: (budget: Double, tier: String, checkedBelow: Double)?
     /// Why no budget figure is given, when it is not.
     public var budgetNote: String?
+    /// The tier the account is handled in today, when the data says.
+    public var currentTier: String?
 
-    /// Explains `accountId` in `instance`; throws ``InputError`` for an unknown account.
+    /// The model has no plan (infeasible, or none found in time): there is nothing to explain
+    /// an account against; the result says why.
+    public struct NoPlanToExplain: Error, Sendable {
+        public var result: PlanningResult
+    }
+
+    /// Explains `accountId` in `instance`; throws ``InputError`` for an unknown account and
+    /// ``NoPlanToExplain`` when the model has no plan.
     public static func explain(_ accountId: String, in instance: AllocationInstance,
                                options: PlanningOptions) throws -> AccountExplanation {
         guard let a = instance.dataset.accounts.firstIndex(where: { $0.id == accountId }) else {
@@ -69,9 +78,7 @@ public struct AccountExplanation: Sendable {
         }
         // The same single solve as `salesmotion solve`, so that losses compare with it.
         let base = try AllocationPlanner.solve(instance, options: options)
-        guard let plan = base.plan else {
-            throw PlanningFailure("the model has no plan to explain (\(base.status.rawValue))")
-        }
+        guard let plan = base.plan else { throw NoPlanToExplain(result: base) }
         let account = instance.dataset.accounts[a], chosen = plan.accounts[a].tier
         let reasons = try instance.model.tiers.indices.map { t in
             try reason(for: t, account: a, plan: plan, in: instance, options: options)
@@ -80,6 +87,7 @@ public struct AccountExplanation: Sendable {
                                              chosenTier: instance.model.tiers[chosen].id, plan: plan, reasons: reasons,
                                              effort: effort(of: a, plan: plan, in: instance), budgetToMoveUp: nil,
                                              budgetNote: nil)
+        explanation.currentTier = account.currentTier
         try explainBudget(&explanation, account: a, in: instance, options: options)
         return explanation
     }
@@ -227,7 +235,10 @@ public struct AccountExplanation: Sendable {
 
     /// Plain sentences an account director can read.
     public var text: String {
-        var lines = ["\(accountName) (\(accountId)) gets tier \(chosenTier)."]
+        var lines = ["\(accountName) (\(accountId)) gets tier \(chosenTier)" + {
+            guard let today = currentTier else { return "." }
+            return today == chosenTier ? ", as today." : "; today it is \(today), so this is a change of tier."
+        }()]
         for reason in reasons {
             switch reason.verdict {
             case .chosen:
