@@ -42,10 +42,14 @@ public struct FootprintShare: Sendable, Hashable {
     /// Index into ``Dataset/regions``.
     public var region: Int
     public var share: Double
+    /// Today's local FTE of the region on the account (`current_local_fte`), when given; used
+    /// by `compare --today` only.
+    public var currentLocalFTE: Double?
 
-    public init(region: Int, share: Double) {
+    public init(region: Int, share: Double, currentLocalFTE: Double? = nil) {
         self.region = region
         self.share = share
+        self.currentLocalFTE = currentLocalFTE
     }
 }
 

@@ -170,11 +170,13 @@ extension Dataset {
         // Accounts with a row pointing at a region whose own row is invalid: their shares
         // cannot be checked, and the region's problem is already reported.
         var incomplete = [Bool](repeating: false, count: accounts.count)
+        let currentColumn = table.column("current_local_fte")
         for row in table.rows {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
             let accountId = cells.requiredText(columns["account_id"]!, &problems)
             let regionId = cells.requiredText(columns["region"]!, &problems)
             let share = cells.number(columns["share"], .fraction, name: "share", &problems)
+            let currentFTE = currentColumn.flatMap { cells.number($0, .nonNegative, name: "current_local_fte", &problems) }
             var account: Int?, region: Int?
             if let accountId {
                 account = accountIndex[accountId]
@@ -202,7 +204,7 @@ extension Dataset {
             seen[key] = row.line
             hasRows[account] = true
             lastLine[account] = max(lastLine[account], row.line)
-            if share > 0 { shares[account].append(FootprintShare(region: region, share: share)) }
+            if share > 0 { shares[account].append(FootprintShare(region: region, share: share, currentLocalFTE: currentFTE)) }
         }
         for index in accounts.indices where hasRows[index] && !incomplete[index] {
             let total = shares[index].reduce(0) { $0 + $1.share }

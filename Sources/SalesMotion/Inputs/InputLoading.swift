@@ -34,6 +34,21 @@ extension AllocationInstance {
 }
 
 extension AllocationInstance {
+    /// Today's local FTE of every footprint pair, when the data gives them all
+    /// (`current_local_fte` in footprint.csv); nil otherwise.
+    public var currentLocalFTE: [[Double]]? {
+        var result: [[Double]] = []
+        for account in dataset.accounts {
+            var fte: [Double] = []
+            for entry in account.footprint {
+                guard let value = entry.currentLocalFTE else { return nil }
+                fte.append(value)
+            }
+            result.append(fte)
+        }
+        return result
+    }
+
     /// Today's handling: every account with a current tier pinned to it (pins override
     /// eligibility, since today's handling is a fact) and the group limits lifted, since
     /// today's plan was not made under them; regional capacities still hold and local effort

@@ -30,6 +30,25 @@ public struct PlanComparison {
     public let after: AllocationInstance
     public let beforePlan: StaffingPlan
     public let afterPlan: StaffingPlan
+    /// With `compare --today`: whether today's local FTE came from the data (false: they were
+    /// re-optimised for today's tiers); nil for two solved scenarios.
+    public var todayLocalEffortFromData: Bool?
+
+    /// A limit a plan breaks: its value, the plan's use and by how much it is over (or, for
+    /// the global-share minimum, under).
+    public struct BrokenLimit: Sendable {
+        public var name: String
+        public var value: Double
+        public var used: Double
+        public var by: Double
+    }
+
+    /// The limits the first plan breaks (today's handling can: it was not made under them).
+    public var brokenBefore: [BrokenLimit] {
+        beforePlan.limits.filter { $0.slack < -1e-9 * max(1, abs($0.value)) }.map {
+            BrokenLimit(name: $0.name, value: $0.value, used: $0.used, by: -$0.slack)
+        }
+    }
 
     /// Compares two plans; both instances must share the dataset's accounts and regions.
     public init(before: AllocationInstance, beforePlan: StaffingPlan, after: AllocationInstance, afterPlan: StaffingPlan) {
@@ -78,8 +97,17 @@ public struct PlanComparison {
         for limit in beforePlan.limits {
             if let other = afterPlan.limits.first(where: { $0.name == limit.name }) {
                 figures.append(Figure(name: "\(limit.name).used", before: limit.used, after: other.used))
+                // How far each plan breaks the limit (0 when it keeps it).
+                let over = { (use: LimitUse) in use.slack < -1e-9 * max(1, abs(use.value)) ? -use.slack : 0 }
+                figures.append(Figure(name: "\(limit.name).broken_by", before: over(limit), after: over(other)))
             }
         }
+        let parts = (beforePlan.reconciliation, afterPlan.reconciliation)
+        figures.append(Figure(name: "reconciliation.accounts_net_contribution", before: parts.0.accountsNetContribution,
+                              after: parts.1.accountsNetContribution))
+        figures.append(Figure(name: "reconciliation.programme_cost", before: parts.0.programmeCost, after: parts.1.programmeCost))
+        figures.append(Figure(name: "reconciliation.tier_change_cost", before: parts.0.tierChangeCost,
+                              after: parts.1.tierChangeCost))
         return figures
     }
 
@@ -114,7 +142,7 @@ public struct PlanComparison {
     func summaryCSV() -> CSVDocument {
         var document = CSVDocument(header: ["figure", "before", "after", "delta"])
         for figure in figures {
-            document.append([.text(figure.name), .number(figure.before), .number(figure.after), .number(figure.delta)])
+            document.append([.text(figure.name), .number(figure.before), .number(figure.after), .number(Self.delta(figure))])
         }
         return document
     }
@@ -136,10 +164,31 @@ public struct PlanComparison {
 
     /// What `salesmotion compare` prints: changed figures, moved accounts (largest first), regions.
     public func text(maximumAccounts: Int = 25) -> String {
-        var lines = ["Figure                                   before            after            delta"]
-        for figure in figures where figure.delta != 0 || ["objective", "sales_expense"].contains(figure.name) {
+        var lines: [String] = []
+        if let fromData = todayLocalEffortFromData {
+            lines.append("Before is today's handling: every account in its current tier, "
+                         + (fromData ? "today's local FTE from footprint.csv (current_local_fte)."
+                                     : "with local effort re-optimised for those tiers (footprint.csv has no current_local_fte)."))
+            let broken = brokenBefore
+            lines.append(broken.isEmpty ? "Today keeps every limit." : "Today breaks " + Words.count(broken.count, "limit") + ": "
+                         + broken.map { "\($0.name) (\(SummaryText.amount($0.used)) against \(SummaryText.amount($0.value)), by \(SummaryText.amount($0.by)))" }
+                             .joined(separator: "; ") + ".")
+            lines.append("")
+        }
+        // The headline difference, line by line: the accounts, then the group lines.
+        let parts = (beforePlan.reconciliation, afterPlan.reconciliation)
+        let accounts = parts.1.accountsNetContribution - parts.0.accountsNetContribution
+        let programme = parts.1.programmeCost - parts.0.programmeCost
+        let changeCost = parts.1.tierChangeCost - parts.0.tierChangeCost
+        lines.append("Net contribution \(Self.signed(Self.delta(afterPlan.netContribution - beforePlan.netContribution))) = accounts "
+                     + SummaryText.reconciled(afterPlan.netContribution - beforePlan.netContribution, accounts,
+                                              [(programme >= 0 ? " − programme " : " + programme ", -programme),
+                                               (changeCost >= 0 ? " − tier changes " : " + tier changes ", -changeCost)]))
+        lines.append("")
+        lines.append("Figure                                   before            after            delta")
+        for figure in figures where Self.delta(figure) != 0 || ["objective", "sales_expense"].contains(figure.name) {
             lines.append(Self.pad(figure.name, 32) + Self.left(SummaryText.amount(figure.before), 15)
-                         + Self.left(SummaryText.amount(figure.after), 17) + Self.left(Self.signed(figure.delta), 17))
+                         + Self.left(SummaryText.amount(figure.after), 17) + Self.left(Self.signed(Self.delta(figure)), 17))
         }
         let changes = accountChanges
         lines.append("")
@@ -166,6 +215,13 @@ public struct PlanComparison {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A difference, 0 when it is below the solver's tolerance (1e-9 of the figures).
+    static func delta(_ figure: Figure) -> Double {
+        abs(figure.delta) <= 1e-9 * max(1, abs(figure.before), abs(figure.after)) ? 0 : figure.delta
+    }
+
+    static func delta(_ value: Double) -> Double { abs(value) <= 1e-9 ? 0 : value }
+
     static func signed(_ value: Double) -> String {
         let text = SummaryText.amount(value)
         return value > 0 ? "+" + text : text
@@ -180,19 +236,74 @@ public struct PlanComparison {
     }
 }
 
+/// Today's handling as a plan: every account in its current tier, with today's local FTE when
+/// the data gives them, every limit evaluated as it stands (today may break some).
+public struct TodayPlan: Sendable {
+    public var plan: StaffingPlan
+    /// Local FTE come from `current_local_fte`; otherwise they were re-optimised for today's
+    /// tiers within the regional capacities only.
+    public var localEffortFromData: Bool
+}
+
 extension AllocationPlanner {
-    /// What `salesmotion compare` does: solves `base` (with `today`, every account kept in its
-    /// current tier) and `other`, and compares the two plans when both have one.
+    /// Today's handling of `instance`: needs a `current_tier` for every account (an
+    /// ``InputError`` at `--today` otherwise).
+    public static func today(_ instance: AllocationInstance, options: PlanningOptions) throws -> TodayPlan {
+        let missing = instance.dataset.accounts.filter { $0.currentTier == nil }.map(\.id)
+        if !missing.isEmpty {
+            let which = missing.count == instance.dataset.accounts.count ? "accounts.csv has no current_tier"
+                : "\(Words.count(missing.count, "account")) \(missing.count == 1 ? "has" : "have") no current_tier ("
+                    + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : "") + ")"
+            throw InputError([InputDiagnostic(SourceLocation(file: "--today"),
+                                              "\(which); today's handling is known only when every account has one")])
+        }
+        let tiers = try instance.dataset.accounts.map { account -> Int in
+            guard let t = instance.model.tierIndex(of: account.currentTier!) else {
+                throw InputError([InputDiagnostic(account.source, "current_tier: unknown tier '\(account.currentTier!)'")])
+            }
+            return t
+        }
+        let fte: [[Double]]
+        if let current = instance.currentLocalFTE {
+            fte = current
+        } else {
+            // Today's tiers with the local effort that pays best within the regional capacities.
+            let pinned = try instance.pinnedToCurrentTiers()
+            let result = try solve(pinned, options: options)
+            guard let plan = result.plan else {
+                throw PlanningFailure("today's tiers leave no feasible local effort (\(result.status.rawValue))")
+            }
+            fte = plan.accounts.map { $0.local.map(\.localFTE) }
+        }
+        let decisions = PlanDecisions(tiers: tiers, fte: fte,
+                                      programmeActive: tiers.contains { instance.model.tiers[$0].isGlobal })
+        return TodayPlan(plan: PlanAssembler(instance: instance, decisions: decisions, limitDuals: nil).plan(),
+                         localEffortFromData: instance.currentLocalFTE != nil)
+    }
+
+    /// What `salesmotion compare` does: solves `base` (with `today`, takes today's handling
+    /// instead, see ``today(_:options:)``) and `other`, and compares the two plans when both
+    /// have one.
     public static func compare(_ base: AllocationInstance, _ other: AllocationInstance, today: Bool,
                                options: PlanningOptions)
         throws -> (before: PlanningResult, after: PlanningResult, comparison: PlanComparison?) {
-        let before = today ? try base.pinnedToCurrentTiers() : base
-        let beforeResult = try solve(before, options: options)
+        let beforeResult: PlanningResult
+        var todayFromData: Bool?
+        if today {
+            let handling = try Self.today(base, options: options)
+            todayFromData = handling.localEffortFromData
+            beforeResult = PlanningResult(status: .optimal, plan: handling.plan, bestBound: nil, relativeGap: nil,
+                                          absoluteGap: nil, fixedPart: 0, timings: PhaseTimings(),
+                                          rawStatus: "today's handling")
+        } else {
+            beforeResult = try solve(base, options: options)
+        }
         let afterResult = try solve(other, options: options)
         guard let beforePlan = beforeResult.plan, let afterPlan = afterResult.plan else {
             return (beforeResult, afterResult, nil)
         }
-        return (beforeResult, afterResult,
-                PlanComparison(before: before, beforePlan: beforePlan, after: other, afterPlan: afterPlan))
+        var comparison = PlanComparison(before: base, beforePlan: beforePlan, after: other, afterPlan: afterPlan)
+        comparison.todayLocalEffortFromData = todayFromData
+        return (beforeResult, afterResult, comparison)
     }
 }
