@@ -30,8 +30,8 @@ import Testing
         try comparison.write(to: folder.path)
         let csv = try String(contentsOfFile: folder.file("compare_accounts.csv"), encoding: .utf8)
         #expect(csv == """
-            account_id,name,tier_before,tier_after,local_fte_before,local_fte_after,net_contribution_before,net_contribution_after,delta_net_contribution
-            Y,Y,premium,local,0,0,2300000,2000000,-300000
+            account_id,name,change,tier_before,tier_after,local_fte_before,local_fte_after,net_contribution_before,net_contribution_after,delta_net_contribution
+            Y,Y,tier,premium,local,0,0,2300000,2000000,-300000
 
             """)
     }
@@ -132,5 +132,20 @@ import Testing
             #expect(instance.model.tiers[staffing.tier].id == instance.dataset.accounts[a].currentTier)
             #expect(staffing.local.allSatisfy { $0.localFTE == 0.25 })
         }
+    }
+
+    /// Issue 10, finding 5: a budget cut that moves no tier says so — "0 accounts change tier" —
+    /// and lists the local-effort moves apart (it used to say "29 accounts change" with rows
+    /// reading "local → local").
+    @Test func effortMovesAreNotCalledTierChanges() throws {
+        let out = TemporaryFolder()
+        let run = try CommandRun.run(["compare", "--budget", "24M", "--out", out.path])
+        #expect(run.status == 0, "\(run.errors)")
+        let comparison = run.output
+        #expect(comparison.contains("0 accounts change tier; "), "\(comparison)")
+        #expect(!comparison.contains("Tier moves"))
+        #expect(comparison.contains("Local effort moves (same tier)"))
+        let accounts = try PlanTable(out.file("compare_accounts.csv"))
+        #expect(accounts.rows.allSatisfy { $0["change"] == "local effort" && $0["tier_before"] == $0["tier_after"] })
     }
 }

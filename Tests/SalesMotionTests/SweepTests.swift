@@ -69,13 +69,17 @@ import Testing
         try SweepReport(sweep: sweep).write(to: folder.path)
         let csv = try String(contentsOfFile: folder.file("sweep.csv"), encoding: .utf8)
         #expect(csv.hasPrefix("value,status,objective,expected_revenue,sales_expense,global_expense,shadow_price,"
-                              + "local,coordinated,strategic,total,binding_limits,moved_accounts\n"))
+                              + "local,coordinated,strategic,total,binding_limits,tier_moves,effort_moves\n"))
         #expect(csv.split(separator: "\n").count == 5)
         let svg = try String(contentsOfFile: folder.file("sweep.svg"), encoding: .utf8)
         let moves = (1..<4).filter { !sweep.movedAccounts(at: $0).isEmpty }.count
         #expect(moves > 0)
         #expect(svg.components(separatedBy: "class=\"tier-change\"").count - 1 == 2 * moves)
         #expect(svg.hasPrefix("<svg"))
+        // Tier moves and effort moves are apart: an account is in at most one of them.
+        for index in 1..<4 {
+            #expect(Set(sweep.movedAccounts(at: index)).isDisjoint(with: sweep.effortMovedAccounts(at: index)))
+        }
     }
 
     @Test func unknownKeysAreExplained() {

@@ -16,6 +16,8 @@ public struct PlanComparison {
         public var netContributionBefore: Double
         public var netContributionAfter: Double
         public var delta: Double { netContributionAfter - netContributionBefore }
+        /// The account changes tier (otherwise only its local effort moves).
+        public var movesTier: Bool
     }
 
     /// One summary figure before and after.
@@ -62,17 +64,21 @@ public struct PlanComparison {
     /// Local FTE differences below this (relative to the larger value, absolute below 1) are noise.
     static let tolerance = 1e-6
 
+    /// Whether local FTE moved from `a` to `b` beyond ``tolerance``.
+    static func moved(_ a: Double, _ b: Double) -> Bool {
+        abs(a - b) > tolerance * max(1, abs(a), abs(b))
+    }
+
     /// Accounts whose tier or local FTE changes, in dataset order.
     public var accountChanges: [AccountChange] {
         zip(beforePlan.accounts, afterPlan.accounts).compactMap { old, new in
             let tierMoved = before.model.tiers[old.tier].id != after.model.tiers[new.tier].id
-            let fteMoved = zip(old.local, new.local).contains { a, b in
-                abs(a.localFTE - b.localFTE) > Self.tolerance * max(1, abs(a.localFTE), abs(b.localFTE))
-            }
+            let fteMoved = zip(old.local, new.local).contains { Self.moved($0.localFTE, $1.localFTE) }
             guard tierMoved || fteMoved else { return nil }
             return AccountChange(account: old.account, tierBefore: old.tier, tierAfter: new.tier,
                                  localFTEBefore: old.localFTE, localFTEAfter: new.localFTE,
-                                 netContributionBefore: old.netContribution, netContributionAfter: new.netContribution)
+                                 netContributionBefore: old.netContribution, netContributionAfter: new.netContribution,
+                                 movesTier: tierMoved)
         }
     }
 
@@ -113,12 +119,13 @@ public struct PlanComparison {
 
     /// compare_accounts.csv
     func accountsCSV() -> CSVDocument {
-        var document = CSVDocument(header: ["account_id", "name", "tier_before", "tier_after", "local_fte_before",
+        var document = CSVDocument(header: ["account_id", "name", "change", "tier_before", "tier_after", "local_fte_before",
                                             "local_fte_after", "net_contribution_before", "net_contribution_after",
                                             "delta_net_contribution"])
         for change in accountChanges {
             let account = before.dataset.accounts[change.account]
-            document.append([.text(account.id), .text(account.name), .text(before.model.tiers[change.tierBefore].id),
+            document.append([.text(account.id), .text(account.name), .text(change.movesTier ? "tier" : "local effort"),
+                             .text(before.model.tiers[change.tierBefore].id),
                              .text(after.model.tiers[change.tierAfter].id), .number(change.localFTEBefore),
                              .number(change.localFTEAfter), .number(change.netContributionBefore),
                              .number(change.netContributionAfter), .number(change.delta)])
@@ -191,19 +198,22 @@ public struct PlanComparison {
                          + Self.left(SummaryText.amount(figure.after), 17) + Self.left(Self.signed(Self.delta(figure)), 17))
         }
         let changes = accountChanges
+        let tierMoves = changes.filter(\.movesTier), effortMoves = changes.filter { !$0.movesTier }
         lines.append("")
-        if changes.isEmpty {
-            lines.append("No account changes tier or local effort.")
-        } else {
-            lines.append("\(Words.count(changes.count, "account")) change (largest effect first):")
+        lines.append(changes.isEmpty ? "No account changes tier or local effort."
+                     : "\(Words.count(tierMoves.count, "account")) change tier; \(Words.count(effortMoves.count, "account")) keep their tier and change local effort only.")
+        for (title, group) in [("Tier moves", tierMoves), ("Local effort moves (same tier)", effortMoves)] where !group.isEmpty {
+            lines.append("")
+            lines.append("\(title), largest effect first:")
             lines.append("Account    tier before → after                local FTE      delta contribution")
-            for change in changes.sorted(by: { abs($0.delta) > abs($1.delta) }).prefix(maximumAccounts) {
-                let tiers = "\(before.model.tiers[change.tierBefore].id) → \(after.model.tiers[change.tierAfter].id)"
+            for change in group.sorted(by: { abs($0.delta) > abs($1.delta) }).prefix(maximumAccounts) {
+                let tiers = change.movesTier ? "\(before.model.tiers[change.tierBefore].id) → \(after.model.tiers[change.tierAfter].id)"
+                    : before.model.tiers[change.tierBefore].id
                 let fte = SummaryText.amount(change.localFTEBefore) + " → " + SummaryText.amount(change.localFTEAfter)
                 lines.append(Self.pad(before.dataset.accounts[change.account].id, 10) + Self.pad(tiers, 32)
                              + Self.pad(fte, 18) + Self.left(Self.signed(change.delta), 16))
             }
-            if changes.count > maximumAccounts { lines.append("… \(changes.count - maximumAccounts) more in \(Self.accountsFile)") }
+            if group.count > maximumAccounts { lines.append("… \(group.count - maximumAccounts) more in \(Self.accountsFile)") }
         }
         lines.append("")
         lines.append("Region       local FTE before → after      local expense delta")

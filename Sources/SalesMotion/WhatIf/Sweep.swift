@@ -15,8 +15,10 @@ public struct SweepPoint: Sendable {
     public var tierCounts: [Int]
     /// Names of the limits that bind at this point.
     public var bindingLimits: [String]
-    /// The tier of every account (empty without a plan), to see who moves between points.
+    /// The tier and the local FTE of every account (empty without a plan), to see who moves
+    /// between points.
     public var tierOfAccount: [Int]
+    public var localFTEOfAccount: [Double] = []
     public var seconds: Double
 }
 
@@ -40,6 +42,18 @@ public struct Sweep: Sendable {
         let before = points[index - 1].tierOfAccount, after = points[index].tierOfAccount
         guard !before.isEmpty, !after.isEmpty else { return [] }
         return before.indices.filter { before[$0] != after[$0] }
+    }
+
+    /// Accounts that keep their tier but whose local FTE move from the previous point (by more
+    /// than ``PlanComparison/tolerance``), in account order.
+    public func effortMovedAccounts(at index: Int) -> [Int] {
+        guard index > 0 else { return [] }
+        let previous = points[index - 1], point = points[index]
+        guard !previous.localFTEOfAccount.isEmpty, !point.localFTEOfAccount.isEmpty else { return [] }
+        return point.localFTEOfAccount.indices.filter { a in
+            previous.tierOfAccount[a] == point.tierOfAccount[a]
+                && PlanComparison.moved(previous.localFTEOfAccount[a], point.localFTEOfAccount[a])
+        }
     }
 
     /// Solves every value of `key`.
@@ -94,7 +108,8 @@ public struct Sweep: Sendable {
             expectedRevenue: plan?.expectedRevenue, salesExpense: plan?.salesExpense,
             globalExpense: plan?.globalExpense, shadowPrice: varied?.shadowPrice,
             tierCounts: plan?.tierCounts ?? [], bindingLimits: plan?.limits.filter(\.binding).map(\.name) ?? [],
-            tierOfAccount: plan?.accounts.map(\.tier) ?? [], seconds: seconds)
+            tierOfAccount: plan?.accounts.map(\.tier) ?? [], localFTEOfAccount: plan?.accounts.map(\.localFTE) ?? [],
+            seconds: seconds)
     }
 }
 

@@ -25,16 +25,18 @@ public struct SweepReport {
     func csv() -> CSVDocument {
         var document = CSVDocument(header: ["value", "status", "objective", "expected_revenue", "sales_expense",
                                             "global_expense", "shadow_price"] + sweep.tierIds
-                                   + ["binding_limits", "moved_accounts"])
+                                   + ["binding_limits", "tier_moves", "effort_moves"])
         for (index, point) in sweep.points.enumerated() {
             func cell(_ value: Double?) -> CSVCell { value.map(CSVCell.number) ?? .text("") }
             let counts: [CSVCell] = point.tierCounts.isEmpty
                 ? sweep.tierIds.map { _ in .text("") } : point.tierCounts.map { .number(Double($0)) }
             let moved = sweep.movedAccounts(at: index).map { sweep.accountIds[$0] }
+            let effort = sweep.effortMovedAccounts(at: index).map { sweep.accountIds[$0] }
             document.append([.number(point.value), .text(point.status.rawValue), cell(point.netContribution),
                              cell(point.expectedRevenue), cell(point.salesExpense), cell(point.globalExpense),
                              cell(point.shadowPrice)] + counts
-                            + [.text(point.bindingLimits.joined(separator: " ")), .text(moved.joined(separator: " "))])
+                            + [.text(point.bindingLimits.joined(separator: " ")), .text(moved.joined(separator: " ")),
+                               .text(effort.joined(separator: " "))])
         }
         return document
     }
@@ -42,15 +44,15 @@ public struct SweepReport {
     /// The terminal table: one line per point.
     public var table: String {
         var lines = ["        value  status            net contribution   sales expense  shadow price  "
-                     + sweep.tierIds.joined(separator: "/") + "  moved"]
+                     + sweep.tierIds.joined(separator: "/") + "  moves (tier, effort)"]
         for (index, point) in sweep.points.enumerated() {
             let shadow = point.shadowPrice.map { SummaryText.amount($0) } ?? "—"
             let tiers = point.tierCounts.map(String.init).joined(separator: "/")
-            let moved = sweep.movedAccounts(at: index).count
+            let moved = sweep.movedAccounts(at: index).count, effort = sweep.effortMovedAccounts(at: index).count
             lines.append(Self.left(SummaryText.amount(point.value), 13) + "  " + Self.pad(point.status.rawValue, 12)
                          + Self.left(point.netContribution.map(SummaryText.money) ?? "—", 22)
                          + Self.left(point.salesExpense.map(SummaryText.money) ?? "—", 16)
-                         + Self.left(shadow, 14) + "  " + tiers + (moved > 0 ? "  \(moved)" : ""))
+                         + Self.left(shadow, 14) + "  " + tiers + (index > 0 ? "  \(moved), \(effort)" : ""))
         }
         return lines.joined(separator: "\n") + "\n"
     }
