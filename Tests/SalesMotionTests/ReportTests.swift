@@ -18,6 +18,9 @@ import Testing
         }
         #expect(html.contains("APAC uses all 50 local FTE: one more FTE in APAC is worth"))
         #expect(html.contains("All 6 global account manager FTE are used: one more global account manager is worth"))
+        // Issue 10, finding 5: the report lists the tier changes against today.
+        #expect(html.contains("<h2>Tier changes against today</h2>\n<p>23 accounts change tier, costing 1,150,000 in all.</p>"))
+        #expect(html.components(separatedBy: "<tr><td>A").count - 1 >= 15 + 23)
     }
 
     /// "What is one more global account manager worth?" must equal two solves, 6 against 7.

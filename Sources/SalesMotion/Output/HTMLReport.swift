@@ -86,10 +86,32 @@ public struct HTMLReport {
                 + "<td class=\"n\">\(Self.money(staffing.expectedRevenue))</td><td class=\"n\">\(Self.money(staffing.netContribution))</td></tr>\n"
         }
         body += "</table>\n</section>\n"
+        body += tierChangesSection(plan)
         if let sweepChart {
             body += "<section><h2>Sweep</h2>\n<div class=\"sweep\">\(sweepChart)</div>\n</section>\n"
         }
         return Self.page(body)
+    }
+
+    /// The accounts whose tier the plan changes against today (when the data has current
+    /// tiers): every one, up to a hundred, with the tier today and in the plan.
+    func tierChangesSection(_ plan: StaffingPlan) -> String {
+        let dataset = instance.dataset, model = instance.model
+        guard dataset.hasCurrentTiers else { return "" }
+        let changed = plan.accounts.filter(\.changed)
+        var body = "<section><h2>Tier changes against today</h2>\n<p>"
+            + "\(Words.count(changed.count, "account")) change tier"
+            + (model.transition.changeCost > 0 ? ", costing \(Self.money(plan.tierChangeCost)) in all" : "") + ".</p>\n"
+        guard !changed.isEmpty else { return body + "</section>\n" }
+        body += "<table><tr><th>Account</th><th>Name</th><th>Today</th><th>Plan</th><th class=\"n\">Net contribution</th></tr>\n"
+        for staffing in changed.sorted(by: { $0.netContribution > $1.netContribution }).prefix(100) {
+            let account = dataset.accounts[staffing.account]
+            body += "<tr><td>\(Self.escape(account.id))</td><td>\(Self.escape(account.name))</td>"
+                + "<td>\(Self.escape(account.currentTier ?? ""))</td><td>\(Self.escape(model.tiers[staffing.tier].id))</td>"
+                + "<td class=\"n\">\(Self.money(staffing.netContribution))</td></tr>\n"
+        }
+        if changed.count > 100 { body += "<tr><td colspan=\"5\">… \(changed.count - 100) more in plan_accounts.csv</td></tr>\n" }
+        return body + "</table>\n</section>\n"
     }
 
     /// A binding limit in words.
