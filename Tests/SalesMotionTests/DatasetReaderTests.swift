@@ -58,6 +58,18 @@ private let regionsCSV = """
         ])
     }
 
+    /// Issue 10, finding 8: 120 rows with the same mistake make one message with their lines,
+    /// not 120 that flood the screen.
+    @Test func identicalProblemsAreGrouped() throws {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", regionsCSV)
+        let rows = (1...120).map { "A\($0),EMEA,\"1,\($0)00\",0.3,200" }
+        folder.write("accounts.csv", "account_id,hq_region,revenue,margin,growth_potential\n" + rows.joined(separator: "\n") + "\n")
+        let messages = inputMessages { _ = try Dataset.read(from: folder.path) }
+        #expect(messages.count == 1)
+        #expect(messages.first == "\(folder.file("accounts.csv")):2:3: revenue: expected a number ≥ 0, found \"1,100\"; write plain decimals without thousands separators, with '.' as the decimal point — and the same in 119 more rows: lines 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, …")
+    }
+
     @Test func percentagesBOMCRLFQuotingAndExtraColumns() throws {
         let folder = TemporaryFolder()
         folder.write("regions.csv", regionsCSV)

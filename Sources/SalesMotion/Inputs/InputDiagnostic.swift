@@ -4,14 +4,32 @@
 public struct InputDiagnostic: Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation
     public var message: String
+    /// Further lines with the same problem in the same column (the value found may differ).
+    public var alsoAtLines: [Int] = []
 
     public init(_ location: SourceLocation, _ message: String) {
         self.location = location
         self.message = message
     }
 
-    /// `file:line:column: message`, the form compilers use, so editors can jump to it.
-    public var description: String { "\(location): \(message)" }
+    /// `file:line:column: message`, the form compilers use, so editors can jump to it; the
+    /// same problem in other rows is named once, with their lines.
+    public var description: String {
+        guard !alsoAtLines.isEmpty else { return "\(location): \(message)" }
+        let lines = alsoAtLines.prefix(10).map(String.init).joined(separator: ", ") + (alsoAtLines.count > 10 ? ", …" : "")
+        return "\(location): \(message) — and the same in \(Words.count(alsoAtLines.count, "more row")): lines \(lines)"
+    }
+
+    /// What makes two problems the same: file, column and message, the value found aside.
+    var groupKey: String {
+        var text = message
+        if let found = text.range(of: ", found ") {
+            let rest = text[found.upperBound...]
+            let end = rest.firstIndex(of: ";") ?? rest.endIndex
+            text.replaceSubrange(found.upperBound..<end, with: "…")
+        }
+        return "\(location.file)|\(location.column)|\(text)"
+    }
 }
 
 /// The inputs are unusable; carries every problem found, not just the first.
@@ -42,16 +60,34 @@ struct DiagnosticCollector {
 
     var isEmpty: Bool { diagnostics.isEmpty }
 
+    /// Where each group of like problems (``InputDiagnostic/groupKey``) was first reported.
+    private var groups: [String: Int] = [:]
+
+    /// Reports a problem; the same problem in the same column of another row (a line given) is
+    /// added to the first report as a further line, so 120 rows with thousands separators make
+    /// one message, not 120.
     mutating func report(_ location: SourceLocation, _ message: String) {
+        let diagnostic = InputDiagnostic(location, message)
+        if location.line > 0, location.column > 0, let first = groups[diagnostic.groupKey] {
+            diagnostics[first].alsoAtLines.append(location.line)
+            return
+        }
         if diagnostics.count < InputError.reportLimit {
-            diagnostics.append(InputDiagnostic(location, message))
+            if location.line > 0, location.column > 0 { groups[diagnostic.groupKey] = diagnostics.count }
+            diagnostics.append(diagnostic)
         } else {
             omitted += 1
         }
     }
 
     mutating func absorb(_ error: InputError) {
-        for diagnostic in error.diagnostics { report(diagnostic.location, diagnostic.message) }
+        for diagnostic in error.diagnostics {
+            report(diagnostic.location, diagnostic.message)
+            for line in diagnostic.alsoAtLines {
+                report(SourceLocation(file: diagnostic.location.file, line: line, column: diagnostic.location.column),
+                       diagnostic.message)
+            }
+        }
         omitted += error.omitted
     }
 
