@@ -21,6 +21,19 @@ public enum CSVCell: Sendable {
     }
 }
 
+/// How CSV files are written: the specification's form, or for Excel.
+public enum CSVDialect: String, Sendable, CaseIterable {
+    /// UTF-8 without a byte-order mark, `,` between fields, `.` in numbers (the specification).
+    case standard
+    /// The same with a UTF-8 byte-order mark, so Excel on Windows reads accents right.
+    case excel
+    /// For Excel set to a European locale: byte-order mark, `;` between fields, `,` in numbers.
+    case excelEU = "excel-eu"
+
+    var separator: UInt8 { self == .excelEU ? 0x3B : 0x2C }
+    var byteOrderMark: [UInt8] { self == .standard ? [] : [0xEF, 0xBB, 0xBF] }
+}
+
 /// A CSV file built in memory (RFC 4180 quoting), written in one piece.
 public struct CSVDocument: Sendable {
     public var header: [String]
@@ -36,12 +49,13 @@ public struct CSVDocument: Sendable {
     /// The file's bytes: RFC 4180 (fields with a comma, quote or line break are quoted, quotes
     /// doubled), LF line ends. Written directly into one buffer: CSV.swift's writer, which
     /// writes scalar by scalar into a stream, took 6 s for a 100,000-account plan.
-    public func data() throws -> Data {
-        var bytes: [UInt8] = []
+    public func data(_ dialect: CSVDialect = .standard) throws -> Data {
+        var bytes: [UInt8] = dialect.byteOrderMark
         bytes.reserveCapacity(64 * (rows.count + 1) * max(1, header.count) / 4)
+        let separator = dialect.separator
         func append(_ field: String) {
             let utf8 = field.utf8
-            let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            let needsQuotes = utf8.contains { $0 == separator || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             if !needsQuotes {
                 bytes.append(contentsOf: utf8)
                 return
@@ -55,13 +69,18 @@ public struct CSVDocument: Sendable {
         }
         func appendRow(_ fields: [String]) {
             for (position, field) in fields.enumerated() {
-                if position > 0 { bytes.append(0x2C) }
+                if position > 0 { bytes.append(separator) }
                 append(field)
             }
             bytes.append(0x0A)
         }
         appendRow(header.map { CSVCell.text($0).rendered })
-        for row in rows { appendRow(row.map(\.rendered)) }
+        for row in rows {
+            appendRow(row.map { cell in
+                guard dialect == .excelEU, case .number = cell else { return cell.rendered }
+                return cell.rendered.replacingOccurrences(of: ".", with: ",")
+            })
+        }
         return Data(bytes)
     }
 }

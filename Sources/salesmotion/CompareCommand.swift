@@ -40,7 +40,7 @@ struct CompareCommand: ParsableCommand {
             printError("no comparison: the base is \(outcome.before.status.rawValue), the other scenario \(outcome.after.status.rawValue)")
             throw ExitCode([outcome.before, outcome.after].contains { $0.status == .infeasible } ? 1 : 3)
         }
-        try commit(stage) { try comparison.files() }
+        try commit(stage) { try comparison.files(output.csvDialect) }
         if !output.quiet {
             printOut(comparison.text(), terminator: "")
             printOut("Comparison written to \(output.out)/")

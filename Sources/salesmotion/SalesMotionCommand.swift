@@ -126,7 +126,14 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
+
+    @Option(name: .customLong("csv-dialect"), help: ArgumentHelp(
+        "standard (the specification's CSV), excel (with a byte-order mark, for Excel on Windows) or excel-eu (also ';' between fields and ',' in numbers, for Excel in European locales).",
+        valueName: "dialect"))
+    var csvDialect: CSVDialect = .standard
 }
+
+extension CSVDialect: ExpressibleByArgument {}
 
 /// How the solver runs.
 struct SolverOptions: ParsableArguments {
@@ -169,7 +176,7 @@ struct Solve: ParsableCommand {
         var options = planningOptions(verbose: solver.verbose, instance: instance)
         options.method = method
         let planned = try planning { try AllocationPlanner.plan(instance, options: options, inputTimings: phases) }
-        let (files, result) = try planning { try PlanReport(instance: instance, result: planned).rendered() }
+        let (files, result) = try planning { try PlanReport(instance: instance, result: planned).rendered(output.csvDialect) }
         try commit(stage) { files }
         if !output.quiet {
             printOut(SummaryText(instance: instance, result: result).text, terminator: "")

@@ -51,7 +51,7 @@ struct SweepCommand: ParsableCommand {
         let warmSeconds = Date().timeIntervalSince(start)
         bar.finish()
         let report = SweepReport(sweep: sweep)
-        try commit(stage) { try report.files() }
+        try commit(stage) { try report.files(output.csvDialect) }
         if !output.quiet {
             printOut(report.table, terminator: "")
             print(String(format: "%d points in %.3f s; written to %@/%@ and %@", values.count, warmSeconds, output.out,

@@ -65,4 +65,26 @@ import Testing
         #expect(Words.count(1250, "account") == "1,250 accounts")
         #expect(Words.count(0, "tier change") == "0 tier changes")
     }
+
+    /// Issue 10, finding 8: Excel on Windows garbled "People’s" without a byte-order mark, and
+    /// European Excel wants ';' and decimal commas. The standard form is unchanged.
+    @Test func csvDialectsForExcel() throws {
+        let out = TemporaryFolder()
+        for dialect in ["standard", "excel", "excel-eu"] {
+            #expect(try CommandRun.run(["solve", "--quiet", "--csv-dialect", dialect, "--out", out.path + "/" + dialect]).status == 0)
+        }
+        let standard = try Data(contentsOf: URL(fileURLWithPath: out.path + "/standard/plan_accounts.csv"))
+        let excel = try Data(contentsOf: URL(fileURLWithPath: out.path + "/excel/plan_accounts.csv"))
+        let european = try Data(contentsOf: URL(fileURLWithPath: out.path + "/excel-eu/plan_accounts.csv"))
+        #expect(!standard.starts(with: [0xEF, 0xBB, 0xBF]))
+        #expect(excel == Data([0xEF, 0xBB, 0xBF]) + standard)
+        #expect(european.starts(with: [0xEF, 0xBB, 0xBF]))
+        let text = String(decoding: european.dropFirst(3), as: UTF8.self)
+        let header = text.prefix { $0 != "\n" }
+        #expect(header.hasPrefix("account_id;name;hq_region;tier;gam_fte"))
+        let first = String(decoding: standard, as: UTF8.self).split(separator: "\n")[1].split(separator: ",").map(String.init)
+        let firstEU = text.split(separator: "\n")[1].split(separator: ";").map(String.init)
+        #expect(first.count == firstEU.count)
+        for (a, b) in zip(first, firstEU) { #expect(a.replacingOccurrences(of: ".", with: ",") == b || a == b) }
+    }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
-internal import OutputFiles
+public import OutputFiles
 
 /// The output files of a solve (spec §7), built in memory and written whole.
 public struct PlanReport {
@@ -19,19 +19,19 @@ public struct PlanReport {
     }
 
     /// File name → contents. Without a plan only summary.json is produced.
-    public func files() throws -> [(name: String, contents: Data)] {
-        try rendered().files
+    public func files(_ dialect: CSVDialect = .standard) throws -> [(name: String, contents: Data)] {
+        try rendered(dialect).files
     }
 
     /// The files, and the result with the seconds spent rendering them (`write`) and the peak
     /// memory so far, as summary.json reports them.
-    public func rendered() throws -> (files: [(name: String, contents: Data)], result: PlanningResult) {
+    public func rendered(_ dialect: CSVDialect = .standard) throws -> (files: [(name: String, contents: Data)], result: PlanningResult) {
         var files: [(String, Data)] = []
         let start = Date()
         if let plan = result.plan {
-            files.append((Self.accountsFile, try accountsCSV(plan).data()))
-            files.append((Self.localFile, try localCSV(plan).data()))
-            files.append((Self.regionsFile, try regionsCSV(plan).data()))
+            files.append((Self.accountsFile, try accountsCSV(plan).data(dialect)))
+            files.append((Self.localFile, try localCSV(plan).data(dialect)))
+            files.append((Self.regionsFile, try regionsCSV(plan).data(dialect)))
         }
         var timed = self
         timed.result.timings.write = Date().timeIntervalSince(start)

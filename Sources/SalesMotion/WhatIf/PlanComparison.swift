@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
-internal import OutputFiles
+public import OutputFiles
 
 /// Two plans of the same dataset side by side: which accounts move, how regions and every
 /// summary figure change.
@@ -164,9 +164,9 @@ public struct PlanComparison {
     }
 
     /// File name → contents.
-    public func files() throws -> [(name: String, contents: Data)] {
-        [(Self.accountsFile, try accountsCSV().data()), (Self.regionsFile, try regionsCSV().data()),
-         (Self.summaryFile, try summaryCSV().data())]
+    public func files(_ dialect: CSVDialect = .standard) throws -> [(name: String, contents: Data)] {
+        [(Self.accountsFile, try accountsCSV().data(dialect)), (Self.regionsFile, try regionsCSV().data(dialect)),
+         (Self.summaryFile, try summaryCSV().data(dialect))]
     }
 
     /// What `salesmotion compare` prints: changed figures, moved accounts (largest first), regions.

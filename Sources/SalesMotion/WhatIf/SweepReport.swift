@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
-internal import OutputFiles
+public import OutputFiles
 
 /// The files and the table of a sweep: `sweep.csv`, `sweep.svg`.
 public struct SweepReport {
@@ -18,8 +18,8 @@ public struct SweepReport {
     }
 
     /// File name → contents.
-    public func files() throws -> [(name: String, contents: Data)] {
-        [(Self.csvFile, try csv().data()), (Self.chartFile, Data(chart.utf8))]
+    public func files(_ dialect: CSVDialect = .standard) throws -> [(name: String, contents: Data)] {
+        [(Self.csvFile, try csv().data(dialect)), (Self.chartFile, Data(chart.utf8))]
     }
 
     func csv() -> CSVDocument {
