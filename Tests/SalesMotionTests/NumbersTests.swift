@@ -87,4 +87,24 @@ import Testing
         #expect(first.count == firstEU.count)
         for (a, b) in zip(first, firstEU) { #expect(a.replacingOccurrences(of: ".", with: ",") == b || a == b) }
     }
+
+    /// Issue 10, finding 11: inputs that look implausible are named, with the numbers. In the
+    /// capacity instance of TinyInstanceTests one more FTE earns 3M·(1 − e⁻¹) ≈ 1.896M gross
+    /// (shadow price 1.796M net + 100k cost): 19× its cost; expense 150k of revenue 15M·0.632
+    /// ≈ 9.5M is 1.6 %, inside the usual range; revenue 0 makes no potential ratio.
+    @Test func implausibleInputsAreNamed() throws {
+        let (result, instance) = try TinyInstanceTests.capacityInstance(capacity: 1.5)
+        let warnings = Plausibility.warnings(instance, try #require(result.plan))
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("one more local FTE in R is worth 1,896,362 against its cost of 100,000 (19.0×)") == true,
+                "\(warnings)")
+        // Potential 20 times revenue, and the sample as it is: no other warning.
+        var dataset = instance.dataset
+        dataset.accounts[0].revenue = 500_000
+        let changed = try AllocationInstance(dataset: dataset, model: instance.model)
+        let plan = try #require(try AllocationPlanner.solve(changed, options: .glpk).plan)
+        #expect(Plausibility.warnings(changed, plan).contains { $0.hasPrefix("1 account has a growth_potential over 10 times the current revenue (P)") })
+        let sample = try sampleInstance()
+        #expect(Plausibility.warnings(sample, try #require(try AllocationPlanner.solve(sample, options: .glpk).plan)).isEmpty)
+    }
 }

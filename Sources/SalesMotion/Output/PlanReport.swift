@@ -148,6 +148,7 @@ public struct PlanReport {
         ])))
         members.append(("peak_memory_bytes", .number(Double(timings.peakMemoryBytes))))
         members.append(("solver_status", .string(result.rawStatus)))
+        members.append(("warnings", .array(result.warnings.map(JSONValue.string))))
         if let diagnosis = result.diagnosis { members.append(("diagnosis", diagnosis.json)) }
         return .object(members)
     }

@@ -47,6 +47,11 @@ public struct SummaryText {
         lines.append("Accounts per tier \(tiers)")
         if instance.dataset.hasCurrentTiers { lines.append("Tier changes      \(plan.tierChanges)") }
         lines.append("Programme         \(plan.programmeActive ? "running" : "not running")")
+        if !result.warnings.isEmpty {
+            lines.append("")
+            lines.append("Check the inputs:")
+            lines += result.warnings.map { "- " + $0 + "." }
+        }
         lines.append("")
         lines.append("Limit                              value           used          slack  shadow price")
         for limit in plan.limits {

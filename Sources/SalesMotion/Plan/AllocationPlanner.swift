@@ -84,6 +84,7 @@ public enum AllocationPlanner {
             result.diagnosis = try InfeasibilityDiagnosis.diagnose(instance, options: options)
             result.timings.diagnosis = Date().timeIntervalSince(start)
         }
+        if let plan = result.plan { result.warnings = Plausibility.warnings(instance, plan) }
         result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
         return result
     }

@@ -170,4 +170,6 @@ public struct PlanningResult: Sendable {
     /// Why there is no plan and what would admit one, when the status is infeasible and a
     /// diagnosis was asked for.
     public var diagnosis: InfeasibilityDiagnosis? = nil
+    /// Signs that the inputs may not mean what was meant (``Plausibility``).
+    public var warnings: [String] = []
 }
