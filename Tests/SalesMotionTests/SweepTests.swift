@@ -88,4 +88,36 @@ import Testing
         let region = inputMessages { _ = try WhatIfKey("regions.EMEA.capacity") }
         #expect(region.first?.contains("not a region column") == true)
     }
+
+    /// Issue 10, finding 6: charts a manager reads right — a title in words, ticks at 1–2–5
+    /// steps, an axis that says when it does not start at zero, the base value marked, and the
+    /// tier-change lines naming the accounts that move.
+    @Test func chartsReadRight() throws {
+        let instance = try Self.sample()
+        let sweep = try Sweep.run(instance, key: try WhatIfKey("limits.budget"),
+                                  values: Sweep.values(from: 20e6, to: 32e6, count: 5), options: .glpk)
+        let report = SweepReport(sweep: sweep)
+        let svg = report.chart
+        #expect(svg.contains("Net contribution and sales expense as the sales budget varies"))
+        #expect(!svg.contains("Sweep of limits.budget"))
+        #expect(sweep.baseValue == 28e6)
+        #expect(svg.contains("class=\"base-value\"><title>the model's value: 28M</title>"))
+        // Net contribution moves by well under a quarter of its size: the axis says so.
+        #expect(svg.contains("class=\"axis-break\""))
+        #expect(svg.contains("not 0</text>"))
+        for index in 1..<sweep.points.count where !sweep.movedAccounts(at: index).isEmpty {
+            let first = sweep.accountIds[sweep.movedAccounts(at: index)[0]]
+            #expect(svg.contains("change tier: \(first)"), "\(first)")
+        }
+        // Every tick is a 1, 2 or 5 times a power of ten multiple.
+        for (lo, hi) in [(0.0, 33e6), (700.1e6, 708.7e6), (2.0, 8.0), (0.013, 0.0171)] {
+            let ticks = SweepReport.niceTicks(lo, hi)
+            #expect(ticks.count >= 3 && ticks.count <= 11, "\(lo)…\(hi): \(ticks)")
+            let step = ticks[1] - ticks[0]
+            let mantissa = step / pow(10, floor(log10(step)))
+            #expect([1, 2, 5].contains { abs(mantissa - $0) < 1e-9 }, "\(step)")
+            #expect(ticks.allSatisfy { abs(($0 / step).rounded() * step - $0) <= 1e-9 * max(1, abs($0)) }, "\(ticks)")
+        }
+        #expect(SweepReport.niceTicks(0, 33e6) == [0, 10e6, 20e6, 30e6])
+    }
 }

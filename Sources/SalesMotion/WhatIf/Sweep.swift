@@ -29,6 +29,8 @@ public struct Sweep: Sendable {
     public var tierIds: [String]
     public var accountIds: [String]
     public var points: [SweepPoint]
+    /// The key's value in the instance the sweep started from (the base), if it has one.
+    public var baseValue: Double?
 
     /// `count` evenly spaced values from `from` to `to`, both included.
     public static func values(from: Double, to: Double, count: Int) -> [Double] {
@@ -96,7 +98,8 @@ public struct Sweep: Sendable {
         }
         let points = try collector.finish()
         return Sweep(key: key, values: values, tierIds: instance.model.tiers.map(\.id),
-                     accountIds: instance.dataset.accounts.map(\.id), points: points)
+                     accountIds: instance.dataset.accounts.map(\.id), points: points,
+                     baseValue: (try? key.value(in: instance)) ?? nil)
     }
 
     private static func point(_ value: Double, _ result: PlanningResult, limitKind: LimitKind?,

@@ -52,7 +52,10 @@ public struct SweepReport {
             lines.append(Self.left(SummaryText.amount(point.value), 13) + "  " + Self.pad(point.status.rawValue, 12)
                          + Self.left(point.netContribution.map(SummaryText.money) ?? "—", 22)
                          + Self.left(point.salesExpense.map(SummaryText.money) ?? "—", 16)
-                         + Self.left(shadow, 14) + "  " + tiers + (index > 0 ? "  \(moved), \(effort)" : ""))
+                         + Self.left(shadow, 14) + "  " + tiers + (index > 0 ? "  \(moved), \(effort)" : "")
+                         // A shadow price of 0 while other limits bind: say which hold the plan.
+                         + (point.shadowPrice == 0 && !point.bindingLimits.isEmpty
+                            ? "  (binding: " + point.bindingLimits.joined(separator: ", ") + ")" : ""))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -65,12 +68,36 @@ public struct SweepReport {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 
+    /// What the varied key is, in words, for titles: `the sales budget`, `the number of global
+    /// account manager FTE`, `APAC's local capacity (FTE)`; the key itself otherwise.
+    var keyWords: String {
+        let text = sweep.key.description
+        if text == "limits.budget" { return "the sales budget" }
+        let parts = text.split(separator: ".").map(String.init)
+        if parts.count == 2, let words = KeySchema.key(parts[0], parts[1])?.words { return "the number of \(words.plural)" }
+        if parts.count == 3, parts[0] == "regions", parts[2] == "local_capacity_fte" { return "\(parts[1])'s local capacity (FTE)" }
+        return text
+    }
+
+    /// Ticks at 1–2–5 steps covering `lo...hi`, about `count` of them.
+    static func niceTicks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
+        guard hi > lo, lo.isFinite, hi.isFinite else { return [lo] }
+        let rough = (hi - lo) / Double(max(1, count - 1))
+        let magnitude = pow(10, floor(log10(rough)))
+        let fraction = rough / magnitude
+        let step = (fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10) * magnitude
+        let first = (lo / step).rounded(.up) * step
+        return stride(from: first, through: hi + step * 1e-9, by: step).map { withoutNoise($0) }
+    }
+
     /// Net contribution (top panel) and sales and global expense (bottom panel) against the
-    /// varied value; dashed lines mark the points where accounts change tier.
+    /// varied value, with ticks at 1–2–5 steps, value axes from zero unless the values are too
+    /// close together to see (then the axis says where it starts), the base value marked, and
+    /// dashed lines where accounts change tier, each naming them on hover.
     public var chart: String {
         let width = 820.0, left = 100.0, right = 30.0, top = 50.0, panel = 190.0, gap = 60.0
         let plotWidth = width - left - right
-        let height = top + 2 * panel + gap + 60
+        let height = top + 2 * panel + gap + 76
         let xs = sweep.points.map(\.value)
         let xMin = xs.min() ?? 0, xMax = xs.max() ?? 1
         func x(_ value: Double) -> Double { left + (xMax == xMin ? 0.5 : (value - xMin) / (xMax - xMin)) * plotWidth }
@@ -78,28 +105,45 @@ public struct SweepReport {
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
             viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
-            <text x="\(Int(left))" y="24" font-size="16" font-weight="bold">Sweep of \(Self.escape(sweep.key.description))</text>
+            <text x="20" y="24" font-size="15" font-weight="bold">Net contribution and sales expense as \(Self.escape(keyWords)) varies</text>
 
             """
         func panelSVG(top y0: Double, title: String, series: [(String, String, [Double?])]) {
             let all = series.flatMap { $0.2.compactMap { $0 } }
-            var lo = all.min() ?? 0, hi = all.max() ?? 1
+            let dataLo = all.min() ?? 0, dataHi = all.max() ?? 1
+            // From zero, unless the values span under a quarter of their size: then a zero axis
+            // would flatten them, and the axis says it does not start at zero.
+            let fromZero = dataLo >= 0 && (dataHi <= 0 || (dataHi - dataLo) / dataHi >= 0.25)
+            var lo = fromZero ? 0 : dataLo, hi = dataHi
             if hi - lo < 1e-9 * max(1, abs(hi)) { lo -= max(1, abs(lo) * 0.01); hi += max(1, abs(hi) * 0.01) }
-            let pad = (hi - lo) * 0.08
-            let nonNegative = lo >= 0
-            lo -= pad; hi += pad
-            if nonNegative { lo = max(0, lo) }
+            var ticks = Self.niceTicks(lo, hi)
+            if let step = ticks.count > 1 ? ticks[1] - ticks[0] : nil {
+                if !fromZero { lo = (lo / step).rounded(.down) * step }
+                hi = max(hi, ((hi / step).rounded(.up)) * step)
+                ticks = Self.niceTicks(lo, hi)
+            }
             func y(_ value: Double) -> Double { y0 + panel - (value - lo) / (hi - lo) * panel }
             svg += "<text x=\"\(Int(left))\" y=\"\(Int(y0 - 8))\" font-weight=\"bold\">\(Self.escape(title))</text>\n"
             svg += "<rect x=\"\(Int(left))\" y=\"\(Int(y0))\" width=\"\(Int(plotWidth))\" height=\"\(Int(panel))\" fill=\"none\" stroke=\"#999\"/>\n"
-            for tick in 0...4 {
-                let value = lo + (hi - lo) * Double(tick) / 4
+            for value in ticks {
                 svg += "<line x1=\"\(Int(left - 4))\" x2=\"\(Int(left))\" y1=\"\(Self.f(y(value)))\" y2=\"\(Self.f(y(value)))\" stroke=\"#999\"/>"
                 svg += "<text x=\"\(Int(left - 8))\" y=\"\(Self.f(y(value) + 4))\" text-anchor=\"end\">\(Self.short(value))</text>\n"
             }
+            if !fromZero {
+                // A break mark at the foot of the axis: it does not start at zero.
+                let foot = y0 + panel
+                svg += "<path d=\"M\(Int(left - 6)) \(Int(foot - 4)) l6 -4 l6 4\" fill=\"white\" stroke=\"#555\" class=\"axis-break\"/>"
+                svg += "<text x=\"\(Int(left + plotWidth - 6))\" y=\"\(Int(foot - 6))\" text-anchor=\"end\" fill=\"#555\">axis starts at \(Self.short(lo)), not 0</text>\n"
+            }
+            if let base = sweep.baseValue, base >= xMin, base <= xMax {
+                svg += "<line x1=\"\(Self.f(x(base)))\" x2=\"\(Self.f(x(base)))\" y1=\"\(Int(y0))\" y2=\"\(Int(y0 + panel))\" stroke=\"#555\" class=\"base-value\"><title>the model's value: \(Self.short(base))</title></line>"
+                svg += "<text x=\"\(Self.f(x(base) + 4))\" y=\"\(Int(y0 + 14))\" fill=\"#555\">model: \(Self.short(base))</text>\n"
+            }
             for (index, _) in sweep.points.enumerated() where !sweep.movedAccounts(at: index).isEmpty {
                 let xm = (x(sweep.points[index - 1].value) + x(sweep.points[index].value)) / 2
-                svg += "<line x1=\"\(Self.f(xm))\" x2=\"\(Self.f(xm))\" y1=\"\(Int(y0))\" y2=\"\(Int(y0 + panel))\" stroke=\"#d62728\" stroke-dasharray=\"4 3\" class=\"tier-change\"/>\n"
+                let moved = sweep.movedAccounts(at: index).map { sweep.accountIds[$0] }
+                let names = moved.prefix(20).joined(separator: ", ") + (moved.count > 20 ? ", …" : "")
+                svg += "<line x1=\"\(Self.f(xm))\" x2=\"\(Self.f(xm))\" y1=\"\(Int(y0))\" y2=\"\(Int(y0 + panel))\" stroke=\"#d62728\" stroke-dasharray=\"4 3\" class=\"tier-change\"><title>\(Self.escape(Words.count(moved.count, "account"))) change tier: \(Self.escape(names))</title></line>\n"
             }
             for (legend, (name, color, values)) in series.enumerated() {
                 var path = ""
@@ -112,9 +156,9 @@ public struct SweepReport {
                 svg += "<path d=\"\(path.trimmingCharacters(in: .whitespaces))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
                 for (point, value) in zip(sweep.points, values) {
                     if let value {
-                        svg += "<circle cx=\"\(Self.f(x(point.value)))\" cy=\"\(Self.f(y(value)))\" r=\"3\" fill=\"\(color)\"/>"
+                        svg += "<circle cx=\"\(Self.f(x(point.value)))\" cy=\"\(Self.f(y(value)))\" r=\"3\" fill=\"\(color)\"><title>\(Self.escape(sweep.key.description)) = \(Self.short(point.value)): \(Self.escape(name)) \(SummaryText.money(value))</title></circle>"
                     } else {
-                        svg += "<text x=\"\(Self.f(x(point.value)))\" y=\"\(Int(y0 + panel - 6))\" text-anchor=\"middle\" fill=\"#d62728\">×</text>"
+                        svg += "<text x=\"\(Self.f(x(point.value)))\" y=\"\(Int(y0 + panel - 6))\" text-anchor=\"middle\" fill=\"#d62728\">×<title>no plan at \(Self.short(point.value))</title></text>"
                     }
                 }
                 let legendX = left + plotWidth - 130 * Double(series.count - legend)
@@ -129,11 +173,11 @@ public struct SweepReport {
                  series: [("sales expense", "#2ca02c", sweep.points.map(\.salesExpense)),
                           ("global expense", "#ff7f0e", sweep.points.map(\.globalExpense))])
         let axis = second + panel
-        for tick in 0...4 {
-            let value = xMin + (xMax - xMin) * Double(tick) / 4
+        for value in Self.niceTicks(xMin, xMax) {
             svg += "<text x=\"\(Self.f(x(value)))\" y=\"\(Int(axis + 18))\" text-anchor=\"middle\">\(Self.short(value))</text>"
         }
-        svg += "\n<text x=\"\(Int(left + plotWidth / 2))\" y=\"\(Int(axis + 40))\" text-anchor=\"middle\">\(Self.escape(sweep.key.description)) (dashed: accounts change tier; ×: no plan)</text>\n"
+        svg += "\n<text x=\"\(Int(left + plotWidth / 2))\" y=\"\(Int(axis + 36))\" text-anchor=\"middle\">\(Self.escape(keyWords.prefix(1).uppercased() + keyWords.dropFirst())) (\(Self.escape(sweep.key.description)))</text>"
+        svg += "\n<text x=\"\(Int(left + plotWidth / 2))\" y=\"\(Int(axis + 54))\" text-anchor=\"middle\" fill=\"#555\">grey line: the model's value · dashed red: accounts change tier (hover for who) · ×: no plan</text>\n"
         svg += "</svg>\n"
         return svg
     }
