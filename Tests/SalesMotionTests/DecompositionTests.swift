@@ -103,9 +103,16 @@ import Testing
     /// A solver whose branch and bound always stops at its time limit without a plan (LPs
     /// solve normally): the decomposition must then say "no plan in time", never "infeasible".
     struct OutOfTimeBackend: SolverBackend {
+        /// What every branch and bound ends with.
+        var termination: TerminationReason = .noSolutionWithLimit
+
         final class Session: SolverSession {
             let inner: any SolverSession
-            init(_ inner: any SolverSession) { self.inner = inner }
+            let termination: TerminationReason
+            init(_ inner: any SolverSession, _ termination: TerminationReason) {
+                self.inner = inner
+                self.termination = termination
+            }
             var currentProgram: LinearProgram { inner.currentProgram }
             func setBounds(of variable: VariableIndex, lower: Double, upper: Double) throws {
                 try inner.setBounds(of: variable, lower: lower, upper: upper)
@@ -119,7 +126,7 @@ import Testing
             func update(to program: LinearProgram) throws { try inner.update(to: program) }
             func solve(options: SolveOptions, warmStart: Bool, incumbent: [Double]?) throws -> SolveResult {
                 if currentProgram.hasIntegerVariables && !options.relaxIntegrality {
-                    return SolveResult(termination: .noSolutionWithLimit, rawStatus: "test: time limit, no plan")
+                    return SolveResult(termination: termination, rawStatus: "test: \(termination), no plan")
                 }
                 return try inner.solve(options: options, warmStart: warmStart, incumbent: incumbent)
             }
@@ -127,14 +134,19 @@ import Testing
             func writeMPS(to path: String) throws { try inner.writeMPS(to: path) }
         }
 
-        func makeSession(_ program: LinearProgram) throws -> any SolverSession { Session(try GLPKSolver().makeSession(program)) }
+        func makeSession(_ program: LinearProgram) throws -> any SolverSession {
+            Session(try GLPKSolver().makeSession(program), termination)
+        }
         func runOnWorkers(_ jobs: [@Sendable () -> Void]) { GLPKSolver().runOnWorkers(jobs) }
     }
 
-    @Test func aRestrictedMIPOutOfTimeIsNoPlanNotInfeasibility() throws {
+    /// The restricted MIPs running out of time, or failing numerically (a solver failure
+    /// injected through the solver interface): no plan, and no claim of infeasibility.
+    @Test(arguments: [TerminationReason.noSolutionWithLimit, .numericalError, .other])
+    func aRestrictedMIPWithoutAPlanIsNoProofOfInfeasibility(_ termination: TerminationReason) throws {
         let instance = try SweepTests.sample([])
-        let result = try AllocationPlanner.solve(instance, options: PlanningOptions(backend: OutOfTimeBackend(),
-                                                                                  method: .decomposition))
+        let result = try AllocationPlanner.solve(instance, options: PlanningOptions(
+            backend: OutOfTimeBackend(termination: termination), method: .decomposition))
         #expect(result.status == .noSolution, "\(result.rawStatus)")
     }
 
