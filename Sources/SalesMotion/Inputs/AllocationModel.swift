@@ -104,9 +104,7 @@ public struct TierPin: Sendable, Hashable {
     public var source: SourceLocation?
 
     public init(account: String, tier: String, source: SourceLocation? = nil) {
-        self.account = account
-        self.tier = tier
-        self.source = source
+        (self.account, self.tier, self.source) = (account, tier, source)
     }
 }
 

@@ -39,17 +39,14 @@ public struct Region: Sendable, Hashable {
 
 /// The share of an account's revenue and potential that sits in one region.
 public struct FootprintShare: Sendable, Hashable {
-    /// Index into ``Dataset/regions``.
-    public var region: Int
-    public var share: Double
+    /// Index into ``Dataset/regions``, and the share of the account that sits there.
+    public var region: Int, share: Double
     /// Today's local FTE of the region on the account (`current_local_fte`), when given; used
     /// by `compare --today` only.
     public var currentLocalFTE: Double?
 
     public init(region: Int, share: Double, currentLocalFTE: Double? = nil) {
-        self.region = region
-        self.share = share
-        self.currentLocalFTE = currentLocalFTE
+        (self.region, self.share, self.currentLocalFTE) = (region, share, currentLocalFTE)
     }
 }
 

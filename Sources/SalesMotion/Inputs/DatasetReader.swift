@@ -87,9 +87,9 @@ extension Dataset {
                                     _ problems: inout DiagnosticCollector) -> [Region] {
         guard let columns = table.requireColumns(["region", "local_capacity_fte", "local_fte_cost", "productivity"],
                                                  into: &problems) else { return [] }
+        declared.formUnion(table.leftOutCells("region"))
         var regions: [Region] = []
         var firstLine: [String: Int] = [:]
-        declared.formUnion(table.leftOutCells("region"))
         for row in table.rows {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
             let id = cells.requiredText(columns["region"]!, &problems)
