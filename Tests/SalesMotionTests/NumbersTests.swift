@@ -107,4 +107,11 @@ import Testing
         let sample = try sampleInstance()
         #expect(Plausibility.warnings(sample, try #require(try AllocationPlanner.solve(sample, options: .glpk).plan)).isEmpty)
     }
+
+    /// Issue 10, finding 7: "local 99000" had no separators and "1 accounts" no singular.
+    @Test func countsHaveSeparatorsAndSingulars() {
+        #expect(HTMLReport.barChart([("total", 1, nil), ("local", 99_000, nil)], unit: "accounts", id: "t")
+            .contains(">1 account</text>"))
+        #expect(HTMLReport.barChart([("local", 99_000, nil)], unit: "accounts", id: "t").contains(">99,000 accounts</text>"))
+    }
 }

@@ -156,7 +156,9 @@ public struct HTMLReport {
             }
             svg += "<rect x=\"\(Int(label))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", barArea * value / largest))\" height=\"18\" fill=\"#1f77b4\"/>"
             let text = outline.map { "\(SummaryText.amount(value)) of \(SummaryText.amount($0))" } ?? SummaryText.amount(value)
-            svg += "<text x=\"\(Int(label + barArea + 8))\" y=\"\(Int(y + 17))\">\(escape(text))\(unit.isEmpty ? "" : " " + unit)</text>\n"
+            // "1 account", not "1 accounts".
+            let shownUnit = value == 1 && outline == nil && unit.hasSuffix("s") ? String(unit.dropLast()) : unit
+            svg += "<text x=\"\(Int(label + barArea + 8))\" y=\"\(Int(y + 17))\">\(escape(text))\(shownUnit.isEmpty ? "" : " " + shownUnit)</text>\n"
         }
         return svg + "</svg>\n"
     }

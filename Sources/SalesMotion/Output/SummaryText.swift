@@ -43,7 +43,7 @@ public struct SummaryText {
             lines.append("MIP gap           \(gap == 0 ? "0" : String(format: "%.2g", gap)) of the decision-dependent part"
                          + (result.absoluteGap.map { " (absolute \(Self.money($0)) of net contribution)" } ?? ""))
         }
-        let tiers = zip(instance.model.tiers, plan.tierCounts).map { "\($0.id) \($1)" }.joined(separator: ", ")
+        let tiers = zip(instance.model.tiers, plan.tierCounts).map { "\($0.id) \(Self.money(Double($1)))" }.joined(separator: ", ")
         lines.append("Accounts per tier \(tiers)")
         if instance.dataset.hasCurrentTiers { lines.append("Tier changes      \(plan.tierChanges)") }
         lines.append("Programme         \(plan.programmeActive ? "running" : "not running")")

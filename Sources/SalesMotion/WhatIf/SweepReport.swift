@@ -47,7 +47,7 @@ public struct SweepReport {
                      + sweep.tierIds.joined(separator: "/") + "  moves (tier, effort)"]
         for (index, point) in sweep.points.enumerated() {
             let shadow = point.shadowPrice.map { SummaryText.amount($0) } ?? "—"
-            let tiers = point.tierCounts.map(String.init).joined(separator: "/")
+            let tiers = point.tierCounts.map { SummaryText.money(Double($0)) }.joined(separator: "/")
             let moved = sweep.movedAccounts(at: index).count, effort = sweep.effortMovedAccounts(at: index).count
             lines.append(Self.left(SummaryText.amount(point.value), 13) + "  " + Self.pad(point.status.rawValue, 12)
                          + Self.left(point.netContribution.map(SummaryText.money) ?? "—", 22)
