@@ -39,6 +39,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "InputFiles",
+            dependencies: ["OutputFiles", .product(name: "CSV", package: "CSV.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SyntheticData",
             dependencies: ["OutputFiles"],
             swiftSettings: strictSettings
@@ -56,9 +61,9 @@ let package = Package(
             name: "SalesMotion",
             dependencies: [
                 "LinearProgramming",
+                "InputFiles",
                 "OutputFiles",
                 "TOML",
-                .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strictSettings
         ),
@@ -68,6 +73,7 @@ let package = Package(
                 "SalesMotion",
                 "LinearProgramming",
                 "GLPK",
+                "InputFiles",
                 "OutputFiles",
                 "SyntheticData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -76,7 +82,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "salesmotion-fuzz",
-            dependencies: ["SalesMotion"],
+            dependencies: ["SalesMotion", "InputFiles"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -94,6 +100,7 @@ let package = Package(
             dependencies: [
                 "SalesMotion",
                 "TOML",
+                "InputFiles",
                 "OutputFiles",
                 "SyntheticData",
                 "LinearProgramming",

@@ -13,6 +13,7 @@
 
 import Foundation
 import SalesMotion
+import InputFiles
 
 enum FuzzInput {
     /// Files the fuzzed file is read with, taken from the sample so that cross-file rules run.

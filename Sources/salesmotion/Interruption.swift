@@ -7,6 +7,7 @@ import LinearProgramming
 import OutputFiles
 import SalesMotion
 import Synchronization
+import InputFiles
 
 /// Raised by the first Ctrl-C (SIGINT) or SIGTERM; every long phase watches it and stops, and
 /// a run that is stopped before its files are swapped in writes nothing. A second signal ends

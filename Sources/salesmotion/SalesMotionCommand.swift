@@ -4,6 +4,7 @@ public import ArgumentParser
 import Foundation
 import OutputFiles
 import SalesMotion
+import InputFiles
 
 @main
 struct SalesMotionCommand: ParsableCommand {

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import SalesMotion
+import InputFiles
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

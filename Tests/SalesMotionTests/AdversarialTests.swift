@@ -5,6 +5,7 @@ import OutputFiles
 @testable import SalesMotion
 import TOML
 import Testing
+import InputFiles
 
 /// Each attack of issue 8, tried on the built binary (or the library where the attack is on
 /// one function): inputs destroyed, crashes, links followed, script and formulas injected, runs

@@ -4,6 +4,7 @@ import Foundation
 import PropertyBased
 @testable import SalesMotion
 import Testing
+import InputFiles
 
 /// Random damage to the valid fixture files: whatever happens, the outcome must be a plan
 /// that satisfies every limit (checked from the inputs, not from the program's own figures),

@@ -3,6 +3,7 @@
 import Foundation
 @testable import SalesMotion
 import Testing
+import InputFiles
 
 @Suite struct ModelFileTests {
     @Test func defaultsOfAMinimalModel() throws {

@@ -3,6 +3,7 @@
 import Foundation
 import GLPK
 @testable import SalesMotion
+import InputFiles
 
 /// A temporary folder with files written into it, removed when the value is released.
 final class TemporaryFolder {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+
 /// Prices every account's block at given duals of the linking rows: the best tier and local
 /// effort of each account alone, in closed form.
 ///

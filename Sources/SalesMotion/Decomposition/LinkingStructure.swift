@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+
 /// The allocation seen as one small block per account tied together by a few limits (the
 /// "linking rows"), with everything the decomposition needs precomputed in flat arrays, all
 /// taken from the ``Formulation``.

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+public import InputFiles
+
 /// One way of handling an account, from plain local handling to Total Account Management.
 public struct CoverageTier: Sendable, Hashable {
     public var id: String

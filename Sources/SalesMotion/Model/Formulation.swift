@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+
 /// The allocation model of the specification, stated once: every limit in force as a row with
 /// its sense, right-hand side and the coefficient of each decision (a tier choice, one FTE of
 /// local effort, the global account programme), and the value of each decision in the

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+public import InputFiles
+
 /// A numeric input a what-if can vary: any numeric model key (`limits.budget`,
 /// `costs.gam_fte_cost`, `tier.total.gam_fte`, …), a region's column
 /// (`regions.EMEA.local_capacity_fte`) or an account's column (`accounts.A017.growth_potential`),

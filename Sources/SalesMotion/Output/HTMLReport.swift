@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
+internal import OutputFiles
 
 /// `report.html`: one self-contained page (inline CSS and SVG, no scripts, no network) with
 /// the plan's headline figures, charts and binding limits in words.

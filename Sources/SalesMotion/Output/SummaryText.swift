@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+internal import OutputFiles
 
 /// The short readable summary `salesmotion solve` prints.
 public struct SummaryText {
@@ -120,13 +121,5 @@ public struct SummaryText {
 
     private static func left(_ text: String, _ width: Int) -> String {
         text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
-    }
-}
-
-/// Counts in words: `1 account`, `2 accounts`, `1,250 accounts`.
-public enum Words {
-    /// `count` with its noun, singular or plural, thousands grouped.
-    public static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
-        SummaryText.money(Double(count)) + " " + (count == 1 ? singular : plural ?? singular + "s")
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+
 /// What the optimiser decided — a tier per account, local FTE per footprint pair, whether the
 /// programme runs — from which every reported figure is recomputed.
 struct PlanDecisions: Sendable {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+internal import OutputFiles
+
 /// Signs that the inputs may not describe the business as meant: each warning gives the
 /// numbers and what to check. A plan is written all the same; the warnings go to the terminal
 /// and to summary.json (`warnings`).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+
 extension AllocationPlanner {
     /// Solves `instance` and prices binding tier-only limits by re-solving with one more unit.
     /// `sweep`, when given, is charted by the report itself: it embeds no file it did not make.

@@ -2,6 +2,7 @@
 
 import Foundation
 internal import OutputFiles
+internal import OutputFiles
 
 /// Parsing of the number forms the inputs accept, shared by the CSV reader, the model file
 /// and the command line.
@@ -59,7 +60,7 @@ public enum NumberSyntax {
 extension String {
     /// Leading and trailing spaces and tabs removed (a byte scan: Foundation's trimming
     /// dominated reading 100,000 accounts).
-    var trimmed: String {
+    public var trimmed: String {
         let bytes = utf8
         guard let first = bytes.first, let last = bytes.last else { return self }
         func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+internal import OutputFiles
+
 /// One problem found in the inputs, pointing at the file, line and column that hold it.
 public struct InputDiagnostic: Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation
@@ -54,11 +56,13 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Collects diagnostics up to ``InputError/reportLimit`` and throws them together.
-struct DiagnosticCollector {
-    private(set) var diagnostics: [InputDiagnostic] = []
-    private(set) var omitted = 0
+public struct DiagnosticCollector: Sendable {
+    public init() {}
 
-    var isEmpty: Bool { diagnostics.isEmpty }
+    public private(set) var diagnostics: [InputDiagnostic] = []
+    public private(set) var omitted = 0
+
+    public var isEmpty: Bool { diagnostics.isEmpty }
 
     /// Where each group of like problems (``InputDiagnostic/groupKey``) was first reported.
     private var groups: [String: Int] = [:]
@@ -66,7 +70,7 @@ struct DiagnosticCollector {
     /// Reports a problem; the same problem in the same column of another row (a line given) is
     /// added to the first report as a further line, so 120 rows with thousands separators make
     /// one message, not 120.
-    mutating func report(_ location: SourceLocation, _ message: String) {
+    public mutating func report(_ location: SourceLocation, _ message: String) {
         let diagnostic = InputDiagnostic(location, message)
         if location.line > 0, location.column > 0, let first = groups[diagnostic.groupKey] {
             diagnostics[first].alsoAtLines.append(location.line)
@@ -80,7 +84,7 @@ struct DiagnosticCollector {
         }
     }
 
-    mutating func absorb(_ error: InputError) {
+    public mutating func absorb(_ error: InputError) {
         for diagnostic in error.diagnostics {
             report(diagnostic.location, diagnostic.message)
             for line in diagnostic.alsoAtLines {
@@ -91,18 +95,18 @@ struct DiagnosticCollector {
         omitted += error.omitted
     }
 
-    func throwIfAny() throws {
+    public func throwIfAny() throws {
         if !diagnostics.isEmpty { throw InputError(diagnostics, omitted: omitted) }
     }
 }
 
 /// Rules every identifier (account, region, tier, GAM) follows.
-enum Identifier {
+public enum Identifier {
     /// The longest id accepted, in characters.
-    static let maximumLength = 256
+    public static let maximumLength = 256
 
     /// What is wrong with the length of `id`, or nil.
-    static func lengthProblem(_ id: String) -> String? {
+    public static func lengthProblem(_ id: String) -> String? {
         let count = id.count
         return count > maximumLength ? "an id of \(count) characters; ids have at most \(maximumLength)" : nil
     }
@@ -111,7 +115,7 @@ enum Identifier {
 /// The closest of `candidates` to `value`, for "did you mean" hints; nil when none is close.
 /// Only candidates whose length is within the allowed distance are compared, so a long
 /// unknown value costs a length check per candidate, not an edit distance.
-func closestMatch(to value: String, in candidates: [String]) -> String? {
+public func closestMatch(to value: String, in candidates: [String]) -> String? {
     guard value.count <= Identifier.maximumLength else { return nil }
     let lowered = value.lowercased()
     if let sameLetters = candidates.first(where: { $0.lowercased() == lowered }) { return sameLetters }
@@ -143,6 +147,6 @@ private func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// `" (did you mean 'EMEA'?)"` or an empty string.
-func suggestion(for value: String, in candidates: [String]) -> String {
+public func suggestion(for value: String, in candidates: [String]) -> String {
     closestMatch(to: value, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
 }

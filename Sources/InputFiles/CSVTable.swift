@@ -1,33 +1,34 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 internal import CSV
-import Foundation
+public import Foundation
+internal import OutputFiles
 internal import OutputFiles
 
 /// A CSV file read whole: its header and rows, each row with the line it starts on.
 ///
 /// Accepts UTF-8 with or without a BOM, LF or CRLF, RFC 4180 quoting. Header names are
 /// matched without regard to case or surrounding spaces; blank lines are skipped.
-struct CSVTable {
-    struct Row {
-        var line: Int
-        var fields: [String]
+public struct CSVTable: Sendable {
+    public struct Row: Sendable {
+        public var line: Int
+        public var fields: [String]
     }
 
-    let path: String
-    let header: [String]
+    public let path: String
+    public let header: [String]
     /// The rows fit to read: the right number of fields, no control characters.
-    let rows: [Row]
+    public let rows: [Row]
     /// What is wrong with the rows left out of ``rows``; the reader reports them with the
     /// problems it finds in the others.
-    let rowProblems: DiagnosticCollector
+    public let rowProblems: DiagnosticCollector
     /// The rows left out; their ids still count as declared, so that other files naming them
     /// are not reported a second time.
-    let leftOut: [Row]
+    public let leftOut: [Row]
     private let columnIndex: [String: Int]
 
     /// Reads `path`; throws ``InputError`` when the file cannot be read as a CSV table.
-    init(path: String, displayName: String) throws {
+    public init(path: String, displayName: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw InputError([InputDiagnostic(SourceLocation(file: displayName), exists ? "cannot be read" : "file not found")])
@@ -36,7 +37,7 @@ struct CSVTable {
     }
 
     /// Parses the bytes of a CSV file; `displayName` names it in messages.
-    init(data: Data, displayName: String) throws {
+    public init(data: Data, displayName: String) throws {
         self.path = displayName
         let text = try Self.text(of: data, displayName)
         let (header, rows) = try Self.records(of: text, displayName)
@@ -124,16 +125,16 @@ struct CSVTable {
     }
 
     /// The position of column `name`, or nil when the file has no such column.
-    func column(_ name: String) -> Int? { columnIndex[name.lowercased()] }
+    public func column(_ name: String) -> Int? { columnIndex[name.lowercased()] }
 
     /// The cells of column `name` in the rows left out, where the row reaches it.
-    func leftOutCells(_ name: String) -> [String] {
+    public func leftOutCells(_ name: String) -> [String] {
         guard let position = column(name) else { return [] }
         return leftOut.compactMap { position < $0.fields.count ? $0.fields[position].trimmed : nil }.filter { !$0.isEmpty }
     }
 
     /// Positions of `required` columns, reporting each missing one; nil when any is missing.
-    func requireColumns(_ required: [String], into problems: inout DiagnosticCollector) -> [String: Int]? {
+    public func requireColumns(_ required: [String], into problems: inout DiagnosticCollector) -> [String: Int]? {
         var found: [String: Int] = [:]
         var missing = false
         for name in required {
@@ -169,7 +170,7 @@ struct CSVTable {
 
     /// Where a quoted field opens that the file never closes (RFC 4180: a field that starts
     /// with `"` ends at the next lone `"`), as line and column; nil when every quote closes.
-    static func unclosedQuote(_ bytes: [UInt8]) -> (Int, Int)? {
+    public static func unclosedQuote(_ bytes: [UInt8]) -> (Int, Int)? {
         var line = 1, lineStart = 0
         var index = 0
         var atFieldStart = true
@@ -203,7 +204,7 @@ struct CSVTable {
     /// What is wrong with a cell that holds a control character (NUL, ESC, BEL, …), which
     /// would reach terminals and reports; nil for a clean cell. Tabs are allowed, and line
     /// breaks unless `lineBreaks` is false (a quoted name may span lines; an id may not).
-    static func controlCharacterProblem(_ text: String, lineBreaks: Bool = true) -> String? {
+    public static func controlCharacterProblem(_ text: String, lineBreaks: Bool = true) -> String? {
         for scalar in text.unicodeScalars where TerminalText.isControl(scalar) && scalar != "\t"
             && !(lineBreaks && (scalar == "\n" || scalar == "\r")) {
             let hex = String(scalar.value, radix: 16, uppercase: true)
@@ -214,24 +215,28 @@ struct CSVTable {
 }
 
 /// Reads typed fields from one CSV row, reporting each bad cell with its line and column.
-struct CSVFieldReader {
-    let file: String
-    let row: CSVTable.Row
-    let header: [String]
+public struct CSVFieldReader: Sendable {
+    public let file: String
+    public let row: CSVTable.Row
+    public let header: [String]
 
-    func location(_ column: Int) -> SourceLocation {
+    public init(file: String, row: CSVTable.Row, header: [String]) {
+        (self.file, self.row, self.header) = (file, row, header)
+    }
+
+    public func location(_ column: Int) -> SourceLocation {
         SourceLocation(file: file, line: row.line, column: column + 1)
     }
 
     /// The trimmed cell at `column`; empty when the row is short or the column is absent.
-    func text(_ column: Int?) -> String {
+    public func text(_ column: Int?) -> String {
         guard let column, column < row.fields.count else { return "" }
         return row.fields[column].trimmed
     }
 
     /// A required non-empty identifier cell (an id or a region), at most
     /// ``Identifier/maximumLength`` characters.
-    func requiredText(_ column: Int, _ problems: inout DiagnosticCollector) -> String? {
+    public func requiredText(_ column: Int, _ problems: inout DiagnosticCollector) -> String? {
         let value = text(column)
         if value.isEmpty {
             problems.report(location(column), "\(header[column]): a value is required")
@@ -248,12 +253,12 @@ struct CSVFieldReader {
         return value
     }
 
-    enum NumberRule {
+    public enum NumberRule: Sendable {
         case nonNegative
         case positive
         case fraction
 
-        var expectation: String {
+        public var expectation: String {
             switch self {
             case .nonNegative: return "a number ≥ 0"
             case .positive: return "a number > 0"
@@ -265,7 +270,7 @@ struct CSVFieldReader {
     /// A number cell. `defaultValue` is the value of an optional column that is absent; a
     /// blank cell in a column that is present is an error (spec §2: a forgotten cell must never
     /// pass silently as the most favourable default).
-    func number(_ column: Int?, _ rule: NumberRule, default defaultValue: Double? = nil,
+    public func number(_ column: Int?, _ rule: NumberRule, default defaultValue: Double? = nil,
                 name: String, _ problems: inout DiagnosticCollector) -> Double? {
         if column == nil, let defaultValue { return defaultValue }
         let cell = text(column)
