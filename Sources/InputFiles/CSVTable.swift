@@ -78,7 +78,8 @@ public struct CSVTable: Sendable {
         }
         self.header = header
         self.rows = fit
-        self.leftOut = rows.filter { row in !fit.contains { $0.line == row.line } }
+        let kept = Set(fit.map(\.line))
+        self.leftOut = rows.filter { !kept.contains($0.line) }
         self.columnIndex = index
         self.rowProblems = problems
     }

@@ -97,11 +97,21 @@ public func formatShort(_ value: Double) -> String {
 }
 
 /// `value`, or the value of at most ten significant digits within 1e-12 of it (relative).
+/// Arithmetic only (it runs for every number of every file): the value rounded to ten
+/// significant digits by an exact power of ten, kept when it is that close.
 public func withoutNoise(_ value: Double) -> Double {
     guard value.isFinite, value != 0 else { return value == 0 ? 0 : value }
-    for digits in 1...10 {
-        guard let candidate = Double(String(format: "%.\(digits - 1)e", value)) else { continue }
-        if abs(candidate - value) <= 1e-12 * abs(value) { return candidate }
+    if value == value.rounded() { return value }
+    let magnitude = abs(value)
+    let exponent = Int(floor(log10(magnitude))) - 9
+    let candidate: Double
+    if exponent < 0 {
+        guard -exponent <= 22 else { return value }
+        let scale = pow(10, Double(-exponent))
+        candidate = (value * scale).rounded() / scale
+    } else {
+        let scale = pow(10, Double(exponent))
+        candidate = (value / scale).rounded() * scale
     }
-    return value
+    return abs(candidate - value) <= 1e-12 * magnitude ? candidate : value
 }
