@@ -206,6 +206,9 @@ public struct CSVTable: Sendable {
     /// would reach terminals and reports; nil for a clean cell. Tabs are allowed, and line
     /// breaks unless `lineBreaks` is false (a quoted name may span lines; an id may not).
     public static func controlCharacterProblem(_ text: String, lineBreaks: Bool = true) -> String? {
+        // A byte scan first (every cell passes here): C0 and DEL are single bytes, C1 starts
+        // with 0xC2; a clean cell has none of them.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return nil }
         for scalar in text.unicodeScalars where TerminalText.isControl(scalar) && scalar != "\t"
             && !(lineBreaks && (scalar == "\n" || scalar == "\r")) {
             let hex = String(scalar.value, radix: 16, uppercase: true)

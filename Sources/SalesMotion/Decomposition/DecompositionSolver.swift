@@ -348,7 +348,8 @@ struct DecompositionSolver {
                 if free.isFree(account: a, pair: e) {
                     return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: option.minimumFTE[e])
                 }
-                builder.fixEffort(account: a, pair: e, fte: choices[a].fte[e])
+                let pair = structure.pairs[a][e]
+                builder.fixEffort(account: a, pair: e, fte: choices[a].fte[e], segments: (pair.widths, pair.revenuePerFTE))
                 return []
             }
         }

@@ -20,6 +20,10 @@ struct ProgramBuilder {
     private let names: Bool
     /// The programme binary, when the programme is a decision of this program.
     private(set) var programme: VariableIndex?
+    /// Per region, the coefficient of one FTE that wins nothing in each of its effort rows, and
+    /// every row's revenue weight: what fixing effort takes off the right-hand sides.
+    private let effortBase: [[Double]]
+    private let revenueWeights: [Double]
 
     /// Starts a program. `programmeActive` nil makes the programme a binary; true or false
     /// decides it (global tiers must then be left out of the choices when it is off).
@@ -27,6 +31,10 @@ struct ProgramBuilder {
         self.formulation = formulation
         self.names = names
         rowTerms = formulation.rows.map { Array(repeating: [], count: $0.terms.count) }
+        effortBase = formulation.instance.dataset.regions.indices.map { r in
+            formulation.effortRows[r].map { formulation.effortCoefficient(in: formulation.rows[$0], region: r, revenuePerFTE: 0) }
+        }
+        revenueWeights = formulation.rows.map { formulation.revenueWeight(in: $0) }
         bounds = formulation.rows.map { formulation.bound(of: $0, programmeActive: programmeActive ?? false) }
         lp.objectiveConstant = programmeActive == true ? -formulation.instance.model.costs.programmeFixedCost : 0
         if programmeActive == nil {
@@ -124,22 +132,26 @@ struct ProgramBuilder {
     }
 
     /// Fixes `fte` of effort on pair `e` of account `a`, filled into its segments in order.
-    mutating func fixEffort(account a: Int, pair e: Int, fte: Double) {
+    mutating func fixEffort(account a: Int, pair e: Int, fte: Double,
+                            segments given: (widths: [Double], revenuePerFTE: [Double])? = nil) {
         guard fte > 0 else { return }
         let instance = formulation.instance
         let pair = instance.pairs[a][e]
         let cost = instance.dataset.regions[pair.region].localFTECost
+        // The pair's segments, as the caller already has them (the linking structure) or fresh.
+        let segments = given ?? {
+            let fresh = formulation.segments(of: pair)
+            return (fresh.map(\.width), fresh.map(\.revenuePerFTE))
+        }()
         var left = fte, revenue = 0.0
-        for segment in formulation.segments(of: pair) where left > 0 {
-            let amount = min(left, segment.width)
-            revenue += segment.revenuePerFTE * amount
+        for k in segments.widths.indices where left > 0 {
+            let amount = min(left, segments.widths[k])
+            revenue += segments.revenuePerFTE[k] * amount
             left -= amount
         }
         lp.objectiveConstant += instance.dataset.accounts[a].margin * revenue - cost * fte
-        for i in formulation.effortRows[pair.region] {
-            let row = formulation.rows[i]
-            bounds[i] -= formulation.effortCoefficient(in: row, region: pair.region, revenuePerFTE: 0) * fte
-                + formulation.revenueWeight(in: row) * revenue
+        for (slot, i) in formulation.effortRows[pair.region].enumerated() {
+            bounds[i] -= effortBase[pair.region][slot] * fte + revenueWeights[i] * revenue
         }
     }
 
