@@ -2,7 +2,7 @@
 
 import Foundation
 internal import TOML
-public import InputFiles
+internal import InputFiles
 
 extension TOMLValue {
     /// Parses a TOML document; throws ``InputError`` with the reader's line and column.

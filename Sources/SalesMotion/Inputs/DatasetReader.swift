@@ -2,7 +2,7 @@
 
 public import Foundation
 internal import OutputFiles
-public import InputFiles
+internal import InputFiles
 
 extension Dataset {
     /// Reads `accounts.csv`, `regions.csv` and the optional `footprint.csv` from `folder`.

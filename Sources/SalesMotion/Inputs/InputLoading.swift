@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
-public import InputFiles
+internal import InputFiles
 
 extension AllocationInstance {
     /// Reads the dataset folder and the model file, applies command-line overrides and pins,

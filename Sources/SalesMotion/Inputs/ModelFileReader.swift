@@ -3,7 +3,7 @@
 import Foundation
 internal import OutputFiles
 internal import TOML
-public import InputFiles
+internal import InputFiles
 
 /// A command-line change to the model file: `--set section.key=value` (for a tier,
 /// `tier.ID.key=value`), applied before the model is decoded and validated.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 internal import OutputFiles
-public import InputFiles
+internal import InputFiles
 
 /// A dataset and a model checked against each other, with the derived quantities of the
 /// specification (§3) computed once: saturation scales, open tiers, tier values.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-public import InputFiles
+internal import InputFiles
 
 /// A numeric input a what-if can vary: any numeric model key (`limits.budget`,
 /// `costs.gam_fte_cost`, `tier.total.gam_fte`, …), a region's column

@@ -3,7 +3,7 @@
 import Foundation
 internal import OutputFiles
 public import LinearProgramming
-public import InputFiles
+internal import InputFiles
 
 /// File formats `salesmotion export` writes.
 public enum ExportFormat: String, CaseIterable, Sendable {

@@ -3,7 +3,7 @@
 public import Foundation
 public import LinearProgramming
 public import OutputFiles
-public import InputFiles
+internal import InputFiles
 
 public enum OutputFolder {
     /// Every file name a SalesMotion run writes into an output folder (all commands): a folder

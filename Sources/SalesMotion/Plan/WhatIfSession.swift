@@ -2,7 +2,7 @@
 
 import Foundation
 internal import OutputFiles
-public import InputFiles
+internal import InputFiles
 
 /// A series of solves of one instance with inputs changed in between — sweeps, explanations,
 /// reports — each solve starting from what the previous one learnt.

@@ -2,7 +2,7 @@
 
 import Foundation
 internal import OutputFiles
-public import InputFiles
+internal import InputFiles
 
 /// Why an account gets the tier it gets: every other tier's reason, its local effort against
 /// the response curve, and the budget that would move it up.

@@ -2,7 +2,7 @@
 
 public import Foundation
 public import OutputFiles
-public import InputFiles
+internal import InputFiles
 
 /// Two plans of the same dataset side by side: which accounts move, how regions and every
 /// summary figure change.
