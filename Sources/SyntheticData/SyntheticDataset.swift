@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
-public import OutputFiles
+internal import OutputFiles
 
 /// A small, fast, seedable random number generator (SplitMix64), so that generated datasets
 /// are the same bytes for the same seed on every machine.
