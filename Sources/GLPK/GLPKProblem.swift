@@ -334,6 +334,11 @@ public final class GLPKProblem: SolverSession {
         parameters.mip_gap = options.relativeGap
         parameters.tm_lim = Self.timeLimitMilliseconds(options.timeLimit)
         let tracker = SearchTracker(incumbent: incumbent, stop: options.stop)
+        let direction = program.sense == .maximize ? 1.0 : -1.0
+        tracker.absoluteGap = options.absoluteGap
+        // The tracker compares GLPK's objective, which leaves the constant out, in the maximising direction.
+        tracker.target = options.targetObjective.map { direction * ($0 - program.objectiveConstant) }
+        tracker.direction = direction
         parameters.cb_func = SearchTracker.callback
         let unmanaged = Unmanaged.passRetained(tracker)
         defer { unmanaged.release() }
@@ -354,6 +359,8 @@ public final class GLPKProblem: SolverSession {
             }
         case GLP_EMIPGAP: reason = .optimal
         case GLP_ETMLIM: reason = hasIncumbent ? .feasibleWithLimit : .noSolutionWithLimit
+        case GLP_ESTOP where tracker.stopReason == .absoluteGap: reason = .optimal
+        case GLP_ESTOP where tracker.stopReason == .target: reason = .feasibleWithLimit
         case GLP_ESTOP: reason = .interrupted
         case GLP_ENOPFS: reason = .infeasible
         case GLP_ENODFS: reason = .infeasibleOrUnbounded
@@ -399,11 +406,19 @@ public final class GLPKProblem: SolverSession {
         if code != 0 { throw SolverFailure("GLPK could not write the LP file \(path)") }
     }
 
-    /// Writes the problem in free MPS format. MPS does not store the objective sense: a
-    /// maximisation reads back as a minimisation unless the reader is told otherwise.
+    /// Writes the problem in free MPS format, always as a minimisation: MPS has no standard
+    /// objective sense (readers assume minimise; GLPK reads no OBJSENSE section), so a
+    /// maximisation is written with its objective negated and reads back with the opposite value.
     public func writeMPS(to path: String) throws {
         TerminalOutput.silence()
+        let negate = program.sense == .maximize
+        let columns = Int32(program.variableCount)
+        func flipObjective() {
+            for j in 0...columns { glp_set_obj_coef(problem, j, -glp_get_obj_coef(problem, j)) }
+        }
+        if negate { flipObjective() }
         let code = glp_write_mps(problem, GLP_MPS_FILE, nil, path)
+        if negate { flipObjective() }
         if code != 0 { throw SolverFailure("GLPK could not write the MPS file \(path)") }
     }
 }
@@ -418,6 +433,14 @@ private final class SearchTracker {
     let start = Date()
     /// When the root LP had been solved: the first call past preprocessing and selection.
     var rootSolved: Date?
+    var absoluteGap: Double?
+    /// The good-enough objective, without the constant, times `direction`.
+    var target: Double?
+    /// 1 when maximising, −1 when minimising.
+    var direction = 1.0
+    enum StopReason { case absoluteGap, target }
+    /// Why the tracker ended the search itself (nil: it did not).
+    var stopReason: StopReason?
 
     init(incumbent: [Double]?, stop: StopSignal?) {
         self.incumbent = incumbent.map { [0] + $0 }
@@ -442,6 +465,16 @@ private final class SearchTracker {
             let bound = glp_ios_node_bound(tree, node)
             if bound.isFinite { tracker.bestBound = bound }
         }
+        guard tracker.absoluteGap != nil || tracker.target != nil, let problem = glp_ios_get_prob(tree) else { return }
+        let status = glp_mip_status(problem)
+        guard status == GLP_FEAS || status == GLP_OPT else { return }
+        let incumbent = glp_mip_obj_val(problem)
+        if let target = tracker.target, tracker.direction * incumbent >= target {
+            tracker.stopReason = .target
+        } else if let gap = tracker.absoluteGap, let bound = tracker.bestBound, abs(bound - incumbent) <= gap {
+            tracker.stopReason = .absoluteGap
+        }
+        if tracker.stopReason != nil { glp_ios_terminate(tree) }
     }
 }
 

@@ -2,7 +2,7 @@
 
 /// Why a solve stopped. Each case says what the caller should do next.
 public enum TerminationReason: String, Sendable, Equatable {
-    /// Proven optimal (for a MIP: within the requested relative gap). Use the solution.
+    /// Proven optimal (for a MIP: within the requested relative or absolute gap). Use the solution.
     case optimal
     /// No point satisfies the constraints. Relax a constraint or check the data.
     case infeasible
@@ -10,7 +10,8 @@ public enum TerminationReason: String, Sendable, Equatable {
     case unbounded
     /// The solver proved one of the two but not which. Solve the LP relaxation to tell.
     case infeasibleOrUnbounded
-    /// A limit (time, iterations) stopped the solve with a feasible solution; the gap may be large.
+    /// A limit (time, iterations, a target objective reached) stopped the solve with a feasible
+    /// solution; the gap may be large.
     case feasibleWithLimit
     /// A limit stopped the solve before any feasible solution was found.
     case noSolutionWithLimit

@@ -14,10 +14,17 @@ public struct SolveOptions: Sendable {
     public var cuttingPlanes: Bool = false
     /// Checked during the search; when raised the solve stops as interrupted.
     public var stop: StopSignal? = nil
+    /// Absolute MIP gap (objective units) at which the search also stops, as optimal; nil for none.
+    public var absoluteGap: Double? = nil
+    /// A good-enough objective (constant included): the search stops, as `feasibleWithLimit`,
+    /// as soon as it holds a solution at least this good; nil for none.
+    public var targetObjective: Double? = nil
 
     public init(relativeGap: Double = 1e-4, timeLimit: Double? = nil,
                 relaxIntegrality: Bool = false, verbose: Bool = false, cuttingPlanes: Bool = false,
-                stop: StopSignal? = nil) {
+                stop: StopSignal? = nil, absoluteGap: Double? = nil, targetObjective: Double? = nil) {
+        self.absoluteGap = absoluteGap
+        self.targetObjective = targetObjective
         self.cuttingPlanes = cuttingPlanes
         self.stop = stop
         self.relativeGap = relativeGap
@@ -62,7 +69,8 @@ public protocol SolverSession: AnyObject {
     func solve(options: SolveOptions, warmStart: Bool, incumbent: [Double]?) throws -> SolveResult
     /// Writes the program in CPLEX LP format (the objective sense and 15 digits kept).
     func writeCPLEXLP(to path: String) throws
-    /// Writes the program in free MPS format (which does not store the objective sense).
+    /// Writes the program in free MPS format, as a minimisation (a maximisation with its objective
+    /// negated): MPS has no standard objective sense.
     func writeMPS(to path: String) throws
 }
 

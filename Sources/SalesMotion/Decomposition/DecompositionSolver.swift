@@ -138,7 +138,10 @@ struct DecompositionSolver {
                 let remaining = settings.timeLimit - Date().timeIntervalSince(start)
                 if remaining <= 0 { break }
                 let mipStart = Date()
-                let attempt = try recover(result, freeAccounts: freeAccounts, timeLimit: remaining)
+                // Any plan this close to the case's bound closes the gap: the restricted MIP stops there.
+                let tolerance = 0.5 * settings.mipGap * max(1, abs(caseBounds[index] - fixed))
+                let attempt = try recover(result, freeAccounts: freeAccounts, timeLimit: remaining,
+                                          target: caseBounds[index] - tolerance)
                 let recovered = attempt.recovered
                 timings.mip += Date().timeIntervalSince(mipStart) - (recovered?.dualSeconds ?? 0)
                 timings.duals += recovered?.dualSeconds ?? 0
@@ -360,7 +363,7 @@ struct DecompositionSolver {
     /// Fixes every clear decision at the prices of `result`, leaves the `freeAccounts` most
     /// nearly indifferent accounts (and the nearly break-even effort segments) to a small MIP,
     /// and returns the plan it finds (nil when that MIP has none).
-    private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double) throws -> Attempt {
+    private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double, target: Double) throws -> Attempt {
         let structure = result.structure
         let choices = BlockPricing(structure: structure).price(result.duals, recordChoices: true).choices
         let free = freeSet(result, choices, freeAccounts: freeAccounts)
@@ -368,7 +371,7 @@ struct DecompositionSolver {
         let problem = try options.backend.makeSession(restricted.program)
         let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: timeLimit,
                                                                verbose: options.verbose, cuttingPlanes: true,
-                                                               stop: options.stop))
+                                                               stop: options.stop, targetObjective: target))
         guard solution.termination.hasSolution, let objective = solution.objectiveValue else {
             // Only the whole case, found infeasible by the solver, proves the case has no plan;
             // a time limit, a numerical failure or a restricted set of free decisions does not.
