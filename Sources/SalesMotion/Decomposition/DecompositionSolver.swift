@@ -141,7 +141,7 @@ struct DecompositionSolver {
                 // Any plan this close to the case's bound closes the gap: the restricted MIP stops there.
                 let tolerance = 0.5 * settings.mipGap * max(1, abs(caseBounds[index] - fixed))
                 let attempt = try recover(result, freeAccounts: freeAccounts, timeLimit: remaining,
-                                          target: caseBounds[index] - tolerance)
+                                          target: caseBounds[index] - tolerance, firstPlan: best == nil)
                 let recovered = attempt.recovered
                 timings.mip += Date().timeIntervalSince(mipStart) - (recovered?.dualSeconds ?? 0)
                 timings.duals += recovered?.dualSeconds ?? 0
@@ -330,7 +330,8 @@ struct DecompositionSolver {
     /// The restricted MIP, built like the monolithic program: free decisions as variables,
     /// fixed ones (at the pricing's choices) folded into the right-hand sides.
     private func restrictedProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ free: FreeSet)
-        -> (program: LinearProgram, rows: [ConstraintIndex], tiers: [[VariableIndex]?], effort: [[[VariableIndex]]]) {
+        -> (program: LinearProgram, rows: [ConstraintIndex], tiers: [[VariableIndex]?], effort: [[[VariableIndex]]],
+            coverage: [ConstraintIndex]) {
         let accounts = structure.accountCount
         var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programmeActive)
         var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
@@ -357,30 +358,47 @@ struct DecompositionSolver {
             }
         }
         let (lp, limits, _) = builder.finish()
-        return (lp, limits.map(\.constraint), tierVariables, effortVariables)
+        return (lp, limits.map(\.constraint), tierVariables, effortVariables, builder.coverageRows)
     }
 
     /// Fixes every clear decision at the prices of `result`, leaves the `freeAccounts` most
     /// nearly indifferent accounts (and the nearly break-even effort segments) to a small MIP,
     /// and returns the plan it finds (nil when that MIP has none).
-    private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double, target: Double) throws -> Attempt {
+    private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double, target: Double,
+                         firstPlan: Bool) throws -> Attempt {
         let structure = result.structure
         let choices = BlockPricing(structure: structure).price(result.duals, recordChoices: true).choices
         let free = freeSet(result, choices, freeAccounts: freeAccounts)
         let restricted = restrictedProgram(structure, choices, free)
         let problem = try options.backend.makeSession(restricted.program)
-        let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: timeLimit,
+        let start = Date()
+        // Without any plan yet, branch and bound gets half the time; diving gets the rest.
+        let searchTime = firstPlan ? max(0.001, 0.5 * timeLimit) : timeLimit
+        let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: searchTime,
                                                                verbose: options.verbose, cuttingPlanes: true,
                                                                stop: options.stop, targetObjective: target))
-        guard solution.termination.hasSolution, let objective = solution.objectiveValue else {
+        var values: [Double], objective: Double, exactBound: Double?
+        if solution.termination.hasSolution, let value = solution.objectiveValue {
+            values = solution.variableValues
+            objective = value
+            // With every decision free the restricted MIP is the whole case, and the solver's bound holds.
+            exactBound = free.everything && solution.termination == .optimal ? solution.bestBound : nil
+        } else {
             // Only the whole case, found infeasible by the solver, proves the case has no plan;
             // a time limit, a numerical failure or a restricted set of free decisions does not.
             let proof = free.everything && (solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded)
-            return proof ? .provenInfeasible : .noPlan
+            if proof { return .provenInfeasible }
+            let deadline = start.addingTimeInterval(timeLimit)
+            guard firstPlan, solution.termination != .interrupted, Date() < deadline,
+                  let found = try leastExpensePlan(problem, restricted.program, budget: zip(structure.kinds, restricted.rows)
+                                                      .first { $0.0 == .budget }?.1,
+                                                   coverage: restricted.coverage, tiers: restricted.tiers, deadline: deadline)
+                      ?? dive(problem, tiers: restricted.tiers, deadline: deadline)
+            else { return .noPlan }
+            values = found
+            objective = restricted.program.objectiveValue(of: found)
+            exactBound = nil
         }
-        // With every decision free the restricted MIP is the whole case, and the solver's bound holds.
-        let exactBound = free.everything && solution.termination == .optimal ? solution.bestBound : nil
-        let values = solution.variableValues
         var tiers: [Int] = []
         var fte: [[Double]] = []
         for a in 0..<structure.accountCount {
@@ -394,6 +412,133 @@ struct DecompositionSolver {
         let (duals, dualSeconds) = try fixedTierDuals(problem, values, restricted.tiers, restricted.rows, structure.kinds)
         return .plan(Recovered(decisions: PlanDecisions(tiers: tiers, fte: fte, programmeActive: structure.programmeActive),
                                objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds))
+    }
+
+    /// A plan when the budget is at the edge of feasibility: the plans that keep it are the few
+    /// that spend nearly the least possible, which branch and bound on net contribution does not
+    /// find in time. This MIP minimises sales expense instead, with every effort held at its
+    /// tier's minimum coverage (the coverage rows as equalities): its LP relaxation is then that
+    /// of a multiple-choice knapsack, tight, where the free-effort form's is weak. The plan found
+    /// is then improved by branch and bound on the real objective, starting from it, in the time
+    /// left. Nil without a budget row, or when no plan is found in time.
+    private func leastExpensePlan(_ problem: any SolverSession, _ program: LinearProgram, budget: ConstraintIndex?,
+                                  coverage: [ConstraintIndex], tiers: [[VariableIndex]?], deadline: Date) throws -> [Double]? {
+        guard let budget else { return nil }
+        var expense = [Double](repeating: 0, count: program.variableCount)
+        for k in program.coefficientRange(of: budget) {
+            expense[Int(program.coefficientColumns[k])] = program.coefficientValues[k]
+        }
+        for j in 0..<program.variableCount { try problem.setObjectiveCoefficient(-expense[j], for: VariableIndex(j)) }
+        for row in coverage {
+            try problem.setBounds(of: row, lower: program.constraintLowerBounds[row.rawValue],
+                                  upper: program.constraintLowerBounds[row.rawValue])
+        }
+        let half = 0.5 * deadline.timeIntervalSinceNow
+        guard half > 0 else { return nil }
+        let cheapest = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: half, verbose: options.verbose,
+                                                               cuttingPlanes: true, stop: options.stop))
+        if cheapest.termination == .interrupted { throw PlanningInterrupted() }
+        // Back to the real objective and rows, whatever was found.
+        for j in 0..<program.variableCount {
+            try problem.setObjectiveCoefficient(program.objectiveCoefficients[j], for: VariableIndex(j))
+        }
+        for row in coverage {
+            try problem.setBounds(of: row, lower: program.constraintLowerBounds[row.rawValue],
+                                  upper: program.constraintUpperBounds[row.rawValue])
+        }
+        guard cheapest.termination.hasSolution, program.isFeasible(cheapest.variableValues) else { return nil }
+        // Its tiers with the effort set for net contribution (the budget left over is spent well).
+        var plan = cheapest.variableValues
+        for ys in tiers.compactMap({ $0 }) {
+            for y in ys { try problem.setBounds(of: y, lower: plan[y.rawValue].rounded(), upper: plan[y.rawValue].rounded()) }
+        }
+        let effort = try problem.solve(options: SolveOptions(timeLimit: max(0.01, deadline.timeIntervalSinceNow),
+                                                             relaxIntegrality: true, verbose: options.verbose, stop: options.stop))
+        if effort.termination == .interrupted { throw PlanningInterrupted() }
+        for ys in tiers.compactMap({ $0 }) {
+            for y in ys { try problem.setBounds(of: y, lower: program.variableLowerBounds[y.rawValue], upper: program.variableUpperBounds[y.rawValue]) }
+        }
+        if effort.termination == .optimal {
+            var values = effort.variableValues
+            for ys in tiers.compactMap({ $0 }) { for y in ys { values[y.rawValue] = values[y.rawValue].rounded() } }
+            if program.isFeasible(values), program.objectiveValue(of: values) > program.objectiveValue(of: plan) { plan = values }
+        }
+        // Then branch and bound on net contribution from that plan, in the time left.
+        let remaining = deadline.timeIntervalSinceNow
+        guard remaining > 0.01 else { return plan }
+        let improved = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: remaining, verbose: options.verbose,
+                                                               cuttingPlanes: true, stop: options.stop),
+                                         warmStart: true, incumbent: plan)
+        if improved.termination == .interrupted { throw PlanningInterrupted() }
+        guard improved.termination.hasSolution, program.isFeasible(improved.variableValues),
+              program.objectiveValue(of: improved.variableValues) > program.objectiveValue(of: plan)
+        else { return plan }
+        return improved.variableValues
+    }
+
+    /// A plan by diving, for when branch and bound found none in its time (a budget at the edge
+    /// of feasibility leaves a thin slice of plans): solve the LP relaxation, fix every account
+    /// whose tier it already decides, then fix the least fractional account to its largest tier
+    /// that keeps the LP feasible (the next largest when not), and repeat. When no tier of an
+    /// account keeps the LP feasible, the tiers fixed only because the LP had decided them are
+    /// freed again and the account is fixed against the others. The last LP sets the effort of
+    /// the fixed tiers optimally. Nil when an account fits in no tier even so, or at the deadline.
+    private func dive(_ problem: any SolverSession, tiers: [[VariableIndex]?], deadline: Date) throws -> [Double]? {
+        func relaxation() throws -> [Double]? {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { return nil }
+            let result = try problem.solve(options: SolveOptions(timeLimit: remaining, relaxIntegrality: true,
+                                                                 verbose: options.verbose, stop: options.stop))
+            if result.termination == .interrupted { throw PlanningInterrupted() }
+            return result.termination == .optimal ? result.variableValues : nil
+        }
+        func fix(_ ys: [VariableIndex], to chosen: Int) throws {
+            for (k, y) in ys.enumerated() { try problem.setBounds(of: y, lower: k == chosen ? 1 : 0, upper: k == chosen ? 1 : 0) }
+        }
+        guard var values = try relaxation() else { return nil }
+        // Per account: fixed by a branching decision, fixed because the LP decided it, or free.
+        enum Decision { case free, followsLP, branched }
+        var decided = tiers.map { $0 == nil ? Decision.branched : .free }
+        while true {
+            var next: (account: Int, order: [Int], top: Double)?
+            for a in tiers.indices where decided[a] == .free {
+                let ys = tiers[a]!
+                let order = ys.indices.sorted { values[ys[$0].rawValue] > values[ys[$1].rawValue] }
+                let top = values[ys[order[0]].rawValue]
+                if top > 1 - 1e-6 {
+                    // The LP point stays feasible: no new solve needed.
+                    try fix(ys, to: order[0])
+                    decided[a] = .followsLP
+                } else if next == nil || top > next!.top {
+                    next = (a, order, top)
+                }
+            }
+            guard let next else {
+                for ys in tiers.compactMap({ $0 }) { for y in ys { values[y.rawValue] = values[y.rawValue].rounded() } }
+                return values
+            }
+            var solved = try branch(next.account, next.order)
+            if solved == nil {
+                // Free what only followed the LP, and fit this account in first.
+                for a in tiers.indices where decided[a] == .followsLP {
+                    for y in tiers[a]! { try problem.setBounds(of: y, lower: 0, upper: 1) }
+                    decided[a] = .free
+                }
+                solved = try branch(next.account, next.order)
+            }
+            guard let solved else { return nil }
+            values = solved
+            decided[next.account] = .branched
+        }
+        /// Fixes `account` to the first tier of `order` that keeps the LP feasible: the LP's values.
+        func branch(_ account: Int, _ order: [Int]) throws -> [Double]? {
+            for k in order {
+                try fix(tiers[account]!, to: k)
+                if let solved = try relaxation() { return solved }
+                if Date() >= deadline { return nil }
+            }
+            return nil
+        }
     }
 
     /// What one recovery attempt found.

@@ -20,6 +20,8 @@ struct ProgramBuilder {
     private let names: Bool
     /// The programme binary, when the programme is a decision of this program.
     private(set) var programme: VariableIndex?
+    /// The coverage rows (effort at least the chosen tier's minimum), in the order added.
+    private(set) var coverageRows: [ConstraintIndex] = []
     /// Per region, the coefficient of one FTE that wins nothing in each of its effort rows, and
     /// every row's revenue weight: what fixing effort takes off the right-hand sides.
     private let effortBase: [[Double]]
@@ -113,10 +115,10 @@ struct ProgramBuilder {
             return minimum > 0 ? (y, -minimum) : nil
         }
         if !coverage.isEmpty {
-            lp.addConstraint(name: label("coverage[\(account.id),\(region.id)]"), terms: segments.map { ($0, 1) } + coverage,
-                             lower: 0)
+            coverageRows.append(lp.addConstraint(name: label("coverage[\(account.id),\(region.id)]"),
+                                                 terms: segments.map { ($0, 1) } + coverage, lower: 0))
         } else if fixedMinimum > 0 {
-            lp.addConstraint(terms: segments.map { ($0, 1) }, lower: fixedMinimum)
+            coverageRows.append(lp.addConstraint(terms: segments.map { ($0, 1) }, lower: fixedMinimum))
         }
         return segments
     }
