@@ -339,6 +339,8 @@ public final class GLPKProblem: SolverSession {
         // The tracker compares GLPK's objective, which leaves the constant out, in the maximising direction.
         tracker.target = options.targetObjective.map { direction * ($0 - program.objectiveConstant) }
         tracker.direction = direction
+        // GLPK looks at tm_lim between nodes only; the callback also holds the deadline.
+        tracker.deadline = options.timeLimit.map { Date().addingTimeInterval($0) }
         parameters.cb_func = SearchTracker.callback
         let unmanaged = Unmanaged.passRetained(tracker)
         defer { unmanaged.release() }
@@ -361,6 +363,7 @@ public final class GLPKProblem: SolverSession {
         case GLP_ETMLIM: reason = hasIncumbent ? .feasibleWithLimit : .noSolutionWithLimit
         case GLP_ESTOP where tracker.stopReason == .absoluteGap: reason = .optimal
         case GLP_ESTOP where tracker.stopReason == .target: reason = .feasibleWithLimit
+        case GLP_ESTOP where tracker.stopReason == .deadline: reason = hasIncumbent ? .feasibleWithLimit : .noSolutionWithLimit
         case GLP_ESTOP: reason = .interrupted
         case GLP_ENOPFS: reason = .infeasible
         case GLP_ENODFS: reason = .infeasibleOrUnbounded
@@ -438,7 +441,9 @@ private final class SearchTracker {
     var target: Double?
     /// 1 when maximising, −1 when minimising.
     var direction = 1.0
-    enum StopReason { case absoluteGap, target }
+    /// When the time limit is up.
+    var deadline: Date?
+    enum StopReason { case absoluteGap, target, deadline }
     /// Why the tracker ended the search itself (nil: it did not).
     var stopReason: StopReason?
 
@@ -451,6 +456,11 @@ private final class SearchTracker {
         guard let tree, let info else { return }
         let tracker = Unmanaged<SearchTracker>.fromOpaque(info).takeUnretainedValue()
         if tracker.stop?.isRequested == true {
+            glp_ios_terminate(tree)
+            return
+        }
+        if let deadline = tracker.deadline, Date() >= deadline {
+            tracker.stopReason = .deadline
             glp_ios_terminate(tree)
             return
         }

@@ -139,7 +139,7 @@ struct DecompositionSolver {
                 if remaining <= 0 { break }
                 let mipStart = Date()
                 // Any plan this close to the case's bound closes the gap: the restricted MIP stops there.
-                let tolerance = 0.5 * settings.mipGap * max(1, abs(caseBounds[index] - fixed))
+                let tolerance = 0.95 * settings.mipGap * max(1, abs(caseBounds[index] - fixed))
                 let attempt = try recover(result, freeAccounts: freeAccounts, timeLimit: remaining,
                                           target: caseBounds[index] - tolerance, firstPlan: best == nil)
                 let recovered = attempt.recovered
@@ -371,10 +371,9 @@ struct DecompositionSolver {
         let free = freeSet(result, choices, freeAccounts: freeAccounts)
         let restricted = restrictedProgram(structure, choices, free)
         let problem = try options.backend.makeSession(restricted.program)
-        let start = Date()
-        // Without any plan yet, branch and bound gets half the time; diving gets the rest.
-        let searchTime = firstPlan ? max(0.001, 0.5 * timeLimit) : timeLimit
-        let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: searchTime,
+        let deadline = Date().addingTimeInterval(timeLimit)
+        // Without any plan yet, branch and bound gets half the time; the fallbacks the rest.
+        let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: max(0.001, firstPlan ? 0.5 * timeLimit : timeLimit),
                                                                verbose: options.verbose, cuttingPlanes: true,
                                                                stop: options.stop, targetObjective: target))
         var values: [Double], objective: Double, exactBound: Double?
@@ -388,12 +387,11 @@ struct DecompositionSolver {
             // a time limit, a numerical failure or a restricted set of free decisions does not.
             let proof = free.everything && (solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded)
             if proof { return .provenInfeasible }
-            let deadline = start.addingTimeInterval(timeLimit)
             guard firstPlan, solution.termination != .interrupted, Date() < deadline,
                   let found = try leastExpensePlan(problem, restricted.program, budget: zip(structure.kinds, restricted.rows)
                                                       .first { $0.0 == .budget }?.1,
                                                    coverage: restricted.coverage, tiers: restricted.tiers, deadline: deadline)
-                      ?? dive(problem, tiers: restricted.tiers, deadline: deadline)
+                      ?? dive(problem, restricted.program, tiers: restricted.tiers, deadline: deadline)
             else { return .noPlan }
             values = found
             objective = restricted.program.objectiveValue(of: found)
@@ -483,7 +481,7 @@ struct DecompositionSolver {
     /// account keeps the LP feasible, the tiers fixed only because the LP had decided them are
     /// freed again and the account is fixed against the others. The last LP sets the effort of
     /// the fixed tiers optimally. Nil when an account fits in no tier even so, or at the deadline.
-    private func dive(_ problem: any SolverSession, tiers: [[VariableIndex]?], deadline: Date) throws -> [Double]? {
+    private func dive(_ problem: any SolverSession, _ program: LinearProgram, tiers: [[VariableIndex]?], deadline: Date) throws -> [Double]? {
         func relaxation() throws -> [Double]? {
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { return nil }
@@ -494,6 +492,13 @@ struct DecompositionSolver {
         }
         func fix(_ ys: [VariableIndex], to chosen: Int) throws {
             for (k, y) in ys.enumerated() { try problem.setBounds(of: y, lower: k == chosen ? 1 : 0, upper: k == chosen ? 1 : 0) }
+        }
+        // Leave the session as found: every tier binary back to the program's bounds.
+        defer {
+            for y in tiers.compactMap({ $0 }).joined() {
+                try? problem.setBounds(of: y, lower: program.variableLowerBounds[y.rawValue],
+                                       upper: program.variableUpperBounds[y.rawValue])
+            }
         }
         guard var values = try relaxation() else { return nil }
         // Per account: fixed by a branching decision, fixed because the LP decided it, or free.

@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every generator profile at several sizes: SalesMotion against SCIP and HiGHS on the exported MPS.
+
+Usage: python3 benchmarks/profiles.py [--sizes 10000,100000] [--peers-at 10000] [--peer-timeout 120]
+                                      [--gap 1e-6] [--out docs/benchmarks-profiles.md]
+
+Instances: `salesmotion generate --profile P --accounts N --seed 1` for the standard family and every
+profile of the independent family (ProfileDataset). SalesMotion runs `solve` at the given gap with a time
+limit of 600 s; SCIP (pyscipopt) and HiGHS (highspy) solve the exported MPS (a minimisation of minus the
+objective, without its constant) at the same relative gap, each in a fresh process with a timeout. Their
+net contribution is minus their objective plus the fixed part SalesMotion reports; Δ is the difference to
+SalesMotion's, relative to the decision-dependent part. Peers' gap is relative to their whole objective.
+Times are wall-clock of the whole command (reading, building, solving, writing), peak memory from
+/usr/bin/time.
+"""
+import argparse, json, os, platform, re, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROFILES = ['standard', 'market', 'broad', 'heavy-tail', 'near-ties', 'cost-of-sales', 'global-share',
+            'gam-headcount', 'max-changes', 'pins']
+
+PEER = r'''
+import sys, time
+kind, path, gap, limit = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+start = time.time()
+if kind == 'scip':
+    import pyscipopt
+    m = pyscipopt.Model(); m.hideOutput(True); m.readProblem(path)
+    m.setParam('limits/gap', gap); m.setParam('limits/time', limit); m.optimize()
+    status, value = m.getStatus(), (m.getObjVal() if m.getNSols() > 0 else None)
+else:
+    import highspy
+    h = highspy.Highs(); h.setOptionValue('output_flag', False); h.readModel(path)
+    h.setOptionValue('mip_rel_gap', gap); h.setOptionValue('time_limit', limit); h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    value = h.getInfo().objective_function_value if h.getInfo().primal_solution_status == 2 else None
+print(status, value, time.time() - start)
+'''
+
+
+def timed(command, timeout):
+    """Runs command under /usr/bin/time; returns (seconds, peak MB, stdout, finished)."""
+    start = time.time()
+    try:
+        done = subprocess.run(['/usr/bin/time', '-f', 'PEAK %M'] + command, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return time.time() - start, None, '', False
+    peak = re.search(r'PEAK (\d+)', done.stderr)
+    return time.time() - start, (int(peak.group(1)) / 1024 if peak else None), done.stdout, done.returncode == 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--sizes', default='10000,100000')
+    parser.add_argument('--peers-at', default='10000')
+    parser.add_argument('--peer-timeout', type=float, default=120)
+    parser.add_argument('--gap', default='1e-6')
+    parser.add_argument('--profiles', default=','.join(PROFILES))
+    parser.add_argument('--out', default=os.path.join(ROOT, 'docs/benchmarks-profiles.md'))
+    args = parser.parse_args()
+    subprocess.run(['swift', 'build', '-c', 'release', '--product', 'salesmotion'], cwd=ROOT, check=True)
+    binary = os.path.join(subprocess.run(['swift', 'build', '-c', 'release', '--show-bin-path'], cwd=ROOT,
+                                         capture_output=True, text=True, check=True).stdout.strip(), 'salesmotion')
+    sizes = [int(s) for s in args.sizes.split(',')]
+    peer_sizes = {int(s) for s in args.peers_at.split(',') if s}
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        for n in sizes:
+            for profile in args.profiles.split(','):
+                data = os.path.join(work, f'{profile}-{n}')
+                generate = [binary, 'generate', '--accounts', str(n), '--seed', '1', '--out', data]
+                if profile != 'standard':
+                    generate += ['--profile', profile]
+                subprocess.run(generate, check=True, capture_output=True)
+                model, out = os.path.join(data, 'model.toml'), os.path.join(work, 'out')
+                seconds, peak, _, _ = timed([binary, 'solve', '--data', data, '--model', model, '--quiet', '--out', out,
+                                             '--set', f'solver.mip_gap={args.gap}', '--set', 'solver.time_limit=600'], 900)
+                summary = json.load(open(os.path.join(out, 'summary.json')))
+                gap = summary.get('mip_gap', {})
+                ours, fixed = summary.get('objective'), gap.get('fixed_part')
+                row = {'n': n, 'profile': profile, 'seconds': seconds, 'peak': peak, 'status': summary['status'],
+                       'gap': gap.get('relative'), 'objective': ours, 'binding': [l['name'] for l in summary.get('limits', []) if l.get('binding')]}
+                print(f'{profile} n={n}: {seconds:.2f} s {summary["status"]} gap {row["gap"]}', flush=True)
+                if n in peer_sizes and ours is not None:
+                    mps = os.path.join(work, f'{profile}-{n}.mps')
+                    subprocess.run([binary, 'export', '--data', data, '--model', model, '--format', 'mps',
+                                    '--output', mps, '--set', f'solver.mip_gap={args.gap}'], check=True)
+                    for kind in ['scip', 'highs']:
+                        s, p, text, ok = timed([sys.executable, '-c', PEER, kind, mps, args.gap,
+                                                str(args.peer_timeout)], args.peer_timeout + 60)
+                        parts = text.split()
+                        value = None if not ok or len(parts) < 2 or parts[1] == 'None' else -float(parts[1]) + fixed
+                        status = parts[0] if parts else 'killed'
+                        row[kind] = (s, p, status, value, (value - ours) / max(1, abs(ours - fixed)) if value is not None else None)
+                        print(f'  {kind}: {s:.2f} s {status} {value!r}', flush=True)
+                    os.remove(mps)
+                rows.append(row)
+    write(rows, args)
+
+
+def write(rows, args):
+    swift = subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]
+    lines = [f'# Benchmarks by generator profile (`benchmarks/profiles.py`, issue 11)', '',
+             f'Measured {time.strftime("%Y-%m-%d")} on {platform.platform()}, {os.cpu_count()} cores; {swift}.',
+             f'Gap {args.gap}; SalesMotion time limit 600 s; peers {args.peer_timeout:.0f} s.', '',
+             '| profile | accounts | SalesMotion | status | gap | peak | SCIP | HiGHS |', '|---|---:|---:|---|---:|---:|---|---|']
+    def peer(value):
+        if value is None:
+            return '—'
+        s, p, status, net, delta = value
+        if net is None:
+            return f'no plan in {s:.0f} s ({status})'
+        return f'{s:.1f} s {status}, Δ {delta:.1e}'
+    for r in rows:
+        gap = f'{r["gap"]:.1e}' if isinstance(r['gap'], (int, float)) else '—'
+        peak = f'{r["peak"]:.0f} MB' if r['peak'] else '—'
+        lines.append(f'| {r["profile"]} | {r["n"]:,} | {r["seconds"]:.2f} s | {r["status"]} | {gap} | {peak} | '
+                     f'{peer(r.get("scip"))} | {peer(r.get("highs"))} |')
+    lines += ['', 'Δ: the peer\'s net contribution minus SalesMotion\'s, relative to the decision-dependent part '
+              '(positive: the peer found a better plan).', '']
+    open(args.out, 'w').write('\n'.join(lines))
+    print('\n'.join(lines))
+
+
+if __name__ == '__main__':
+    main()
