@@ -2,11 +2,11 @@
 """Every generator profile at several sizes: SalesMotion against SCIP and HiGHS on the exported MPS.
 
 Usage: python3 benchmarks/profiles.py [--sizes 10000,100000] [--peers-at 10000] [--peer-timeout 120]
-                                      [--gap 1e-6] [--out docs/benchmarks-profiles.md]
+                                      [--gap 1e-6] [--time-limit 600] [--out docs/benchmarks-profiles.md]
 
 Instances: `salesmotion generate --profile P --accounts N --seed 1` for the standard family and every
 profile of the independent family (ProfileDataset). SalesMotion runs `solve` at the given gap with a time
-limit of 600 s; SCIP (pyscipopt) and HiGHS (highspy) solve the exported MPS (a minimisation of minus the
+limit (default 600 s); SCIP (pyscipopt) and HiGHS (highspy) solve the exported MPS (a minimisation of minus the
 objective, without its constant) at the same relative gap, each in a fresh process with a timeout. Their
 net contribution is minus their objective plus the fixed part SalesMotion reports; Δ is the difference to
 SalesMotion's, relative to the decision-dependent part. Peers' gap is relative to their whole objective.
@@ -34,7 +34,7 @@ else:
     h.setOptionValue('mip_rel_gap', gap); h.setOptionValue('time_limit', limit); h.run()
     status = h.modelStatusToString(h.getModelStatus())
     value = h.getInfo().objective_function_value if h.getInfo().primal_solution_status == 2 else None
-print(status, value, time.time() - start)
+print(str(status).replace(' ', '_'), value, time.time() - start)
 '''
 
 
@@ -56,6 +56,7 @@ def main():
     parser.add_argument('--peers-at', default='10000')
     parser.add_argument('--peer-timeout', type=float, default=120)
     parser.add_argument('--gap', default='1e-6')
+    parser.add_argument('--time-limit', type=float, default=600)
     parser.add_argument('--profiles', default=','.join(PROFILES))
     parser.add_argument('--out', default=os.path.join(ROOT, 'docs/benchmarks-profiles.md'))
     args = parser.parse_args()
@@ -75,7 +76,7 @@ def main():
                 subprocess.run(generate, check=True, capture_output=True)
                 model, out = os.path.join(data, 'model.toml'), os.path.join(work, 'out')
                 seconds, peak, _, _ = timed([binary, 'solve', '--data', data, '--model', model, '--quiet', '--out', out,
-                                             '--set', f'solver.mip_gap={args.gap}', '--set', 'solver.time_limit=600'], 900)
+                                             '--set', f'solver.mip_gap={args.gap}', '--set', f'solver.time_limit={args.time_limit:g}'], args.time_limit + 300)
                 summary = json.load(open(os.path.join(out, 'summary.json')))
                 gap = summary.get('mip_gap', {})
                 ours, fixed = summary.get('objective'), gap.get('fixed_part')
@@ -89,7 +90,8 @@ def main():
                     for kind in ['scip', 'highs']:
                         s, p, text, ok = timed([sys.executable, '-c', PEER, kind, mps, args.gap,
                                                 str(args.peer_timeout)], args.peer_timeout + 60)
-                        parts = text.split()
+                        # HiGHS prints a banner before its options take effect: the last line is ours.
+                        parts = text.strip().splitlines()[-1].split() if text.strip() else []
                         value = None if not ok or len(parts) < 2 or parts[1] == 'None' else -float(parts[1]) + fixed
                         status = parts[0] if parts else 'killed'
                         row[kind] = (s, p, status, value, (value - ours) / max(1, abs(ours - fixed)) if value is not None else None)
@@ -103,7 +105,7 @@ def write(rows, args):
     swift = subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]
     lines = [f'# Benchmarks by generator profile (`benchmarks/profiles.py`, issue 11)', '',
              f'Measured {time.strftime("%Y-%m-%d")} on {platform.platform()}, {os.cpu_count()} cores; {swift}.',
-             f'Gap {args.gap}; SalesMotion time limit 600 s; peers {args.peer_timeout:.0f} s.', '',
+             f'Gap {args.gap}; SalesMotion time limit {args.time_limit:.0f} s; peers {args.peer_timeout:.0f} s.', '',
              '| profile | accounts | SalesMotion | status | gap | peak | SCIP | HiGHS |', '|---|---:|---:|---|---:|---:|---|---|']
     def peer(value):
         if value is None:
