@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # make run   — build (release) and solve the bundled sample, printing the summary
 # make test  — run the test suite
-# make bench — benchmarks against glpsol and PuLP (docs/benchmarks.md)
+# make bench — benchmarks against glpsol, PuLP, SCIP and HiGHS (docs/benchmarks*.md)
 # Both install GLPK (libglpk-dev) first when it is missing.
 
 SWIFT ?= swift
@@ -16,10 +16,13 @@ run: glpk
 test: glpk glpsol
 	$(SWIFT) test
 
-# Benchmarks (not part of make test): SalesMotion against glpsol and PuLP; writes docs/benchmarks.md.
+# Benchmarks (not part of make test): SalesMotion against glpsol and PuLP (docs/benchmarks.md), and
+# every generator profile against SCIP and HiGHS on the exported MPS (docs/benchmarks-profiles.md).
 bench: glpk glpsol
 	python3 -c "import pulp" 2>/dev/null || pip install pulp
+	python3 -c "import pyscipopt, highspy" 2>/dev/null || pip install pyscipopt highspy
 	python3 benchmarks/run.py
+	python3 benchmarks/profiles.py --sizes 10000,100000 --peers-at 10000
 
 build: glpk
 	$(SWIFT) build

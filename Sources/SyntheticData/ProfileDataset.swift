@@ -131,7 +131,8 @@ public struct ProfileDataset {
         let spend = localSpend + globalSpend
         // A plan at the local minimum coverage spends `minimumSpend`; unconstrained plans of this
         // family spend about half of `spend`. A budget between the two binds.
-        let tightBudget = (minimumSpend + 0.5 * max(0, 0.5 * spend - minimumSpend)).rounded(to: 1000)
+        // Identical accounts (near-ties) spend less than the estimate: their budget sits lower.
+        let tightBudget = (minimumSpend + (profile == .nearTies ? 0.15 : 0.5) * max(0, 0.5 * spend - minimumSpend)).rounded(to: 1000)
         var limits: [String] = []
         var transition = ["change_cost = 30_000"]
         switch profile {
