@@ -2,7 +2,7 @@
 """Every generator profile at several sizes: SalesMotion against SCIP and HiGHS on the exported MPS.
 
 Usage: python3 benchmarks/profiles.py [--sizes 10000,100000] [--peers-at 10000] [--peer-timeout 120]
-                                      [--gap 1e-6] [--time-limit 600] [--out docs/benchmarks-profiles.md]
+                                      [--gap 1e-6] [--time-limit 600] [--profiles a,b] [--peers scip,highs] [--out docs/benchmarks-profiles.md]
 
 Instances: `salesmotion generate --profile P --accounts N --seed 1` for the standard family and every
 profile of the independent family (ProfileDataset). SalesMotion runs `solve` at the given gap with a time
@@ -58,6 +58,7 @@ def main():
     parser.add_argument('--gap', default='1e-6')
     parser.add_argument('--time-limit', type=float, default=600)
     parser.add_argument('--profiles', default=','.join(PROFILES))
+    parser.add_argument('--peers', default='scip,highs')
     parser.add_argument('--out', default=os.path.join(ROOT, 'docs/benchmarks-profiles.md'))
     args = parser.parse_args()
     subprocess.run(['swift', 'build', '-c', 'release', '--product', 'salesmotion'], cwd=ROOT, check=True)
@@ -87,7 +88,7 @@ def main():
                     mps = os.path.join(work, f'{profile}-{n}.mps')
                     subprocess.run([binary, 'export', '--data', data, '--model', model, '--format', 'mps',
                                     '--output', mps, '--set', f'solver.mip_gap={args.gap}'], check=True)
-                    for kind in ['scip', 'highs']:
+                    for kind in args.peers.split(','):
                         s, p, text, ok = timed([sys.executable, '-c', PEER, kind, mps, args.gap,
                                                 str(args.peer_timeout)], args.peer_timeout + 60)
                         # HiGHS prints a banner before its options take effect: the last line is ours.
