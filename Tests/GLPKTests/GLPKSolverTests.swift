@@ -124,6 +124,28 @@ private func smallLP() -> (LinearProgram, VariableIndex, VariableIndex, Constrai
         #expect(result.relativeGap! > 0.01)
     }
 
+    /// The same trap with a good-enough objective: any plan worth at least 28 ends the search at
+    /// once (the callback's stop, not the 20 s limit), as `feasibleWithLimit` with that plan;
+    /// an absolute gap of 1.5 (the bound stays within 29.5, the plan is 28.5) ends it as optimal.
+    @Test func targetObjectiveAndAbsoluteGapEndTheSearch() throws {
+        var lp = LinearProgram(sense: .maximize)
+        let xs = (0..<60).map { _ in lp.addBinaryVariable(objective: 1) }
+        let z = lp.addBinaryVariable(objective: -0.5)
+        lp.addConstraint(terms: xs.map { ($0, 2) } + [(z, 1)], lower: 59, upper: 59)
+        lp.objectiveConstant = 100
+        // The target counts the constant, as every objective the interface reports does.
+        let target = try GLPKSolver().solve(lp, options: SolveOptions(relativeGap: 0, timeLimit: 20, targetObjective: 128))
+        #expect(target.termination == .feasibleWithLimit)
+        #expect(target.rawStatus.contains("GLP_ESTOP"), "\(target.rawStatus)")
+        #expect(abs(target.objectiveValue! - 128.5) < 1e-9)
+        #expect(target.value(of: z) == 1)
+        let gap = try GLPKSolver().solve(lp, options: SolveOptions(relativeGap: 0, timeLimit: 20, absoluteGap: 1.5))
+        #expect(gap.termination == .optimal)
+        #expect(gap.rawStatus.contains("GLP_ESTOP"), "\(gap.rawStatus)")
+        #expect(abs(gap.objectiveValue! - 128.5) < 1e-9)
+        #expect(gap.bestBound! - gap.objectiveValue! <= 1.5 + 1e-9)
+    }
+
     enum Damage: String, CaseIterable, Sendable {
         case nanCoefficient, crossedBounds, infiniteObjective, nanRowBound
 
