@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import OutputFiles
 import SalesMotion
 import SyntheticData
 
@@ -44,6 +45,6 @@ struct GenerateCommand: ParsableCommand {
             }
             return try SyntheticDataset(accounts: accounts, regions: regions, seed: seed).files()
         }
-        printOut("Wrote \(accounts) accounts in \(regions) regions to \(out)/ (model: \(out)/model.toml)")
+        printOut("Wrote \(Words.count(accounts, "account")) in \(Words.count(regions, "region")) to \(out)/ (model: \(out)/model.toml)")
     }
 }

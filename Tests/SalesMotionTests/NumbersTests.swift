@@ -8,6 +8,15 @@ import Testing
 /// Issue 10: numbers a reader trusts — totals reconcile to their parts with the group lines
 /// named, no floating-point noise, counts with correct plurals.
 @Suite struct NumbersTests {
+    /// `generate` says what it wrote with separators and the right plural ("1 regions" before).
+    @Test func generateSaysWhatItWroteInWords() throws {
+        let folder = TemporaryFolder()
+        let one = try CommandRun.run(["generate", "--accounts", "1200", "--regions", "1", "--out", folder.path + "/a"])
+        #expect(one.output.contains("Wrote 1,200 accounts in 1 region to"), "\(one.output)")
+        let two = try CommandRun.run(["generate", "--accounts", "1", "--regions", "2", "--out", folder.path + "/b"])
+        #expect(two.output.contains("Wrote 1 account in 2 regions to"), "\(two.output)")
+    }
+
     /// Finding 3: plan_accounts.csv did not add up to summary.json. Read back from the files
     /// alone: Σ accounts' net contribution − programme − tier changes = objective, and the same
     /// for the expense; the terminal's reconciliation line adds up to its printed total.
