@@ -153,7 +153,7 @@ public struct ProfileDataset {
             limits.append("budget = \(formatShort((0.85 * spend).rounded(to: 1000)))")
             transition.append("max_changes = \(max(1, accountCount / 50))")
         }
-        var model = Self.header + "[limits]\n" + limits.joined(separator: "\n") + "\n\n" + Self.tierText
+        var model = Self.header + "[limits]\n" + limits.joined(separator: "\n") + "\n\n" + SyntheticDataset.standardTiers + "\n\n"
             + "[transition]\n" + transition.joined(separator: "\n") + "\n"
         for (account, tier) in pins { model += "\n[[pin]]\naccount = \"\(account)\"\ntier = \"\(tier)\"\n" }
         return [("accounts.csv", try accounts.data()), ("footprint.csv", try footprint.data()),
@@ -209,55 +209,6 @@ public struct ProfileDataset {
         [solver]
         mip_gap = 1e-4
         time_limit = 600
-
-
-        """
-
-    private static let tierText = """
-        [[tier]]
-        id = "local"
-        gam_fte = 0.0
-        central_fte = 0.0
-        exec_hours = 0.0
-        protection = 0.50
-        central_reach = 0.15
-        min_local_coverage = 0.2
-
-        [[tier]]
-        id = "coordinated"
-        gam_fte = 0.25
-        central_fte = 0.1
-        exec_hours = 8
-        protection = 0.70
-        central_reach = 0.40
-        min_local_coverage = 0.3
-        min_revenue = 5_000_000
-        min_regions = 2
-        min_fit = 0.3
-
-        [[tier]]
-        id = "strategic"
-        gam_fte = 0.5
-        central_fte = 0.4
-        exec_hours = 24
-        protection = 0.85
-        central_reach = 0.70
-        min_local_coverage = 0.4
-        min_revenue = 20_000_000
-        min_regions = 2
-        min_fit = 0.5
-
-        [[tier]]
-        id = "total"
-        gam_fte = 1.0
-        central_fte = 0.75
-        exec_hours = 60
-        protection = 0.95
-        central_reach = 0.95
-        min_local_coverage = 0.5
-        min_revenue = 50_000_000
-        min_regions = 3
-        min_fit = 0.6
 
 
         """
