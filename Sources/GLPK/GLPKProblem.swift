@@ -128,6 +128,38 @@ public final class GLPKProblem: SolverSession {
         applyColumnBounds(variable.rawValue, lower, upper)
     }
 
+    /// Sets the basis the next warm solve starts from: every row basic, every column nonbasic at
+    /// its lower bound, or at its upper bound when listed (a column without the bound named sits
+    /// at the one it has, or is free); each pair of `basicFor` swaps a column into the basis
+    /// for a row, which goes to its lower bound. When the result is not a valid basis,
+    /// `glp_simplex` reports it and the solve starts from GLPK's own (see `solveLinear`).
+    public func setStartingBasis(atUpper: [VariableIndex], basicFor: [(VariableIndex, ConstraintIndex)]) throws {
+        for j in atUpper { try Self.check(j.rawValue, below: program.variableCount, "variable", 0, 0) }
+        for (j, i) in basicFor {
+            try Self.check(j.rawValue, below: program.variableCount, "variable", 0, 0)
+            try Self.check(i.rawValue, below: program.constraintCount, "constraint", 0, 0)
+        }
+        var upper = [Bool](repeating: false, count: program.variableCount)
+        for j in atUpper { upper[j.rawValue] = true }
+        for i in 0..<program.constraintCount { glp_set_row_stat(problem, Int32(i + 1), GLP_BS) }
+        for j in 0..<program.variableCount {
+            let lower = program.variableLowerBounds[j], upperBound = program.variableUpperBounds[j]
+            let status: Int32
+            if lower == upperBound { status = GLP_NS }
+            else if upperBound.isFinite && (upper[j] || !lower.isFinite) { status = GLP_NU }
+            else if lower.isFinite { status = GLP_NL }
+            else { status = GLP_NF }
+            glp_set_col_stat(problem, Int32(j + 1), status)
+        }
+        for (j, i) in basicFor {
+            let lower = program.constraintLowerBounds[i.rawValue], upperBound = program.constraintUpperBounds[i.rawValue]
+            let status: Int32 = lower == upperBound ? GLP_NS : lower.isFinite ? GLP_NL : upperBound.isFinite ? GLP_NU : GLP_NF
+            glp_set_row_stat(problem, Int32(i.rawValue + 1), status)
+            glp_set_col_stat(problem, Int32(j.rawValue + 1), GLP_BS)
+        }
+        hasBasis = true
+    }
+
     /// Changes the bounds of one constraint; the next solve starts from the current basis.
     public func setBounds(of constraint: ConstraintIndex, lower: Double, upper: Double) throws {
         try Self.check(constraint.rawValue, below: program.constraintCount, "constraint", lower, upper)
@@ -239,6 +271,12 @@ public final class GLPKProblem: SolverSession {
         glp_init_smcp(&parameters)
         parameters.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
         parameters.presolve = GLP_OFF
+        if options.dualSimplex {
+            // The long-step ratio test flips many bounded columns in one iteration: effort
+            // segments cross their break-even together when a limit's price moves.
+            parameters.meth = GLP_DUALP
+            parameters.r_test = GLP_RT_FLIP
+        }
         // glp_simplex has no callback: with a stop signal it runs in slices of at most a second,
         // each resuming from the basis the last one left, and the signal is checked in between.
         let start = Date()

@@ -19,6 +19,9 @@ public struct SolveOptions: Sendable {
     /// A good-enough objective (constant included): the search stops, as `feasibleWithLimit`,
     /// as soon as it holds a solution at least this good; nil for none.
     public var targetObjective: Double? = nil
+    /// Solve LPs with the dual simplex (falling back to the primal): the method of choice from
+    /// a dual feasible starting basis, or after bounds changed.
+    public var dualSimplex: Bool = false
 
     public init(relativeGap: Double = 1e-4, timeLimit: Double? = nil,
                 relaxIntegrality: Bool = false, verbose: Bool = false, cuttingPlanes: Bool = false,
@@ -67,6 +70,13 @@ public protocol SolverSession: AnyObject {
     /// the current basis, and `incumbent` (a previous solution, used only when feasible) is
     /// offered as the first plan.
     func solve(options: SolveOptions, warmStart: Bool, incumbent: [Double]?) throws -> SolveResult
+    /// Makes the next warm solve start from the basis in which every constraint is basic and
+    /// every variable is at its lower bound, or at its upper bound when it is in `atUpper` —
+    /// except that each pair of `basicFor` makes the variable basic in place of the constraint,
+    /// which then sits at its lower bound. A hint that lets the simplex start from a point known
+    /// to be nearly optimal; an invalid basis is replaced by the solver's own. Solvers without
+    /// bases may ignore it.
+    func setStartingBasis(atUpper: [VariableIndex], basicFor: [(VariableIndex, ConstraintIndex)]) throws
     /// Writes the program in CPLEX LP format (the objective sense and 15 digits kept).
     func writeCPLEXLP(to path: String) throws
     /// Writes the program in free MPS format, as a minimisation (a maximisation with its objective
@@ -75,6 +85,8 @@ public protocol SolverSession: AnyObject {
 }
 
 extension SolverSession {
+    public func setStartingBasis(atUpper: [VariableIndex], basicFor: [(VariableIndex, ConstraintIndex)]) throws {}
+
     /// Solves the program as it stands, cold unless `warmStart`.
     public func solve(options: SolveOptions = SolveOptions(), warmStart: Bool = false) throws -> SolveResult {
         try solve(options: options, warmStart: warmStart, incumbent: nil)

@@ -146,6 +146,37 @@ private func smallLP() -> (LinearProgram, VariableIndex, VariableIndex, Constrai
         #expect(gap.bestBound! - gap.objectiveValue! <= 1.5 + 1e-9)
     }
 
+    /// A starting basis is a hint: from any of them, valid or not, the simplex ends at the
+    /// optimum. max 3x + 2y + z with x, y ∈ [0, 3], z ∈ [0, 5], x + y + z ≤ 4, z ≥ 1: z takes
+    /// its minimum 1, x (worth most) the 3 left, y nothing — 10. The starts: every column at
+    /// its upper bound (primal infeasible), z basic for its row (valid), y basic for z's row
+    /// (y is not in it: a singular basis, replaced by GLPK's own); an index out of range is an
+    /// error, not an abort.
+    @Test(arguments: [0, 1, 2])
+    func aStartingBasisIsOnlyAHint(_ variant: Int) throws {
+        var lp = LinearProgram(sense: .maximize)
+        let x = lp.addVariable(lower: 0, upper: 3, objective: 3)
+        let y = lp.addVariable(lower: 0, upper: 3, objective: 2)
+        let z = lp.addVariable(lower: 0, upper: 5, objective: 1)
+        lp.addConstraint(terms: [(x, 1), (y, 1), (z, 1)], upper: 4)
+        let coverage = lp.addConstraint(terms: [(z, 1)], lower: 1)
+        let session = try GLPKSolver().makeSession(lp)
+        switch variant {
+        case 0: try session.setStartingBasis(atUpper: [x, y, z], basicFor: [])
+        case 1: try session.setStartingBasis(atUpper: [x], basicFor: [(z, coverage)])
+        default: try session.setStartingBasis(atUpper: [y], basicFor: [(y, coverage)])
+        }
+        var options = SolveOptions()
+        options.dualSimplex = variant != 1
+        let result = try session.solve(options: options, warmStart: true)
+        #expect(result.termination == .optimal)
+        #expect(abs(result.objectiveValue! - 10) < 1e-9)
+        #expect(abs(result.value(of: x)! - 3) < 1e-9 && abs(result.value(of: z)! - 1) < 1e-9)
+        #expect(throws: InvalidProgramError.self) {
+            try session.setStartingBasis(atUpper: [VariableIndex(7)], basicFor: [])
+        }
+    }
+
     enum Damage: String, CaseIterable, Sendable {
         case nanCoefficient, crossedBounds, infiniteObjective, nanRowBound
 

@@ -46,6 +46,42 @@ import Testing
         #expect(plan.limits.filter(\.binding).count >= 2)
     }
 
+    /// The exact core (issue 11): from a poor incumbent, the core MIP at the case's prices must
+    /// find the optimum the monolithic program finds (the independent route, GLPK to gap 1e-9)
+    /// and a bound that proves it, while leaving most accounts out of the choice.
+    @Test(arguments: [UInt64(4), 9])
+    func theExactCoreFindsAndProvesTheOptimum(_ seed: UInt64) throws {
+        let folder = TemporaryFolder()
+        try SyntheticDataset(accounts: 400, regions: 6, seed: seed).write(to: folder.path)
+        let instance = try AllocationInstance.load(dataFolder: folder.path, modelFile: folder.file("model.toml"),
+                                                   overrides: [ModelOverride("solver.mip_gap=1e-9")!])
+        let monolithic = try Self.objective(instance, .monolithic)
+        let optimum = try #require(monolithic.plan)
+        let decisionPart = abs(optimum.netContribution - monolithic.fixedPart)
+        let solver = DecompositionSolver(instance: instance, options: PlanningOptions(backend: GLPKSolver(), method: .decomposition))
+        var timings = PhaseTimings()
+        let cases = try solver.priceCases(start: Date(), timings: &timings).cases
+        let result = try #require(cases.first { $0.structure.programmeActive == optimum.programmeActive })
+        // The incumbent claims 0.1 % of the decision-dependent part less than the optimum; its
+        // decisions (each account's best block at the prices) break a limit, so the core's
+        // search gets no plan to start from.
+        let claimed = optimum.netContribution - 1e-3 * decisionPart
+        let choices = BlockPricing(structure: result.structure).price(result.duals, recordChoices: true).choices
+        let decisions = PlanDecisions(tiers: choices.indices.map { result.structure.options[$0][choices[$0].option].tier },
+                                      fte: choices.map(\.fte), programmeActive: result.structure.programmeActive)
+        let incumbent = DecompositionSolver.Recovered(decisions: decisions, objective: claimed, duals: nil, exactBound: nil,
+                                                      dualSeconds: 0)
+        let core = try #require(DecompositionSolver.CoreOptions(solver, result, incumbent: claimed))
+        #expect(core.freeAccounts > 0 && core.freeAccounts < instance.dataset.accounts.count / 2, "\(core.freeAccounts)")
+        let tolerance = 1e-9 * decisionPart
+        let found = try solver.solveCore(result, core, incumbent: incumbent, tolerance: tolerance, timeLimit: 60)
+        let plan = try #require(found.recovered)
+        #expect(abs(plan.objective - optimum.netContribution) <= 1e-6 * decisionPart, "\(plan.objective) vs \(optimum.netContribution)")
+        let bound = try #require(found.bound)
+        #expect(bound >= optimum.netContribution - 1e-6 * decisionPart)
+        #expect(bound <= plan.objective + tolerance + 1e-6 * decisionPart)
+    }
+
     /// A budget at the edge of feasibility (issue 11). On `generate --accounts 1500 --seed 8` the
     /// least sales expense of any plan is 31,794,626.43: found independently, by SCIP minimising
     /// the budget row of the exported MPS to gap 0 (`benchmarks/min_budget.py`). At 31,797,000 only plans within 2,374 of that minimum are feasible;

@@ -21,6 +21,8 @@ struct BlockPricing {
         /// Priced value of the best option, and of the runner-up (−∞ when there is none).
         var reducedValue: Double
         var runnerUp: Double
+        /// Priced value of every option (each with its best effort), when asked for.
+        var optionValues: [Double] = []
     }
 
     /// The aggregated best plan at `duals`.
@@ -35,7 +37,7 @@ struct BlockPricing {
         var choices: [Choice]
     }
 
-    func price(_ duals: [Double], recordChoices: Bool = false) -> Plan {
+    func price(_ duals: [Double], recordChoices: Bool = false, recordOptionValues: Bool = false) -> Plan {
         let s = structure
         let dataset = s.instance.dataset
         let rows = s.rowCount
@@ -59,12 +61,14 @@ struct BlockPricing {
                 freeFTE.append(x)
             }
             var best = -Double.infinity, second = -Double.infinity, bestOption = 0
+            var optionValues: [Double] = []
             for (o, option) in s.options[a].enumerated() {
                 var value = option.value
                 for i in 0..<rows where option.usage[i] != 0 { value -= duals[i] * option.usage[i] }
                 for (e, pair) in pairs.enumerated() where !pair.widths.isEmpty {
                     value += Self.fill(pair, to: max(option.minimumFTE[e], freeFTE[e]), alpha: alpha, beta: beta[pair.region]).priced
                 }
+                if recordOptionValues { optionValues.append(value) }
                 if value > best { second = best; best = value; bestOption = o } else if value > second { second = value }
             }
             total += best
@@ -85,7 +89,8 @@ struct BlockPricing {
                 }
             }
             if recordChoices {
-                choices.append(Choice(option: bestOption, fte: chosenFTE, reducedValue: best, runnerUp: second))
+                choices.append(Choice(option: bestOption, fte: chosenFTE, reducedValue: best, runnerUp: second,
+                                      optionValues: optionValues))
             }
         }
         return Plan(bound: total, objective: objective, usage: usage, choices: choices)

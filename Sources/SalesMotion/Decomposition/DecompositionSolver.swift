@@ -14,8 +14,11 @@ internal import LinearProgramming
 ///    indifferent, and the effort segments that are nearly break-even, are left free; every
 ///    other decision is fixed; the solver solves the remaining small MIP exactly. If that misses the
 ///    gap, the free set grows.
+/// 3. When the Lagrangian bound itself is what keeps the gap open, the exact core
+///    (``solveCore``) drops every option that cannot be part of a better plan, keeps every effort
+///    segment free, and solves what is left: its bound is exact.
 /// The answer is a plan with a proven bound: the gap reported is measured against the
-/// Lagrangian bound, on the decision-dependent part of the objective.
+/// Lagrangian bound or the exact core's, on the decision-dependent part of the objective.
 struct DecompositionSolver {
     let instance: AllocationInstance
     let options: PlanningOptions
@@ -96,7 +99,7 @@ struct DecompositionSolver {
 
     /// Column generation for each programme decision (on, off) that admits a plan, best bound
     /// first, with the pricing rounds and the state for the next warm solve.
-    private func priceCases(start: Date, timings: inout PhaseTimings)
+    func priceCases(start: Date, timings: inout PhaseTimings)
         throws -> (cases: [CaseResult], iterations: Int, warmStart: [Bool: WarmStart]) {
         var cases: [CaseResult] = []
         var iterations = 0
@@ -133,6 +136,7 @@ struct DecompositionSolver {
         for (index, result) in cases.enumerated() {
             if let incumbent = best, caseBounds[index] <= incumbent.objective { continue }
             var freeAccounts = thorough ? 64 + 16 * result.structure.rowCount : 16 + 2 * result.structure.rowCount
+            var lastCoreDelta = Double.infinity
             while true {
                 if options.stop?.isRequested == true { throw PlanningInterrupted() }
                 let remaining = settings.timeLimit - Date().timeIntervalSince(start)
@@ -153,6 +157,20 @@ struct DecompositionSolver {
                 if let recovered, best == nil || recovered.objective > best!.objective { best = recovered }
                 if gapClosed() { break }
                 if let incumbent = best, caseBounds[index] <= incumbent.objective { break }
+                if let incumbent = best, let core = CoreOptions(self, result, incumbent: incumbent.objective),
+                   core.freeAccounts <= Self.coreAccountLimit, core.delta < 0.9 * lastCoreDelta {
+                    // The exact core: a bound the Lagrangian one cannot give, and often the optimum.
+                    lastCoreDelta = core.delta
+                    let coreStart = Date()
+                    let left = settings.timeLimit - Date().timeIntervalSince(start)
+                    let found = try solveCore(result, core, incumbent: incumbent, tolerance: tolerance, timeLimit: 0.5 * left)
+                    timings.mip += Date().timeIntervalSince(coreStart) - (found.recovered?.dualSeconds ?? 0)
+                    timings.duals += found.recovered?.dualSeconds ?? 0
+                    if let bound = found.bound { caseBounds[index] = min(caseBounds[index], bound) }
+                    if let recovered = found.recovered, recovered.objective > incumbent.objective { best = recovered }
+                    if gapClosed() { break }
+                    if let incumbent = best, caseBounds[index] <= incumbent.objective { break }
+                }
                 if freeAccounts >= result.structure.accountCount { break }
                 freeAccounts *= 4
             }
@@ -397,23 +415,33 @@ struct DecompositionSolver {
             objective = restricted.program.objectiveValue(of: found)
             exactBound = nil
         }
-        var tiers: [Int] = []
+        let decisions = planDecisions(structure, values: values, tiers: restricted.tiers,
+                                      optionIndices: restricted.tiers.map { $0.map { Array($0.indices) } },
+                                      effort: restricted.effort, choices: choices)
+        let (duals, dualSeconds) = try fixedTierDuals(problem, values, restricted.tiers, restricted.rows, structure.kinds)
+        return .plan(Recovered(decisions: decisions, objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds))
+    }
+
+    /// The plan in a restricted program's `values`: free accounts take the option whose binary
+    /// is set (`optionIndices` maps each binary to its option), fixed ones the pricing's choice;
+    /// effort is the sum of a pair's segments, or the pricing's when the pair was fixed.
+    func planDecisions(_ structure: LinkingStructure, values: [Double], tiers: [[VariableIndex]?], optionIndices: [[Int]?],
+                       effort: [[[VariableIndex]]], choices: [BlockPricing.Choice]) -> PlanDecisions {
+        var chosenTiers: [Int] = []
         var fte: [[Double]] = []
         for a in 0..<structure.accountCount {
-            let options = structure.options[a], ys = restricted.tiers[a], efforts = restricted.effort[a]
-            tiers.append(ys.map { ys in options[ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!].tier }
-                         ?? options[choices[a].option].tier)
+            let options = structure.options[a], ys = tiers[a], efforts = effort[a]
+            chosenTiers.append(ys.map { ys in options[optionIndices[a]![ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!]].tier }
+                               ?? options[choices[a].option].tier)
             fte.append(efforts.indices.map { e in
                 efforts[e].isEmpty && ys == nil ? choices[a].fte[e] : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
             })
         }
-        let (duals, dualSeconds) = try fixedTierDuals(problem, values, restricted.tiers, restricted.rows, structure.kinds)
-        return .plan(Recovered(decisions: PlanDecisions(tiers: tiers, fte: fte, programmeActive: structure.programmeActive),
-                               objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds))
+        return PlanDecisions(tiers: chosenTiers, fte: fte, programmeActive: structure.programmeActive)
     }
 
     /// What one recovery attempt found.
-    private enum Attempt {
+    enum Attempt {
         case plan(Recovered)
         /// The whole case (every decision free) has no plan: the solver proved it.
         case provenInfeasible
@@ -427,7 +455,7 @@ struct DecompositionSolver {
     }
 
     /// Shadow prices: the restricted model with its binaries fixed at `values`, as an LP.
-    private func fixedTierDuals(_ problem: any SolverSession, _ values: [Double], _ tiers: [[VariableIndex]?],
+    func fixedTierDuals(_ problem: any SolverSession, _ values: [Double], _ tiers: [[VariableIndex]?],
                                 _ rows: [ConstraintIndex], _ kinds: [LimitKind]) throws -> ([LimitKind: Double]?, Double) {
         for ys in tiers.compactMap({ $0 }) {
             for y in ys { try problem.setBounds(of: y, lower: values[y.rawValue].rounded(), upper: values[y.rawValue].rounded()) }
@@ -440,7 +468,7 @@ struct DecompositionSolver {
     }
 
     /// A plan recovered for one programme case.
-    private struct Recovered {
+    struct Recovered {
         var decisions: PlanDecisions
         var objective: Double
         var duals: [LimitKind: Double]?

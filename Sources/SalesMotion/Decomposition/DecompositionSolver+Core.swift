@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+internal import LinearProgramming
+
+/// The exact core: the step that proves a plan optimal when the Lagrangian bound alone is too
+/// weak to (see ``DecompositionSolver``).
+///
+/// At linking-row prices π with Lagrangian bound L(π), every plan x of the case satisfies
+/// `f(x) = L(π) − Σ_a loss_a(x_a) − Σ_i π_i·slack_i(x)`, where `loss_a ≥ 0` is what account a's
+/// block gives up against its best block at π and every priced slack is ≥ 0 (π has the signs a
+/// bound needs). A plan better than the incumbent z therefore has `loss_a(x_a) ≤ Δ = L(π) − z`
+/// for every account: an option whose loss, even with its best effort, exceeds Δ cannot be part
+/// of it. The core MIP keeps only the options within Δ — usually a handful of accounts keep
+/// more than one — with every effort segment of every account continuous, as in the monolithic
+/// program. Its optimum, or its solver's bound, is then an exact bound for the whole case:
+/// `max(z, bound of the core)`.
+extension DecompositionSolver {
+    /// What the core step found: a plan when it beat the incumbent, and the case's bound.
+    struct CoreResult {
+        var recovered: Recovered?
+        /// A bound on every plan of the case, nil when the core's solver gave none.
+        var bound: Double?
+        var freeAccounts: Int
+    }
+
+    /// The most accounts left with a choice for which the core is tried: GLPK's branch and
+    /// bound on the core (every effort segment a variable) closes a handful of choices in
+    /// seconds, and a few hundred not in a minute (docs/benchmarks.md, "Issue 11").
+    static let coreAccountLimit = 100
+
+    /// The core of one case at its prices against an incumbent's objective.
+    struct CoreOptions {
+        /// Per account, the options within Δ; nil for an account left with one option.
+        var allowed: [[Int]?]
+        var choices: [BlockPricing.Choice]
+        var delta: Double
+        var freeAccounts: Int
+
+        /// Nil when no plan of the case can beat the incumbent (Δ ≤ 0).
+        init?(_ solver: DecompositionSolver, _ result: CaseResult, incumbent: Double) {
+            let plan = BlockPricing(structure: result.structure).price(result.duals, recordChoices: true, recordOptionValues: true)
+            // The bound is a long sum: a margin for its rounding keeps the test on the safe side.
+            delta = plan.bound - incumbent + 1e-9 * abs(plan.bound) + 1e-6
+            guard delta > 0 else { return nil }
+            let delta = delta
+            allowed = plan.choices.map { choice -> [Int]? in
+                let kept = choice.optionValues.indices.filter { choice.reducedValue - choice.optionValues[$0] <= delta }
+                return kept.count > 1 ? kept : nil
+            }
+            choices = plan.choices
+            freeAccounts = allowed.lazy.filter { $0 != nil }.count
+        }
+    }
+
+    /// Solves the exact core of one case against the incumbent's objective, in `timeLimit`.
+    func solveCore(_ result: CaseResult, _ core: CoreOptions, incumbent plan: Recovered, tolerance: Double,
+                   timeLimit: Double) throws -> CoreResult {
+        let structure = result.structure
+        let incumbent = plan.objective
+        let allowed = core.allowed, choices = core.choices
+        let coreProgram = coreProgram(structure, choices, allowed)
+        let problem = try options.backend.makeSession(coreProgram.program)
+        // The simplex starts from a dual feasible basis (at zero prices): every column at the
+        // bound its objective favours, or filled to a tier's minimum, whose last segment is then
+        // basic in place of its coverage row. Only the few limit rows and the free accounts'
+        // rows are violated, which the dual simplex mends in a few long steps; from GLPK's
+        // standard basis it would move the effort columns one by one.
+        try problem.setStartingBasis(dualFeasibleFor: coreProgram, structure)
+        var solveOptions = SolveOptions(relativeGap: 1e-12, timeLimit: max(0.001, timeLimit), verbose: options.verbose,
+                                        cuttingPlanes: true, stop: options.stop, absoluteGap: tolerance)
+        solveOptions.dualSimplex = true
+        // The incumbent, when it is a plan of this case, prunes the search from the start.
+        let start = plan.decisions.programmeActive == structure.programmeActive
+            ? coreValues(of: plan.decisions, coreProgram, structure, allowed) : nil
+        let solution = try problem.solve(options: solveOptions, warmStart: true, incumbent: start)
+        if solution.termination == .interrupted { throw PlanningInterrupted() }
+        let freeAccounts = core.freeAccounts
+        // No plan of the core at all: none of the case beats the incumbent.
+        if solution.termination == .infeasible { return CoreResult(recovered: nil, bound: incumbent, freeAccounts: freeAccounts) }
+        let bound = solution.bestBound.map { max($0, incumbent) }
+        guard solution.termination.hasSolution, let objective = solution.objectiveValue, objective > incumbent,
+              coreProgram.program.isFeasible(solution.variableValues) else {
+            return CoreResult(recovered: nil, bound: bound, freeAccounts: freeAccounts)
+        }
+        let values = solution.variableValues
+        let decisions = planDecisions(structure, values: values, tiers: coreProgram.tiers, optionIndices: allowed,
+                                      effort: coreProgram.effort, choices: choices)
+        let (duals, dualSeconds) = try fixedTierDuals(problem, values, coreProgram.tiers, coreProgram.rows, structure.kinds)
+        return CoreResult(recovered: Recovered(decisions: decisions, objective: objective, duals: duals, exactBound: nil,
+                                               dualSeconds: dualSeconds),
+                          bound: bound, freeAccounts: freeAccounts)
+    }
+
+    /// `decisions` as values of the core program's variables; nil when they are not in the core.
+    private func coreValues(of decisions: PlanDecisions, _ core: CoreProgram, _ structure: LinkingStructure,
+                            _ allowed: [[Int]?]) -> [Double]? {
+        var values = [Double](repeating: 0, count: core.program.variableCount)
+        for a in 0..<structure.accountCount {
+            if let ys = core.tiers[a] {
+                guard let kept = allowed[a], let k = kept.firstIndex(where: { structure.options[a][$0].tier == decisions.tiers[a] })
+                else { return nil }
+                values[ys[k].rawValue] = 1
+            }
+            for (e, segments) in core.effort[a].enumerated() {
+                var left = decisions.fte[a][e]
+                for (k, x) in segments.enumerated() where left > 0 {
+                    let amount = min(left, structure.pairs[a][e].widths[k])
+                    values[x.rawValue] = amount
+                    left -= amount
+                }
+            }
+        }
+        return values
+    }
+
+    typealias CoreProgram = (program: LinearProgram, rows: [ConstraintIndex], tiers: [[VariableIndex]?],
+                             effort: [[[VariableIndex]]], coverage: [[ConstraintIndex?]])
+
+    /// The core program: accounts with several options within Δ choose among them, every other
+    /// account is fixed in its best option, and every effort segment is a variable. `coverage`
+    /// holds each pair's coverage row, when it has one.
+    private func coreProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ allowed: [[Int]?])
+        -> CoreProgram {
+        var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programmeActive)
+        var tierVariables = [[VariableIndex]?](repeating: nil, count: structure.accountCount)
+        var effortVariables = [[[VariableIndex]]](repeating: [], count: structure.accountCount)
+        var coverage = [[ConstraintIndex?]](repeating: [], count: structure.accountCount)
+        for a in 0..<structure.accountCount {
+            let tierChoices: [(Formulation.TierChoice, VariableIndex)]
+            var minimum: [Double] = structure.pairs[a].map { _ in 0 }
+            if let kept = allowed[a] {
+                let choicesKept = kept.map { structure.options[a][$0].choice }
+                let ys = builder.addTierChoices(account: a, choicesKept, shiftToFloor: false)
+                tierVariables[a] = ys
+                tierChoices = Array(zip(choicesKept, ys))
+            } else {
+                let option = structure.options[a][choices[a].option]
+                builder.fix(option.choice, usage: option.usage)
+                tierChoices = []
+                minimum = option.minimumFTE
+            }
+            for e in structure.pairs[a].indices {
+                let rowsBefore = builder.coverageRows.count
+                effortVariables[a].append(builder.addEffort(account: a, pair: e, choices: tierChoices, fixedMinimum: minimum[e]))
+                coverage[a].append(builder.coverageRows.count > rowsBefore ? builder.coverageRows.last : nil)
+            }
+        }
+        let (lp, limits, _) = builder.finish()
+        return (lp, limits.map(\.constraint), tierVariables, effortVariables, coverage)
+    }
+}
+
+extension SolverSession {
+    /// Starts the next warm solve of a core program from a dual feasible basis at zero prices
+    /// (see ``DecompositionSolver/solveCore``).
+    func setStartingBasis(dualFeasibleFor core: DecompositionSolver.CoreProgram, _ structure: LinkingStructure) throws {
+        let program = core.program
+        var atUpper: [VariableIndex] = [], basicFor: [(VariableIndex, ConstraintIndex)] = []
+        for a in 0..<structure.accountCount {
+            for y in core.tiers[a] ?? [] where program.objectiveCoefficients[y.rawValue] > 0 { atUpper.append(y) }
+            for (e, segments) in core.effort[a].enumerated() where !segments.isEmpty {
+                let widths = structure.pairs[a][e].widths
+                // Effort the objective wants: the segments that earn more than they cost (a prefix).
+                let wanted = segments.indices.filter { program.objectiveCoefficients[segments[$0].rawValue] > 0 }
+                let wantedFTE = wanted.reduce(0) { $0 + widths[$1] }
+                let row = core.coverage[a][e]
+                let minimum = row.map { program.constraintLowerBounds[$0.rawValue] } ?? 0
+                guard let row, core.tiers[a] == nil, minimum > wantedFTE else {
+                    atUpper += wanted.map { segments[$0] }
+                    continue
+                }
+                // Held at the tier's minimum: full segments up to it, the last one basic.
+                var left = minimum
+                for (k, x) in segments.enumerated() where left > 0 {
+                    if left > widths[k] { atUpper.append(x) } else { basicFor.append((x, row)) }
+                    left -= widths[k]
+                }
+            }
+        }
+        try setStartingBasis(atUpper: atUpper, basicFor: basicFor)
+    }
+}
