@@ -36,8 +36,9 @@ struct ReportCommand: ParsableCommand {
             var sweep: Sweep?
             if let vary {
                 let range = try SweepRange(vary)
-                sweep = try Sweep.run(instance, key: try WhatIfKey(range.key),
-                                      values: Sweep.values(from: range.from, to: range.to, count: steps), options: options)
+                let key = try WhatIfKey(range.key)
+                let (from, to) = (try key.resolve(range.fromText, in: instance), try key.resolve(range.toText, in: instance))
+                sweep = try Sweep.run(instance, key: key, values: Sweep.values(from: from, to: to, count: steps), options: options)
             }
             return try AllocationPlanner.report(for: instance, sweep: sweep, options: options)
         }

@@ -38,7 +38,7 @@ struct InputOptions: ParsableArguments {
     var model = "models/standard.toml"
 
     @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Override a model key, e.g. limits.budget=18M, costs.gam_fte_cost=240k, tier.total.gam_fte=1.5 (repeatable).",
+        "Change a model key or a data column: limits.budget=18M (set), limits.gam_headcount=+2 (add), limits.budget=-15% (scale), limits.exec_hours=none; tier.total.gam_fte=1.5, regions.APAC.local_capacity_fte=-10, accounts.A017.growth_potential=+20%, accounts.*.competition=+0.05 (repeatable).",
         valueName: "section.key=value"))
     var overrides: [String] = []
 
@@ -46,7 +46,9 @@ struct InputOptions: ParsableArguments {
                                                          valueName: "ACCOUNT=TIER"))
     var pins: [String] = []
 
-    @Option(help: ArgumentHelp("Shortcut for --set limits.budget=AMOUNT (18M, 800k, 1.2e7).", valueName: "AMOUNT"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Shortcut for --set limits.budget=VALUE: an amount (18M, 800k, 1.2e7), a change (+2M, -1.5M) or a percentage change (-15%).",
+        valueName: "VALUE"))
     var budget: String?
 
     func validate() throws {
@@ -65,10 +67,7 @@ struct InputOptions: ParsableArguments {
             if result.contains(where: { $0.path == ["limits", "budget"] }) {
                 throw ValidationError("--budget and --set limits.budget both set the budget; give one")
             }
-            guard NumberSyntax.amount(budget) != nil else {
-                throw ValidationError("--budget expects an amount such as 18M, 800k or 1.2e7, got '\(budget)'")
-            }
-            result.append(ModelOverride(path: ["limits", "budget"], valueText: budget))
+            result.append(ModelOverride(path: ["limits", "budget"], valueText: budget, source: SourceLocation(file: "--budget")))
         }
         return result
     }

@@ -14,7 +14,7 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: ArgumentHelp("The input to vary and its range, e.g. limits.budget=20M..40M.", valueName: "KEY=FROM..TO"))
+    @Option(help: ArgumentHelp("The input to vary and its range, e.g. limits.budget=20M..40M, or relative to its value: limits.budget=-20%..+20%, limits.gam_headcount=-2..+2.", valueName: "KEY=FROM..TO"))
     var vary: String
 
     @Option(help: "Number of points, both ends included.")
@@ -40,7 +40,8 @@ struct SweepCommand: ParsableCommand {
         let stage = try input.openOutput(output.out)
         let range = try SweepRange(vary)
         let key = try planning { try WhatIfKey(range.key) }
-        let values = Sweep.values(from: range.from, to: range.to, count: steps)
+        let (from, to) = try planning { (try key.resolve(range.fromText, in: instance), try key.resolve(range.toText, in: instance)) }
+        let values = Sweep.values(from: from, to: to, count: steps)
         let bar = ProgressBar(total: values.count, enabled: !output.quiet && isatty(STDERR_FILENO) == 1)
         let start = Date()
         let options = planningOptions(verbose: false, instance: instance)
@@ -71,25 +72,17 @@ struct SweepCommand: ParsableCommand {
 /// `KEY=FROM..TO` of `--vary`: both ends are amounts under the range rule every input follows.
 struct SweepRange {
     var key: String
-    var from: Double
-    var to: Double
+    var fromText: String
+    var toText: String
 
     init(_ text: String) throws {
         guard let equals = text.firstIndex(of: "="),
               let dots = text.range(of: "..", range: equals..<text.endIndex) else {
-            throw ValidationError("--vary expects KEY=FROM..TO, e.g. limits.budget=20M..40M; got '\(text)'")
+            throw ValidationError("--vary expects KEY=FROM..TO, e.g. limits.budget=20M..40M or limits.budget=-20%..+20%; got '\(text)'")
         }
         key = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
-        let fromText = String(text[text.index(after: equals)..<dots.lowerBound])
-        let toText = String(text[dots.upperBound...])
-        guard let from = NumberSyntax.amount(fromText), let to = NumberSyntax.amount(toText) else {
-            throw ValidationError("--vary: FROM and TO must be amounts such as 20M, 800k or 0.12; got '\(fromText)' and '\(toText)'")
-        }
-        for value in [from, to] {
-            if let problem = NumberSyntax.rangeProblem(value) { throw ValidationError("--vary \(key): \(problem)") }
-        }
-        self.from = from
-        self.to = to
+        fromText = String(text[text.index(after: equals)..<dots.lowerBound])
+        toText = String(text[dots.upperBound...])
     }
 }
 

@@ -92,7 +92,7 @@ import InputFiles
     }
 
     @Test(arguments: ["limits.budget=1e18..1e19", "limits.max_global_accounts=1e18..1e19",
-                      "transition.max_changes=-1e300..1e300", "tier.total.min_regions=0..1e16"])
+                      "transition.max_changes=0..1e300", "tier.total.min_regions=0..1e16"])
     func sweepValuesFollowTheRangeRule(vary: String) throws {
         let out = TemporaryFolder()
         let run = try CommandRun.run(["sweep", "--vary", vary, "--steps", "3", "--quiet", "--out", out.path + "/s"])

@@ -94,9 +94,9 @@ extension Dataset {
         for row in table.rows {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
             let id = cells.requiredText(columns["region"]!, &problems)
-            let capacity = cells.number(columns["local_capacity_fte"], .nonNegative, name: "local_capacity_fte", &problems)
-            let cost = cells.number(columns["local_fte_cost"], .positive, name: "local_fte_cost", &problems)
-            let productivity = cells.number(columns["productivity"], .positive, name: "productivity", &problems)
+            let capacity = cells.number(columns["local_capacity_fte"], KeySchema.regionColumn("local_capacity_fte")!.rule, name: "local_capacity_fte", &problems)
+            let cost = cells.number(columns["local_fte_cost"], KeySchema.regionColumn("local_fte_cost")!.rule, name: "local_fte_cost", &problems)
+            let productivity = cells.number(columns["productivity"], KeySchema.regionColumn("productivity")!.rule, name: "productivity", &problems)
             guard let id else { continue }
             declared.insert(id)
             guard isFirst(id, "region", at: cells.location(columns["region"]!), &firstLine, &problems) else { continue }
@@ -125,12 +125,12 @@ extension Dataset {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
             let id = cells.requiredText(columns["account_id"]!, &problems)
             let hqText = cells.requiredText(columns["hq_region"]!, &problems)
-            let revenue = cells.number(columns["revenue"], .nonNegative, name: "revenue", &problems)
-            let margin = cells.number(columns["margin"], .fraction, name: "margin", &problems)
-            let growth = cells.number(columns["growth_potential"], .nonNegative, name: "growth_potential", &problems)
-            let central = cells.number(centralColumn, .fraction, default: 0, name: "central_share", &problems)
-            let competition = cells.number(competitionColumn, .fraction, default: 0, name: "competition", &problems)
-            let fit = cells.number(fitColumn, .fraction, default: 1, name: "fit", &problems)
+            let revenue = cells.number(columns["revenue"], KeySchema.accountColumn("revenue")!.rule, name: "revenue", &problems)
+            let margin = cells.number(columns["margin"], KeySchema.accountColumn("margin")!.rule, name: "margin", &problems)
+            let growth = cells.number(columns["growth_potential"], KeySchema.accountColumn("growth_potential")!.rule, name: "growth_potential", &problems)
+            let central = cells.number(centralColumn, KeySchema.accountColumn("central_share")!.rule, default: 0, name: "central_share", &problems)
+            let competition = cells.number(competitionColumn, KeySchema.accountColumn("competition")!.rule, default: 0, name: "competition", &problems)
+            let fit = cells.number(fitColumn, KeySchema.accountColumn("fit")!.rule, default: 1, name: "fit", &problems)
             var headquarters: Int?
             if let hqText {
                 headquarters = regionIndex[hqText]

@@ -19,9 +19,14 @@ extension AllocationInstance {
         var problems = DiagnosticCollector()
         var dataset: Dataset?
         var model: AllocationModel?
-        do { dataset = try Dataset.read(from: dataFolder) } catch let error as InputError { problems.absorb(error) }
+        let dataChanges = overrides.filter(\.isDataChange), modelChanges = overrides.filter { !$0.isDataChange }
         do {
-            model = try AllocationModel.read(from: modelFile, overrides: overrides, pins: pins)
+            dataset = try Dataset.read(from: dataFolder).applying(dataChanges)
+        } catch let error as InputError {
+            problems.absorb(error)
+        }
+        do {
+            model = try AllocationModel.read(from: modelFile, overrides: modelChanges, pins: pins)
         } catch let error as InputError {
             problems.absorb(error)
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 internal import OutputFiles
+internal import InputFiles
 
 /// Every key of a model file and every data column a what-if can change, in one table: its
 /// path, type, rule, where it lives, the limit it moves and the words reports use for it.
@@ -35,6 +36,10 @@ enum KeySchema {
 
         var path: String { "\(section).\(name)" }
         var isNumeric: Bool { kind == .amount || kind == .count }
+        /// An unsigned percentage is the value itself (`12%` = 0.12): the key is a fraction.
+        var percentIsFraction: Bool { rule == .fraction || Self.fractionsByMeaning.contains(path) }
+        /// Fractions whose rule allows more than 1 (a ratio, a gap) but that users write as percentages.
+        static let fractionsByMeaning: Set<String> = ["limits.max_cost_of_sales", "solver.mip_gap"]
 
         /// What is wrong with `value` under the key's rule, or nil.
         func problem(_ value: Double) -> String? {
@@ -149,27 +154,33 @@ enum KeySchema {
         let name: String
         /// The column is the region's capacity, the right-hand side of its capacity row.
         let isCapacity: Bool
+        /// What a value must be (the reader checks cells with it, changes too).
+        let rule: CSVFieldReader.NumberRule
         let path: any WritableKeyPath<Region, Double> & Sendable
     }
 
     static let regionColumns: [RegionColumn] = [
-        RegionColumn(name: "local_capacity_fte", isCapacity: true, path: \.localCapacityFTE),
-        RegionColumn(name: "local_fte_cost", isCapacity: false, path: \.localFTECost),
-        RegionColumn(name: "productivity", isCapacity: false, path: \.productivity),
+        RegionColumn(name: "local_capacity_fte", isCapacity: true, rule: .nonNegative, path: \.localCapacityFTE),
+        RegionColumn(name: "local_fte_cost", isCapacity: false, rule: .positive, path: \.localFTECost),
+        RegionColumn(name: "productivity", isCapacity: false, rule: .positive, path: \.productivity),
     ]
 
     /// A numeric column of `accounts.csv` a what-if can change (`accounts.ID.column`).
     struct AccountColumn: Sendable {
         let name: String
+        let rule: CSVFieldReader.NumberRule
         let path: any WritableKeyPath<Account, Double> & Sendable
     }
 
     static let accountColumns: [AccountColumn] = [
-        AccountColumn(name: "revenue", path: \.revenue),
-        AccountColumn(name: "margin", path: \.margin),
-        AccountColumn(name: "growth_potential", path: \.growthPotential),
-        AccountColumn(name: "central_share", path: \.centralShare),
-        AccountColumn(name: "competition", path: \.competition),
-        AccountColumn(name: "fit", path: \.fit),
+        AccountColumn(name: "revenue", rule: .nonNegative, path: \.revenue),
+        AccountColumn(name: "margin", rule: .fraction, path: \.margin),
+        AccountColumn(name: "growth_potential", rule: .nonNegative, path: \.growthPotential),
+        AccountColumn(name: "central_share", rule: .fraction, path: \.centralShare),
+        AccountColumn(name: "competition", rule: .fraction, path: \.competition),
+        AccountColumn(name: "fit", rule: .fraction, path: \.fit),
     ]
+
+    static func regionColumn(_ name: String) -> RegionColumn? { regionColumns.first { $0.name == name } }
+    static func accountColumn(_ name: String) -> AccountColumn? { accountColumns.first { $0.name == name } }
 }

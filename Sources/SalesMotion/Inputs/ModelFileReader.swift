@@ -3,16 +3,19 @@
 import Foundation
 internal import OutputFiles
 internal import TOML
-internal import InputFiles
+public import InputFiles
 
-/// A command-line change to the model file: `--set section.key=value` (for a tier,
-/// `tier.ID.key=value`), applied before the model is decoded and validated.
+/// A change laid over the inputs: `--set section.key=value` (for a tier, `tier.ID.key=value`;
+/// for data, `regions.ID.column` and `accounts.ID.column`, `accounts.*.column`), `--budget`,
+/// or a line of a scenario file's `[set]`. The value is text as the user wrote it
+/// (``ChangeValue``: set, add, scale, none); `source` says where, for messages.
 public struct ModelOverride: Sendable, Hashable {
     public var path: [String]
     public var valueText: String
+    public var source: SourceLocation
 
     /// Parses `section.key=value`; nil when the text has no `=` or no key.
-    public init?(_ text: String) {
+    public init?(_ text: String, source: SourceLocation = SourceLocation(file: "--set")) {
         guard let equals = text.firstIndex(of: "=") else { return nil }
         let key = text[..<equals].trimmingCharacters(in: .whitespaces)
         let value = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
@@ -20,12 +23,20 @@ public struct ModelOverride: Sendable, Hashable {
         guard !key.isEmpty, path.allSatisfy({ !$0.isEmpty }) else { return nil }
         self.path = path
         self.valueText = value
+        self.source = source
     }
 
-    public init(path: [String], valueText: String) {
+    public init(path: [String], valueText: String, source: SourceLocation = SourceLocation(file: "--set")) {
         self.path = path
         self.valueText = valueText
+        self.source = source
     }
+
+    /// The key as written (`limits.budget`).
+    public var key: String { path.joined(separator: ".") }
+
+    /// A change of a data column (`regions.…`, `accounts.…`) rather than of the model file.
+    public var isDataChange: Bool { path.first == "regions" || path.first == "accounts" }
 }
 
 extension AllocationModel {
@@ -168,16 +179,47 @@ struct ModelDecoder {
     }
 
     /// Applies one override to the tree; a tier is addressed by its id (`tier.total.gam_fte`).
+    /// Relative values (`+2`, `-15%`) change the value the tree holds, or the key's default.
     static func apply(_ change: ModelOverride, to tree: inout TOMLValue) throws {
         let path = change.path
-        let joined = path.joined(separator: ".")
-        let value = TOMLValue.parseOverride(change.valueText)
+        let joined = change.key
         func fail(_ message: String) -> InputError {
-            InputError([InputDiagnostic(SourceLocation(file: "--set"), "\(joined): \(message)")])
+            InputError([InputDiagnostic(change.source, "\(joined): \(message)")])
         }
         guard case .table(var root) = tree else { return }
+        /// The new TOML value of `key`, whose entry in the tree is `current`.
+        func newValue(_ key: KeySchema.Key, current: TOMLValue?, tier: Int?) throws -> TOMLValue? {
+            let value: ChangeValue
+            do {
+                value = try ChangeValue(change.valueText, key: joined, percentIsFraction: key.percentIsFraction)
+            } catch {
+                throw InputError([InputDiagnostic(change.source, error.message)])
+            }
+            switch value {
+            case .remove:
+                guard tier == nil, key.limit != nil || key.kind == .band else {
+                    throw fail("none removes an optional limit; this key needs a value")
+                }
+                return nil
+            case .other(let text): return TOMLValue.parseOverride(text)
+            case .set, .add, .scale:
+                var now: Double?
+                switch current {
+                case .integer(let number)?: now = Double(number)
+                case .float(let number)?: now = number
+                case nil: now = key.get(AllocationModel(tiers: []), 0)
+                default: now = nil
+                }
+                if tier != nil && current == nil { now = nil }
+                let resolved: Double?
+                do { resolved = try value.resolved(from: now, key: joined) } catch { throw fail(String(error.message.dropFirst(joined.count + 2))) }
+                guard let number = resolved else { return nil }
+                if key.kind == .count && value.isRelative { return .integer(Int(exactly: number.rounded(.down)) ?? Int.max) }
+                return .float(number)
+            }
+        }
         if path.count == 3, path[0] == "tier" {
-            guard tierKeys.contains(path[2]) else {
+            guard tierKeys.contains(path[2]), let key = KeySchema.key("tier", path[2]) else {
                 throw fail("unknown tier key '\(path[2])'\(suggestion(for: path[2], in: tierKeys))")
             }
             guard case .array(var tiers)? = root["tier"] else { throw fail("the model file has no [[tier]]") }
@@ -191,23 +233,19 @@ struct ModelDecoder {
             }), case .table(var entries) = tiers[position] else {
                 throw fail("no tier '\(path[1])'\(suggestion(for: path[1], in: ids))")
             }
-            entries[path[2]] = value
+            entries[path[2]] = try newValue(key, current: entries[path[2]], tier: position)
             tiers[position] = .table(entries)
             root["tier"] = .array(tiers)
         } else if path.count == 2, let keys = sections[path[0]] {
-            guard keys.contains(path[1]) else {
+            guard keys.contains(path[1]), let key = KeySchema.key(path[0], path[1]) else {
                 throw fail("unknown key '\(path[1])' in [\(path[0])]\(suggestion(for: path[1], in: keys))")
             }
             var section: [String: TOMLValue] = [:]
             if case .table(let existing)? = root[path[0]] { section = existing }
-            if case .string(let text) = value, text.lowercased() == "none" {
-                section[path[1]] = nil
-            } else {
-                section[path[1]] = value
-            }
+            section[path[1]] = try newValue(key, current: section[path[1]], tier: nil)
             root[path[0]] = .table(section)
         } else {
-            throw fail("unknown model key; use section.key (\(sections.keys.sorted().joined(separator: ", "))) or tier.ID.key")
+            throw fail("unknown key; use section.key (\(sections.keys.sorted().joined(separator: ", "))), tier.ID.key, regions.ID.column or accounts.ID.column")
         }
         tree = .table(root)
     }

@@ -79,6 +79,35 @@ public struct WhatIfKey: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// An unsigned percentage is the value itself for this key (a fraction).
+    var percentIsFraction: Bool {
+        switch target {
+        case .model, .tier: return schemaKey?.percentIsFraction == true
+        case .region(_, let column): return KeySchema.regionColumn(column)?.rule == .fraction
+        case .account(_, let column): return KeySchema.accountColumn(column)?.rule == .fraction
+        }
+    }
+
+    /// The number `text` gives this key in `instance`: an amount, or a change of the key's
+    /// value there (`+2`, `-15%`, ``ChangeValue``). Throws ``InputError`` from `source`.
+    public func resolve(_ text: String, in instance: AllocationInstance, source: String = "--vary") throws -> Double {
+        func fail(_ message: String) -> InputError { InputError([InputDiagnostic(SourceLocation(file: source), message)]) }
+        do {
+            let change = try ChangeValue(text, key: description, percentIsFraction: percentIsFraction)
+            if case .remove = change { throw fail("\(description): none is not a point of a range; give a number") }
+            if case .other(let other) = change {
+                throw fail("\(description): expected an amount (20M), a change (+2, -1.5M) or a percentage change (-20%), found \"\(other)\"")
+            }
+            guard let value = try change.resolved(from: try value(in: instance), key: description) else {
+                throw fail("\(description): no value")
+            }
+            if let problem = NumberSyntax.rangeProblem(value) { throw fail("\(description): \(problem)") }
+            return value
+        } catch let problem as ChangeValueProblem {
+            throw fail(problem.message)
+        }
+    }
+
     /// The limit this key sets, when it is one, so its shadow price can be reported.
     public func limitKind(in instance: AllocationInstance) -> LimitKind? {
         switch target {
