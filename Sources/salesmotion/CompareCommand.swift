@@ -9,14 +9,21 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Solve two scenarios and show what changes: accounts, regions and every summary figure.",
         discussion: """
-            The base is --model as it stands (with --today: every account kept in its current tier). \
-            The other scenario is --against (or --model again) with --set, --pin and --budget applied.
+            The scenarios: with no --scenario, the base is --model as it stands and the other is \
+            --against (or --model again) with --set, --pin and --budget applied; with one \
+            --scenario, the base against that scenario; with two, the first against the second \
+            (--set, --pin and --budget then apply to both). --against-data compares with another \
+            dataset folder. With --today the base keeps every account in its current tier.
             """)
 
     @OptionGroup var input: InputOptions
 
     @Option(help: "Model file of the other scenario (default: --model).")
     var against: String?
+
+    @Option(name: .customLong("against-data"), help: ArgumentHelp("Dataset folder of the other scenario (default: --data).",
+                                                                  valueName: "DIR"))
+    var againstData: String?
 
     @Flag(help: "Use today's handling as the base: every account pinned to its current_tier.")
     var today = false
@@ -25,15 +32,25 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var solver: SolverOptions
 
     func run() throws {
+        let scenarios = try input.scenarios(several: true)
+        guard scenarios.count <= 2 else {
+            printError("--scenario is given \(scenarios.count) times; compare takes one or two")
+            throw ExitCode(2)
+        }
         var baseInput = input
-        baseInput.overrides = []
-        baseInput.pins = []
-        baseInput.budget = nil
         var otherInput = input
         if let against { otherInput.model = against }
-        let base = try baseInput.load()
-        let stage = try input.openOutput(output.out, extraInputs: against.map { [$0] } ?? [])
-        let other = try otherInput.load()
+        if let againstData { otherInput.data = againstData }
+        if scenarios.count < 2 {
+            baseInput.overrides = []
+            baseInput.pins = []
+            baseInput.budget = nil
+        }
+        var timings = PhaseTimings()
+        let base = try baseInput.load(scenario: scenarios.count == 2 ? scenarios[0] : nil, timings: &timings)
+        let extra = (against.map { [$0] } ?? []) + (againstData.map { [$0] } ?? [])
+        let stage = try input.openOutput(output.out, extraInputs: extra)
+        let other = try otherInput.load(scenario: scenarios.last, timings: &timings)
         let options = planningOptions(verbose: solver.verbose, instance: base)
         let outcome = try planning { try AllocationPlanner.compare(base, other, today: today, options: options) }
         guard let comparison = outcome.comparison else {

@@ -37,6 +37,11 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Model file (TOML): tiers, costs, limits, solver settings.")
     var model = "models/standard.toml"
 
+    @Option(name: .customLong("scenario"), help: ArgumentHelp(
+        "Scenario file (TOML: name, description, base, [set], [[pin]]); --set, --pin and --budget apply on top.",
+        valueName: "FILE"))
+    var scenarioFiles: [String] = []
+
     @Option(name: .customLong("set"), help: ArgumentHelp(
         "Change a model key or a data column: limits.budget=18M (set), limits.gam_headcount=+2 (add), limits.budget=-15% (scale), limits.exec_hours=none; tier.total.gam_fte=1.5, regions.APAC.local_capacity_fte=-10, accounts.A017.growth_potential=+20%, accounts.*.competition=+0.05 (repeatable).",
         valueName: "section.key=value"))
@@ -54,6 +59,21 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         _ = try parsedOverrides()
         _ = try parsedPins()
+    }
+
+    /// The scenario files, read (exit code 2 with every problem located when one is bad);
+    /// more than one only when the command takes `several` (compare).
+    func scenarios(several: Bool = false) throws -> [Scenario] {
+        if scenarioFiles.count > 1 && !several {
+            printError("--scenario is given \(scenarioFiles.count) times; this command solves one scenario")
+            throw ExitCode(2)
+        }
+        do {
+            return try scenarioFiles.map { try Scenario.read($0) }
+        } catch let error as InputError {
+            reportInputError(error)
+            throw ExitCode(2)
+        }
     }
 
     func parsedOverrides() throws -> [ModelOverride] {
@@ -90,7 +110,9 @@ struct InputOptions: ParsableArguments {
     /// Refuses an output folder that would overwrite inputs (exit code 2) or cannot be
     /// written (exit code 4), and opens it for the run's files: all before any solving.
     func openOutput(_ folder: String, extraInputs: [String] = []) throws -> OutputStage {
-        try planning { try OutputFolder.check(folder, dataFolder: data, modelFile: model, extraInputs: extraInputs) }
+        try planning {
+            try OutputFolder.check(folder, dataFolder: data, modelFile: model, extraInputs: extraInputs + scenarioFiles)
+        }
         return try salesmotion.openOutput(folder)
     }
 
@@ -102,21 +124,33 @@ struct InputOptions: ParsableArguments {
 
     /// As ``load()``, recording the read and validate phases.
     func load(timings: inout PhaseTimings) throws -> AllocationInstance {
+        let scenario = try scenarios().first
+        return try load(scenario: scenario, timings: &timings)
+    }
+
+    /// Loads the inputs with `scenario`'s changes and pins, then this command line's on top.
+    func load(scenario: Scenario?, timings: inout PhaseTimings) throws -> AllocationInstance {
         do {
-            let instance = try AllocationInstance.load(dataFolder: data, modelFile: model, overrides: try parsedOverrides(),
-                                                       pins: try parsedPins(), timings: &timings)
+            let instance = try AllocationInstance.load(dataFolder: data, modelFile: model,
+                                                       overrides: (scenario?.overrides ?? []) + (try parsedOverrides()),
+                                                       pins: (scenario?.pins ?? []) + (try parsedPins()), timings: &timings)
             if interruption.isRequested {
                 printError("Interrupted: nothing was written.")
                 throw ExitCode(interruptedExitCode)
             }
             return instance
         } catch let error as InputError {
-            printError(error.description)
-            let count = error.diagnostics.count + error.omitted
-            printError("\(count) problem\(count == 1 ? "" : "s") in the input; nothing was written.")
+            reportInputError(error)
             throw ExitCode(2)
         }
     }
+}
+
+/// Prints every located problem of `error` and says that nothing was written.
+func reportInputError(_ error: InputError) {
+    printError(error.description)
+    let count = error.diagnostics.count + error.omitted
+    printError("\(Words.count(count, "problem")) in the input; nothing was written.")
 }
 
 /// Where a command writes its files and how much it prints.

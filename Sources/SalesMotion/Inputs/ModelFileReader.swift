@@ -75,7 +75,7 @@ extension AllocationModel {
         try result.validate(file: file, locator: decoder.locator)
         for pin in pins {
             if result.tierIndex(of: pin.tier) == nil {
-                problems.report(SourceLocation(file: "--pin"),
+                problems.report(pin.source ?? SourceLocation(file: "--pin"),
                                 "\(pin.account)=\(pin.tier): unknown tier '\(pin.tier)'\(suggestion(for: pin.tier, in: result.tiers.map(\.id)))")
             }
             result.pins.removeAll { $0.account == pin.account }
