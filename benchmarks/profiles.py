@@ -76,7 +76,7 @@ def main():
                     generate += ['--profile', profile]
                 subprocess.run(generate, check=True, capture_output=True)
                 model, out = os.path.join(data, 'model.toml'), os.path.join(work, 'out')
-                seconds, peak, _, _ = timed([binary, 'solve', '--data', data, '--model', model, '--quiet', '--out', out,
+                seconds, peak, _, _ = timed([binary, 'solve', '--data', data, '--model', model, '--quiet', '--out', work, '--name', 'out',
                                              '--set', f'solver.mip_gap={args.gap}', '--set', f'solver.time_limit={args.time_limit:g}'], args.time_limit + 300)
                 summary = json.load(open(os.path.join(out, 'summary.json')))
                 gap = summary.get('mip_gap', {})

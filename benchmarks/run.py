@@ -47,7 +47,7 @@ def main():
                            check=True, stdout=subprocess.DEVNULL)
             model = os.path.join(data, 'model.toml')
             out = os.path.join(work, f'out{n}')
-            seconds, peak, text, ok = run([binary, 'solve', '--data', data, '--model', model, '--out', out,
+            seconds, peak, text, ok = run([binary, 'solve', '--data', data, '--model', model, '--out', work, '--name', f'out{n}',
                                            '--quiet', '--timings'])
             summary = json.load(open(os.path.join(out, 'summary.json')))
             ours, fixed = summary['objective'], summary['mip_gap']['fixed_part']
@@ -89,11 +89,11 @@ def main():
                 values = [budget * (0.7 + 0.6 * i / 19) for i in range(20)]
                 start = time.time()
                 for value in values:
-                    subprocess.run([binary, 'solve', '--data', data, '--model', model, '--out', out, '--quiet',
+                    subprocess.run([binary, 'solve', '--data', data, '--model', model, '--out', work, '--name', 'cold', '--quiet',
                                     '--set', f'limits.budget={value!r}'], check=False)
                 cold = time.time() - start
                 start = time.time()
-                subprocess.run([binary, 'sweep', '--data', data, '--model', model, '--out', out, '--quiet',
+                subprocess.run([binary, 'sweep', '--data', data, '--model', model, '--out', work, '--name', 'warm', '--quiet',
                                 '--vary', f'limits.budget={values[0]!r}..{values[-1]!r}', '--steps', '20'], check=True)
                 warm = time.time() - start
                 sweeps.append((n, cold, warm))

@@ -12,8 +12,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 swift build --product salesmotion >/dev/null
 bin=$(swift build --show-bin-path)/salesmotion
-budget=$("$bin" solve --quiet --out "$out/plan" "$@" >/dev/null; python3 -c "import json,sys; d=json.load(open('$out/plan/summary.json')); print([l['value'] for l in d['limits'] if l['name']=='budget'][0])")
-"$bin" report --vary "limits.budget=$(python3 -c "print($budget*0.7)")..$(python3 -c "print($budget*1.3)")" --steps 7 --out "$out/report" "$@"
+budget=$("$bin" solve --quiet --out "$out" --name plan "$@" >/dev/null; python3 -c "import json,sys; d=json.load(open('$out/plan/summary.json')); print([l['value'] for l in d['limits'] if l['name']=='budget'][0])")
+"$bin" report --vary "limits.budget=$(python3 -c "print($budget*0.7)")..$(python3 -c "print($budget*1.3)")" --steps 7 --out "$out" --name report "$@"
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 [ -n "$browser" ] || { echo "chromium is not installed: apt-get install chromium"; exit 1; }
 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1150,1900 \

@@ -16,10 +16,10 @@ def amount(t):
 a,b=amount('$from'),amount('$to')
 print(' '.join(repr(a+(b-a)*i/19) for i in range(20)))")
 start=$(date +%s.%N)
-for b in $budgets; do "$bin" solve --quiet --budget "$b" --out "$out/cold"; done
+for b in $budgets; do "$bin" solve --quiet --budget "$b" --out "$out" --name cold; done
 cold=$(echo "$(date +%s.%N) - $start" | bc)
 start=$(date +%s.%N)
-"$bin" sweep --vary "limits.budget=$from..$to" --steps 20 --quiet --out "$out/warm"
+"$bin" sweep --vary "limits.budget=$from..$to" --steps 20 --quiet --out "$out" --name warm
 warm=$(echo "$(date +%s.%N) - $start" | bc)
 echo "20 cold solve runs: ${cold} s; one 20-point sweep: ${warm} s; ratio $(echo "scale=3; $warm / $cold" | bc)"
-"$bin" sweep --vary "limits.budget=$from..$to" --steps 20 --quiet --out "$out/warm" --measure
+"$bin" sweep --vary "limits.budget=$from..$to" --steps 20 --quiet --out "$out" --name warm --measure

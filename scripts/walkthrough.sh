@@ -21,11 +21,11 @@ ask() {
 }
 
 ask "Are the inputs sound?" validate
-ask "What is the best plan under the 28M budget?" solve --out "$work/plan"
-ask "What if the budget is cut to 24M?" compare --budget 24M --out "$work/cut"
-ask "What is one more global account manager worth?" compare --set limits.gam_headcount=7 --out "$work/gam"
-ask "How far is today's handling from the plan?" compare --today --out "$work/today"
+ask "What is the best plan under the 28M budget?" solve --out "$work"
+ask "What if the budget is cut to 24M?" compare --budget 24M --out "$work"
+ask "What is one more global account manager worth?" compare --set limits.gam_headcount=7 --name one-more-gam --out "$work"
+ask "How far is today's handling from the plan?" compare --today --out "$work"
 ask "Why does A017 stay local?" explain A017
 ask "Why does A010 leave coordinated?" explain A010
-ask "How does the plan move with the budget?" sweep --vary limits.budget=20M..32M --steps 4 --threads 1 --out "$work/sweep"
-ask "What if the budget cannot cover the minimum?" solve --budget 4.7M --out "$work/tight"
+ask "How does the plan move with the budget?" sweep --vary limits.budget=20M..32M --steps 4 --threads 1 --out "$work"
+ask "What if the budget cannot cover the minimum?" solve --budget 4.7M --out "$work"

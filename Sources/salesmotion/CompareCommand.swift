@@ -49,7 +49,11 @@ struct CompareCommand: ParsableCommand {
         var timings = PhaseTimings()
         let base = try baseInput.load(scenario: scenarios.count == 2 ? scenarios[0] : nil, timings: &timings)
         let extra = (against.map { [$0] } ?? []) + (againstData.map { [$0] } ?? [])
-        let stage = try input.openOutput(output.out, extraInputs: extra)
+        // The comparison's folder is named after both sides: OUT/<base>-vs-<other>.
+        let baseName = scenarios.count == 2 ? scenarios[0].name : (today ? "today" : "base")
+        let otherName = scenarios.last?.name ?? (input.hasCommandLineChanges || against != nil || againstData != nil ? "what-if" : "base")
+        let folder = (output.out as NSString).appendingPathComponent(output.name ?? "\(baseName)-vs-\(otherName)")
+        let stage = try input.openOutput(folder, extraInputs: extra)
         let other = try otherInput.load(scenario: scenarios.last, timings: &timings)
         let options = planningOptions(verbose: solver.verbose, instance: base)
         let outcome = try planning { try AllocationPlanner.compare(base, other, today: today, options: options) }
@@ -60,7 +64,7 @@ struct CompareCommand: ParsableCommand {
         try commit(stage) { try comparison.files(output.csvDialect) }
         if !output.quiet {
             printOut(comparison.text(), terminator: "")
-            printOut("Comparison written to \(output.out)/")
+            printOut("Comparison written to \(folder)/")
         }
     }
 }

@@ -29,8 +29,11 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let instance = try input.load()
-        let stage = try input.openOutput(output.out)
+        let scenario = try input.scenarios().first
+        var timings = PhaseTimings()
+        let instance = try input.load(scenario: scenario, timings: &timings)
+        let folder = output.runFolder(input, scenario: scenario, suffix: "-report")
+        let stage = try input.openOutput(folder)
         let options = planningOptions(verbose: solver.verbose, instance: instance)
         let report = try planning {
             var sweep: Sweep?
@@ -43,7 +46,7 @@ struct ReportCommand: ParsableCommand {
             return try AllocationPlanner.report(for: instance, sweep: sweep, options: options)
         }
         try commit(stage) { try report.files() }
-        if !output.quiet { printOut("Report written to \(output.out)/\(HTMLReport.file)") }
+        if !output.quiet { printOut("Report written to \(folder)/\(HTMLReport.file)") }
         if report.result.plan == nil { throw ExitCode(report.result.status == .infeasible ? 1 : 3) }
     }
 }

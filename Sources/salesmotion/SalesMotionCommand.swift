@@ -61,6 +61,9 @@ struct InputOptions: ParsableArguments {
         _ = try parsedPins()
     }
 
+    /// Whether `--set`, `--pin` or `--budget` change the inputs.
+    var hasCommandLineChanges: Bool { !overrides.isEmpty || !pins.isEmpty || budget != nil }
+
     /// The scenario files, read (exit code 2 with every problem located when one is bad);
     /// more than one only when the command takes `several` (compare).
     func scenarios(several: Bool = false) throws -> [Scenario] {
@@ -110,8 +113,16 @@ struct InputOptions: ParsableArguments {
     /// Refuses an output folder that would overwrite inputs (exit code 2) or cannot be
     /// written (exit code 4), and opens it for the run's files: all before any solving.
     func openOutput(_ folder: String, extraInputs: [String] = []) throws -> OutputStage {
+        // The folder of runs holding this run's folder is never a planted link either.
+        let root = (folder as NSString).deletingLastPathComponent
+        if !root.isEmpty, (try? FileManager.default.attributesOfItem(atPath: root)[.type] as? FileAttributeType) == .typeSymbolicLink {
+            printError("\(root) is a symbolic link; SalesMotion does not write through links: give the folder it points to, or another")
+            throw ExitCode(2)
+        }
         try planning {
             try OutputFolder.check(folder, dataFolder: data, modelFile: model, extraInputs: extraInputs + scenarioFiles)
+            // The folder of runs must not be the data folder or an input file either.
+            if !root.isEmpty { try OutputFolder.checkRoot(root, dataFolder: data, inputs: [model] + extraInputs + scenarioFiles) }
         }
         return try salesmotion.openOutput(folder)
     }
@@ -155,11 +166,28 @@ func reportInputError(_ error: InputError) {
 
 /// Where a command writes its files and how much it prints.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output folder, replaced whole by this run's files (created when missing).")
+    @Option(help: "Output folder: each run writes its own folder in it (OUT/base, OUT/<scenario name>, OUT/what-if), replaced whole.")
     var out = "out"
+
+    @Option(help: ArgumentHelp("Name of this run's folder in --out (default: the scenario's name, base, or what-if when --set, --pin or --budget change it).",
+                               valueName: "NAME"))
+    var name: String?
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
+
+    func validate() throws {
+        if let name, let problem = Scenario.folderNameProblem(name) { throw ValidationError("--name \(problem)") }
+    }
+
+    /// The folder of this run's files (`scenarios.md`, "Where runs go"): `OUT/NAME` with
+    /// `--name`, else `OUT/<scenario name>`, `OUT/what-if` when the command line changes the
+    /// inputs, `OUT/base` when nothing does; `suffix` keeps a command's runs apart from solve's
+    /// (`-sweep`, `-report`).
+    func runFolder(_ input: InputOptions, scenario: Scenario?, suffix: String = "") -> String {
+        let base = name ?? scenario?.name ?? (input.hasCommandLineChanges ? "what-if" : "base")
+        return (out as NSString).appendingPathComponent(base + (name == nil ? suffix : ""))
+    }
 
     @Option(name: .customLong("csv-dialect"), help: ArgumentHelp(
         "standard (the specification's CSV), excel (with a byte-order mark, for Excel on Windows) or excel-eu (also ';' between fields and ',' in numbers, for Excel in European locales).",
@@ -205,8 +233,10 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         var phases = PhaseTimings()
-        let instance = try input.load(timings: &phases)
-        let stage = try input.openOutput(output.out)
+        let scenario = try input.scenarios().first
+        let instance = try input.load(scenario: scenario, timings: &phases)
+        let folder = output.runFolder(input, scenario: scenario)
+        let stage = try input.openOutput(folder)
         var options = planningOptions(verbose: solver.verbose, instance: instance)
         options.method = method
         let planned = try planning { try AllocationPlanner.plan(instance, options: options, inputTimings: phases) }
@@ -214,7 +244,7 @@ struct Solve: ParsableCommand {
         try commit(stage) { files }
         if !output.quiet {
             printOut(SummaryText(instance: instance, result: result).text, terminator: "")
-            if result.plan != nil { printOut("Plan written to \(output.out)/") }
+            if result.plan != nil { printOut("Plan written to \(folder)/") }
         }
         if timings { print(SummaryText.timingTable(result.timings), terminator: "") }
         switch result.status {

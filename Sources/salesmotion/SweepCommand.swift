@@ -36,8 +36,11 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let instance = try input.load()
-        let stage = try input.openOutput(output.out)
+        let scenario = try input.scenarios().first
+        var timings = PhaseTimings()
+        let instance = try input.load(scenario: scenario, timings: &timings)
+        let folder = output.runFolder(input, scenario: scenario, suffix: "-sweep")
+        let stage = try input.openOutput(folder)
         let range = try SweepRange(vary)
         let key = try planning { try WhatIfKey(range.key) }
         let (from, to) = try planning { (try key.resolve(range.fromText, in: instance), try key.resolve(range.toText, in: instance)) }
@@ -56,7 +59,7 @@ struct SweepCommand: ParsableCommand {
         try commit(stage) { try report.files(output.csvDialect) }
         if !output.quiet {
             printOut(report.table, terminator: "")
-            print(String(format: "%d points in %.3f s; written to %@/%@ and %@", values.count, warmSeconds, output.out,
+            print(String(format: "%d points in %.3f s; written to %@/%@ and %@", values.count, warmSeconds, folder,
                          SweepReport.csvFile, SweepReport.chartFile))
         }
         if measure {

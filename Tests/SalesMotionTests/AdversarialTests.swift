@@ -62,10 +62,14 @@ import InputFiles
     @Test func solveNeverWritesIntoTheDataOrModelFolder() throws {
         let sample = try SampleCopy()
         let before = sample.bytes()
-        for out in [sample.data, sample.root.path, sample.data + "/."] {
+        for out in [sample.data, sample.data + "/.", sample.data + "/accounts.csv"] {
             let run = try sample.run(["solve", "--quiet", "--out", out])
             #expect(run.status == 2, "\(out): \(run.errors)")
         }
+        // The folder holding the data folder may hold runs too: each in a folder of its own.
+        let beside = try sample.run(["solve", "--quiet", "--out", sample.root.path])
+        #expect(beside.status == 0, "\(beside.errors)")
+        #expect(FileManager.default.fileExists(atPath: sample.root.path + "/base/summary.json"))
         #expect(sample.bytes() == before)
     }
 
@@ -95,7 +99,7 @@ import InputFiles
                       "transition.max_changes=0..1e300", "tier.total.min_regions=0..1e16"])
     func sweepValuesFollowTheRangeRule(vary: String) throws {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["sweep", "--vary", vary, "--steps", "3", "--quiet", "--out", out.path + "/s"])
+        let run = try CommandRun.run(["sweep", "--vary", vary, "--steps", "3", "--quiet", "--out", parentOf(out.path + "/s"), "--name", nameOf(out.path + "/s")])
         #expect(run.status != 0 && run.status < 128, "\(run.status)")
         #expect(run.errors.contains("too large; values up to 1e15 are accepted"), "\(run.errors)")
     }
@@ -125,7 +129,7 @@ import InputFiles
             }
         }
         try FileManager.default.createSymbolicLink(atPath: out + "/summary.json", withDestinationPath: victim)
-        let run = try CommandRun.run(["solve", "--quiet", "--out", out])
+        let run = try CommandRun.run(["solve", "--quiet", "--out", parentOf(out), "--name", nameOf(out)])
         #expect(run.status == 0, "\(run.errors)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
         let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
@@ -142,7 +146,7 @@ import InputFiles
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
         root.write("elsewhere/summary.json", "theirs")
         try FileManager.default.createSymbolicLink(atPath: root.path + "/out", withDestinationPath: elsewhere)
-        let run = try CommandRun.run(["solve", "--quiet", "--out", root.path + "/out"])
+        let run = try CommandRun.run(["solve", "--quiet", "--out", parentOf(root.path + "/out"), "--name", nameOf(root.path + "/out")])
         #expect(run.status == 2)
         #expect(run.errors.contains("is a symbolic link"))
         #expect(try String(contentsOfFile: elsewhere + "/summary.json", encoding: .utf8) == "theirs")
@@ -153,9 +157,9 @@ import InputFiles
     @Test func reportEmbedsNoFileItFinds() throws {
         let out = TemporaryFolder()
         #expect(try CommandRun.run(["sweep", "--vary", "limits.budget=20M..30M", "--steps", "2", "--quiet",
-                                    "--out", out.path]).status == 0)
+                                    "--out", parentOf(out.path), "--name", nameOf(out.path)]).status == 0)
         try Data("<svg><script>alert(1)</script></svg>".utf8).write(to: URL(fileURLWithPath: out.file("sweep.svg")))
-        let run = try CommandRun.run(["report", "--out", out.path])
+        let run = try CommandRun.run(["report", "--out", parentOf(out.path), "--name", nameOf(out.path)])
         #expect(run.status == 0, "\(run.errors)")
         let html = try String(contentsOfFile: out.file("report.html"), encoding: .utf8)
         #expect(!html.contains("<script"))
@@ -200,7 +204,7 @@ import InputFiles
 
     static func reference(_ budget: String) throws -> Run {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["solve", "--quiet", "--budget", budget, "--out", out.path + "/o"])
+        let run = try CommandRun.run(["solve", "--quiet", "--budget", budget, "--out", parentOf(out.path + "/o"), "--name", nameOf(out.path + "/o")])
         #expect(run.status == 0)
         return Run(folder: out.path + "/o")
     }
@@ -231,8 +235,8 @@ import InputFiles
         let out = parent.path + "/out"
         var seen: Set<String> = []
         for _ in 0..<200 {
-            let first = try Self.start(["solve", "--quiet", "--budget", "28M", "--out", out])
-            let second = try Self.start(["solve", "--quiet", "--budget", "24M", "--out", out])
+            let first = try Self.start(["solve", "--quiet", "--budget", "28M", "--out", parentOf(out), "--name", nameOf(out)])
+            let second = try Self.start(["solve", "--quiet", "--budget", "24M", "--out", parentOf(out), "--name", nameOf(out)])
             first.waitUntilExit()
             second.waitUntilExit()
             #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
@@ -249,10 +253,10 @@ import InputFiles
         let b = try Self.reference("24M")
         let parent = TemporaryFolder()
         let out = parent.path + "/out"
-        #expect(try CommandRun.run(["solve", "--quiet", "--out", out]).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", parentOf(out), "--name", nameOf(out)]).status == 0)
         try FileManager.default.removeItem(atPath: out + "/summary.json")
         try FileManager.default.createDirectory(atPath: out + "/summary.json", withIntermediateDirectories: false)
-        let run = try CommandRun.run(["solve", "--quiet", "--budget", "24M", "--out", out])
+        let run = try CommandRun.run(["solve", "--quiet", "--budget", "24M", "--out", parentOf(out), "--name", nameOf(out)])
         #expect(run.status == 0, "\(run.errors)")
         #expect(Run(folder: out) == b)
     }
@@ -265,9 +269,9 @@ import InputFiles
         let out = parent.path + "/out"
         var generator = SystemRandomNumberGenerator()
         var outcomes: [String: Int] = [:]
-        #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", out]).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", parentOf(out), "--name", nameOf(out)]).status == 0)
         for _ in 0..<200 {
-            let process = try Self.start(["solve", "--quiet", "--budget", "24M", "--out", out])
+            let process = try Self.start(["solve", "--quiet", "--budget", "24M", "--out", parentOf(out), "--name", nameOf(out)])
             usleep(UInt32.random(in: 0...60_000, using: &generator))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -275,10 +279,10 @@ import InputFiles
             #expect(now == a || now == b)
             outcomes[now == a ? "old" : "new", default: 0] += 1
             if now == b {
-                #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", out]).status == 0)
+                #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", parentOf(out), "--name", nameOf(out)]).status == 0)
             }
         }
-        #expect(try CommandRun.run(["solve", "--quiet", "--out", out]).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", parentOf(out), "--name", nameOf(out)]).status == 0)
         #expect(Self.leftovers(parent.path).isEmpty, "\(Self.leftovers(parent.path))")
         #expect(outcomes["old", default: 0] > 0, "\(outcomes)")
     }
@@ -293,10 +297,10 @@ import InputFiles
         let out = parent.path + "/out"
         var generator = SystemRandomNumberGenerator()
         var outcomes: [Int32: Int] = [:]
-        #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", out]).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", parentOf(out), "--name", nameOf(out)]).status == 0)
         for iteration in 0..<200 {
             let signal = iteration % 2 == 0 ? SIGINT : SIGTERM
-            let process = try Self.start(["solve", "--quiet", "--budget", "24M", "--out", out])
+            let process = try Self.start(["solve", "--quiet", "--budget", "24M", "--out", parentOf(out), "--name", nameOf(out)])
             usleep(UInt32.random(in: 0...60_000, using: &generator))
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
@@ -305,7 +309,7 @@ import InputFiles
             let now = Run(folder: out)
             if process.terminationReason == .exit && status == 0 {
                 #expect(now == b)
-                #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", out]).status == 0)
+                #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", parentOf(out), "--name", nameOf(out)]).status == 0)
             } else {
                 #expect(now == a)
                 // A signal that arrives before the process has installed its handlers (while
@@ -328,8 +332,8 @@ import InputFiles
         let a = try Self.reference("28M")
         let parent = TemporaryFolder()
         let out = parent.path + "/out"
-        #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", out]).status == 0)
-        let process = try Self.start(["solve", "--quiet", "--budget", "24M", "--out", out])
+        #expect(try CommandRun.run(["solve", "--quiet", "--budget", "28M", "--out", parentOf(out), "--name", nameOf(out)]).status == 0)
+        let process = try Self.start(["solve", "--quiet", "--budget", "24M", "--out", parentOf(out), "--name", nameOf(out)])
         // Once the run has made its staging folder, hold the lock its swap needs.
         let deadline = Date().addingTimeInterval(20)
         while Self.leftovers(parent.path).isEmpty && process.isRunning && Date() < deadline { usleep(1_000) }
@@ -359,7 +363,7 @@ import InputFiles
         let start = Date()
         let run = try CommandRun.run(["solve", "--data", data.path + "/g", "--model", data.path + "/g/model.toml",
                                       "--budget", "40M", "--set", "solver.time_limit=4", "--timings",
-                                      "--out", data.path + "/o"])
+                                      "--out", parentOf(data.path + "/o"), "--name", nameOf(data.path + "/o")])
         let elapsed = Date().timeIntervalSince(start)
         #expect(run.status == 1, "\(run.errors)")
         #expect(elapsed < 4 + 10, "\(elapsed)")
@@ -379,7 +383,7 @@ import InputFiles
         let data = TemporaryFolder()
         #expect(try CommandRun.run(["generate", "--accounts", "5000", "--out", data.path + "/g"]).status == 0)
         let process = try Self.start(["solve", "--data", data.path + "/g", "--model", data.path + "/g/model.toml",
-                                      "--budget", "40M", "--set", "solver.time_limit=120", "--out", data.path + "/o"])
+                                      "--budget", "40M", "--set", "solver.time_limit=120", "--out", parentOf(data.path + "/o"), "--name", nameOf(data.path + "/o")])
         Thread.sleep(forTimeInterval: 3)
         let signalled = Date()
         process.interrupt()
@@ -527,7 +531,7 @@ import InputFiles
         let root = TemporaryFolder()
         let file = root.write("file", "x")
         for out in [file, file + "/sub", "/proc/salesmotion-out"] {
-            let run = try CommandRun.run(["solve", "--quiet", "--out", out, "--set", "solver.time_limit=0.001"])
+            let run = try CommandRun.run(["solve", "--quiet", "--out", parentOf(out), "--name", nameOf(out), "--set", "solver.time_limit=0.001"])
             #expect(run.status == 4, "\(out): \(run.status) \(run.errors)")
             #expect(!run.errors.contains("solver"), "\(run.errors)")
         }
@@ -542,13 +546,13 @@ import InputFiles
         for folder in [readOnly, full] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         #expect(Self.shell("mount -t tmpfs -o ro,size=64k tmpfs '\(readOnly)'") == 0)
         defer { _ = Self.shell("umount '\(readOnly)'") }
-        let run = try CommandRun.run(["solve", "--quiet", "--out", readOnly + "/out"])
+        let run = try CommandRun.run(["solve", "--quiet", "--out", parentOf(readOnly + "/out"), "--name", nameOf(readOnly + "/out")])
         #expect(run.status == 4, "\(run.errors)")
         #expect(run.errors.contains("Read-only file system"), "\(run.errors)")
 
         #expect(Self.shell("mount -t tmpfs -o size=24k tmpfs '\(full)'") == 0)
         defer { _ = Self.shell("umount '\(full)'") }
-        let second = try CommandRun.run(["solve", "--quiet", "--out", full + "/out"])
+        let second = try CommandRun.run(["solve", "--quiet", "--out", parentOf(full + "/out"), "--name", nameOf(full + "/out")])
         #expect(second.status == 4, "\(second.errors)")
         #expect(second.errors.contains("No space left on device"), "\(second.errors)")
         #expect(Self.leftovers(full).isEmpty)

@@ -90,7 +90,7 @@ import Testing
     /// `--budget` takes the same forms, typed as a user types them (`-15%` is not an option).
     @Test func budgetTakesEveryForm() throws {
         let out = TemporaryFolder()
-        let cut = try CommandRun.run(["solve", "--budget", "-15%", "--out", out.path, "--quiet"])
+        let cut = try CommandRun.run(["solve", "--budget", "-15%", "--out", parentOf(out.path), "--name", nameOf(out.path), "--quiet"])
         #expect(cut.status == 0, "\(cut.errors)")
         let summary = try String(contentsOfFile: out.file("summary.json"), encoding: .utf8)
         #expect(summary.contains("\"value\": 23800000"))
@@ -131,7 +131,7 @@ import Testing
     func badValuesAreRefused(_ arguments: [String], _ message: String) throws {
         let out = TemporaryFolder()
         let folder = out.file("plan")
-        let run = try CommandRun.run(["solve", "--out", folder, "--quiet"] + arguments)
+        let run = try CommandRun.run(["solve", "--out", parentOf(folder), "--name", nameOf(folder), "--quiet"] + arguments)
         #expect(run.status == 2)
         #expect(run.errors.contains(message), "\(run.errors)")
         #expect(!FileManager.default.fileExists(atPath: folder))

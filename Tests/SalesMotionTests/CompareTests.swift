@@ -38,7 +38,7 @@ import Testing
 
     @Test func aModelComparedWithItselfChangesNothing() throws {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["compare", "--out", out.path])
+        let run = try CommandRun.run(["compare", "--out", parentOf(out.path), "--name", nameOf(out.path)])
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.output.contains("No account changes tier or local effort."))
         let accounts = try String(contentsOfFile: out.file("compare_accounts.csv"), encoding: .utf8)
@@ -52,7 +52,7 @@ import Testing
     /// at least as good.
     @Test func todayAgainstTheOptimumWithoutLimits() throws {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["compare", "--today", "--out", out.path,
+        let run = try CommandRun.run(["compare", "--today", "--out", parentOf(out.path), "--name", nameOf(out.path),
                                       "--against", packageRoot + "/models/standard.toml",
                                       "--set", "limits.budget=none", "--set", "limits.gam_headcount=none",
                                       "--set", "limits.central_fte=none", "--set", "limits.exec_hours=none",
@@ -84,7 +84,7 @@ import Testing
     /// 6), and the headline difference is reconciled: accounts, programme, tier changes.
     @Test func todayIsComparedUnderEveryLimitAndReconciled() throws {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["compare", "--today", "--out", out.path])
+        let run = try CommandRun.run(["compare", "--today", "--out", parentOf(out.path), "--name", nameOf(out.path)])
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.output.contains("with local effort re-optimised for those tiers"))
         #expect(run.output.contains("Today breaks 3 limits: budget (32,899,196 against 28,000,000, by 4,899,196); gam_headcount (9.5 against 6, by 3.5)"),
@@ -139,7 +139,7 @@ import Testing
     /// reading "local → local").
     @Test func effortMovesAreNotCalledTierChanges() throws {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["compare", "--budget", "24M", "--out", out.path])
+        let run = try CommandRun.run(["compare", "--budget", "24M", "--out", parentOf(out.path), "--name", nameOf(out.path)])
         #expect(run.status == 0, "\(run.errors)")
         let comparison = run.output
         #expect(comparison.contains("0 accounts change tier; "), "\(comparison)")

@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct EndToEndTests {
     @Test func sampleSolveWritesAFeasibleConsistentPlan() throws {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["solve", "--out", out.path])
+        let run = try CommandRun.run(["solve", "--out", parentOf(out.path), "--name", nameOf(out.path)])
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.output.contains("Status            optimal"))
         for name in ["plan_accounts.csv", "plan_local.csv", "plan_regions.csv", "summary.json"] {
@@ -87,8 +87,8 @@ import Testing
 
     @Test func sameInputSameBytes() throws {
         let first = TemporaryFolder(), second = TemporaryFolder()
-        #expect(try CommandRun.run(["solve", "--quiet", "--out", first.path]).status == 0)
-        #expect(try CommandRun.run(["solve", "--quiet", "--out", second.path]).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", parentOf(first.path), "--name", nameOf(first.path)]).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", parentOf(second.path), "--name", nameOf(second.path)]).status == 0)
         for name in ["plan_accounts.csv", "plan_local.csv", "plan_regions.csv"] {
             #expect(FileManager.default.contents(atPath: first.file(name)) == FileManager.default.contents(atPath: second.file(name)))
         }
@@ -96,7 +96,7 @@ import Testing
 
     @Test func exitCodesForInfeasibleAndBadInput() throws {
         let out = TemporaryFolder()
-        let infeasible = try CommandRun.run(["solve", "--budget", "1k", "--out", out.path])
+        let infeasible = try CommandRun.run(["solve", "--budget", "1k", "--out", parentOf(out.path), "--name", nameOf(out.path)])
         #expect(infeasible.status == 1)
         #expect(infeasible.output.contains("infeasible"))
         #expect(!FileManager.default.fileExists(atPath: out.file("plan_accounts.csv")))
@@ -104,7 +104,7 @@ import Testing
         #expect(summary.contains("\"status\": \"infeasible\""))
 
         let empty = TemporaryFolder()
-        let bad = try CommandRun.run(["solve", "--set", "limits.budgte=3", "--out", empty.path + "/new"])
+        let bad = try CommandRun.run(["solve", "--set", "limits.budgte=3", "--out", parentOf(empty.path + "/new"), "--name", nameOf(empty.path + "/new")])
         #expect(bad.status == 2)
         #expect(bad.errors.contains("--set: limits.budgte: unknown key 'budgte' in [limits] (did you mean 'budget'?)"))
         #expect(!FileManager.default.fileExists(atPath: empty.path + "/new"))
@@ -131,7 +131,7 @@ import Testing
     func exportedProgramsSolveToTheSameOptimum(_ variant: [String]) throws {
         let out = TemporaryFolder()
         let exact = ["--set", "solver.mip_gap=0"] + variant
-        #expect(try CommandRun.run(["solve", "--quiet", "--out", out.path + "/plan"] + exact).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", parentOf(out.path + "/plan"), "--name", nameOf(out.path + "/plan")] + exact).status == 0)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/plan/summary.json")))
             as! [String: Any]
         let gap = try #require(summary["mip_gap"] as? [String: Any])
@@ -166,7 +166,7 @@ import Testing
     func glpsolOnTheMathProgModelAgrees(_ variant: [String]) throws {
         let out = TemporaryFolder()
         let exact = ["--set", "solver.mip_gap=0"] + variant
-        let solve = try CommandRun.run(["solve", "--quiet", "--out", out.path] + exact)
+        let solve = try CommandRun.run(["solve", "--quiet", "--out", parentOf(out.path), "--name", nameOf(out.path)] + exact)
         #expect(solve.status == 0, "\(solve.errors)")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.file("summary.json"))))
             as! [String: Any]
@@ -191,7 +191,7 @@ import Testing
         #expect(try CommandRun.run(["generate", "--accounts", "700", "--regions", "5", "--seed", "9",
                                     "--out", folder.path + "/data"]).status == 0)
         let data = folder.path + "/data", model = folder.path + "/data/model.toml"
-        let solve = try CommandRun.run(["solve", "--quiet", "--data", data, "--model", model, "--out", folder.path + "/out"])
+        let solve = try CommandRun.run(["solve", "--quiet", "--data", data, "--model", model, "--out", parentOf(folder.path + "/out"), "--name", nameOf(folder.path + "/out")])
         #expect(solve.status == 0, "\(solve.errors)")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/out/summary.json")))
             as! [String: Any]

@@ -45,9 +45,9 @@ import Testing
             return
         }
         let free = TemporaryFolder(), pinned = TemporaryFolder()
-        #expect(try CommandRun.run(["solve", "--quiet", "--set", "solver.mip_gap=0", "--out", free.path]).status == 0)
+        #expect(try CommandRun.run(["solve", "--quiet", "--set", "solver.mip_gap=0", "--out", parentOf(free.path), "--name", nameOf(free.path)]).status == 0)
         #expect(try CommandRun.run(["solve", "--quiet", "--set", "solver.mip_gap=0", "--pin", "A004=total",
-                                    "--out", pinned.path]).status == 0)
+                                    "--out", parentOf(pinned.path), "--name", nameOf(pinned.path)]).status == 0)
         func objective(_ folder: TemporaryFolder) throws -> Double {
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("summary.json"))))
             return (json as! [String: Any])["objective"] as! Double

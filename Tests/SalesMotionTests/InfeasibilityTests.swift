@@ -17,7 +17,7 @@ import Testing
                                       "max_cost_of_sales": "limits.max_cost_of_sales",
                                       "max_global_accounts": "limits.max_global_accounts",
                                       "max_changes": "transition.max_changes"]
-        var arguments = ["solve", "--quiet", "--out", TemporaryFolder().path] + extra
+        var arguments = ["solve", "--quiet", "--out", parentOf(TemporaryFolder().path), "--name", nameOf(TemporaryFolder().path)] + extra
         for relaxation in relaxations {
             let name = relaxation["name"] as! String, value = relaxation["suggested"] as! Double
             if let key = keys[name] {
@@ -35,7 +35,7 @@ import Testing
     /// names the mandatory minimum, and the relaxation it suggests admits a plan.
     @Test func budgetAtHalfTheMinimum() throws {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["solve", "--budget", "4.7M", "--out", out.path])
+        let run = try CommandRun.run(["solve", "--budget", "4.7M", "--out", parentOf(out.path), "--name", nameOf(out.path)])
         #expect(run.status == 1)
         #expect(run.output.contains("the mandatory minimum (every account in its cheapest open tier with that tier's minimum local coverage) already costs"))
         #expect(run.output.contains("raise the budget from 4,700,000 to"))
@@ -48,7 +48,7 @@ import Testing
         }
         // and the budget is not over-asked: 1 % below the needed value is still infeasible
         let needed = relaxation.first { $0["name"] as? String == "budget" }!["needed"] as! Double
-        #expect(try CommandRun.run(["solve", "--quiet", "--out", TemporaryFolder().path,
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", parentOf(TemporaryFolder().path), "--name", nameOf(TemporaryFolder().path),
                                     "--set", "limits.budget=\(needed * 0.99)"]).status == 1)
     }
 
@@ -56,7 +56,7 @@ import Testing
     @Test func pinsNeedMoreManagersThanThereAre() throws {
         let out = TemporaryFolder()
         let pins = ["A001", "A002", "A003", "A004", "A005", "A006", "A007", "A012"].flatMap { ["--pin", "\($0)=total"] }
-        let run = try CommandRun.run(["solve", "--out", out.path, "--set", "limits.budget=none"] + pins)
+        let run = try CommandRun.run(["solve", "--out", parentOf(out.path), "--name", nameOf(out.path), "--set", "limits.budget=none"] + pins)
         #expect(run.status == 1)
         #expect(run.output.contains("pins and eligibility alone need 8 GAM FTE against 6 available"))
         let relaxation = try Self.diagnosis(out)["relaxation"] as! [[String: Any]]

@@ -23,7 +23,7 @@ import Testing
     @Test(arguments: [[], ["--budget", "20M"], ["--set", "costs.program_fixed_cost=5M"]])
     func totalsReconcileToTheirParts(_ variant: [String]) throws {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["solve", "--out", out.path + "/o"] + variant)
+        let run = try CommandRun.run(["solve", "--out", parentOf(out.path + "/o"), "--name", nameOf(out.path + "/o")] + variant)
         #expect(run.status == 0, "\(run.errors)")
         let accounts = try PlanTable(out.path + "/o/plan_accounts.csv")
         let summary = try #require(try JSONSerialization.jsonObject(
@@ -80,7 +80,7 @@ import Testing
     @Test func csvDialectsForExcel() throws {
         let out = TemporaryFolder()
         for dialect in ["standard", "excel", "excel-eu"] {
-            #expect(try CommandRun.run(["solve", "--quiet", "--csv-dialect", dialect, "--out", out.path + "/" + dialect]).status == 0)
+            #expect(try CommandRun.run(["solve", "--quiet", "--csv-dialect", dialect, "--out", parentOf(out.path + "/" + dialect), "--name", nameOf(out.path + "/" + dialect)]).status == 0)
         }
         let standard = try Data(contentsOf: URL(fileURLWithPath: out.path + "/standard/plan_accounts.csv"))
         let excel = try Data(contentsOf: URL(fileURLWithPath: out.path + "/excel/plan_accounts.csv"))

@@ -95,7 +95,7 @@ import Testing
 
     @Test func outIsCreatedWhenMissing() throws {
         let parent = TemporaryFolder()
-        let run = try CommandRun.run(["solve", "--quiet", "--out", parent.path + "/a/b"])
+        let run = try CommandRun.run(["solve", "--quiet", "--out", parentOf(parent.path + "/a/b"), "--name", nameOf(parent.path + "/a/b")])
         #expect(run.status == 0)
         #expect(FileManager.default.fileExists(atPath: parent.path + "/a/b/summary.json"))
     }
@@ -107,7 +107,7 @@ import Testing
         let out = TemporaryFolder()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRun.binary)
-        process.arguments = ["sweep", "--vary", "limits.budget=10M..40M", "--steps", "5000", "--out", out.path + "/sweep"]
+        process.arguments = ["sweep", "--vary", "limits.budget=10M..40M", "--steps", "5000", "--out", parentOf(out.path + "/sweep"), "--name", nameOf(out.path + "/sweep")]
         process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
         let errors = Pipe()
         process.standardError = errors

@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct ReportTests {
     @Test func reportIsSelfContainedWithEveryChart() throws {
         let out = TemporaryFolder()
-        let run = try CommandRun.run(["report", "--vary", "limits.gam_headcount=4..8", "--steps", "5", "--out", out.path])
+        let run = try CommandRun.run(["report", "--vary", "limits.gam_headcount=4..8", "--steps", "5", "--out", parentOf(out.path), "--name", nameOf(out.path)])
         #expect(run.status == 0, "\(run.errors)")
         let html = try String(contentsOfFile: out.file("report.html"), encoding: .utf8)
         for forbidden in ["<script", "<link", "src=", "url(", "https:"] {
@@ -41,7 +41,7 @@ import Testing
     @Test(.enabled(if: chromiumPath != nil, "chromium is not installed"))
     func chromiumRendersEveryChart() throws {
         let out = TemporaryFolder()
-        #expect(try CommandRun.run(["report", "--vary", "limits.budget=20M..30M", "--steps", "3", "--out", out.path]).status == 0)
+        #expect(try CommandRun.run(["report", "--vary", "limits.budget=20M..30M", "--steps", "3", "--out", parentOf(out.path), "--name", nameOf(out.path)]).status == 0)
         let dom = try CommandRun.run(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
                                       "file://" + out.file("report.html")], executable: chromiumPath!)
         #expect(dom.status == 0)

@@ -79,7 +79,7 @@ import Testing
         let folder = TemporaryFolder()
         let file = folder.write("bad.toml", text)
         let out = folder.file("out")
-        let run = try CommandRun.run(["solve", "--scenario", file, "--out", out, "--quiet"])
+        let run = try CommandRun.run(["solve", "--scenario", file, "--out", parentOf(out), "--name", nameOf(out), "--quiet"])
         #expect(run.status == 2)
         #expect(run.errors.contains(message), "\(run.errors)")
         #expect(!FileManager.default.fileExists(atPath: out))

@@ -230,3 +230,8 @@ func sampleInstance(_ overrides: [String] = []) throws -> AllocationInstance {
                                 modelFile: packageRoot + "/models/standard.toml",
                                 overrides: overrides.map { ModelOverride($0)! })
 }
+
+/// `--out` and `--name` that make a run write exactly into a folder: its parent is the folder
+/// of runs, its last part the run's name (tests of the naming itself give `--out` alone).
+func parentOf(_ folder: String) -> String { (folder as NSString).deletingLastPathComponent }
+func nameOf(_ folder: String) -> String { (folder as NSString).lastPathComponent }

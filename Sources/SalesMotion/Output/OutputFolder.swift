@@ -73,6 +73,20 @@ public enum OutputFolder {
         }
     }
 
+    /// Refuses a folder of runs (`--out`, which holds each run's folder) that is the data folder
+    /// or an input file: runs must not write among the inputs. Holding the data folder further
+    /// down is fine (`project/` with `project/data/`): each run's own folder is checked too.
+    public static func checkRoot(_ root: String, dataFolder: String, inputs: [String]) throws {
+        let at = SourceLocation(file: "--out")
+        if canonical(root) == canonical(dataFolder) {
+            throw InputError([InputDiagnostic(at, "\(root) is the data folder; write to another place")])
+        }
+        let dataFiles = ["accounts.csv", "regions.csv", "footprint.csv"].map { (dataFolder as NSString).appendingPathComponent($0) }
+        if (dataFiles + inputs).map(canonical).contains(canonical(root)) {
+            throw InputError([InputDiagnostic(at, "\(root) is an input file; write to another place")])
+        }
+    }
+
     /// The path with `.`/`..` removed and every link resolved (as far as the path exists).
     static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path

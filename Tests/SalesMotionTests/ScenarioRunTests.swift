@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+/// The shipped example scenarios and where runs go (issue 12, `scenarios.md`).
+@Suite struct ScenarioRunTests {
+    /// Each example in models/scenarios against a copy of the sample edited by hand to what it
+    /// says: the budget 28M × 0.85 = 23.8M; APAC's capacity 50 − 10 = 40; GAM headcount 6 + 2 = 8;
+    /// the ten largest accounts' competition each 0.2 higher (A005 0.24 → 0.44, …).
+    @Test(arguments: ["budget-cut", "apac-capacity-loss", "two-more-gams", "competitor-attack"])
+    func theExamplesMeanWhatTheySay(_ name: String) throws {
+        let copy = TemporaryFolder()
+        try ChangeValueTests.editedCopy(copy, file: name == "apac-capacity-loss" ? "regions.csv"
+                                        : name == "competitor-attack" ? "accounts.csv" : "model.toml") { text in
+            switch name {
+            case "budget-cut": return ChangeValueTests.replacing("budget = 28_000_000", "budget = 23_800_000")(text)
+            case "apac-capacity-loss": return ChangeValueTests.replacing("APAC,50,", "APAC,40,")(text)
+            case "two-more-gams": return ChangeValueTests.replacing("gam_headcount = 6", "gam_headcount = 8")(text)
+            default:
+                // competition, the 8th column, by hand for the ten largest accounts.
+                let raised = ["A005": "0.44", "A003": "0.51", "A007": "0.44", "A006": "0.52", "A004": "0.55",
+                              "A002": "0.52", "A001": "0.48", "A012": "0.54", "A014": "0.43", "A017": "0.41"]
+                return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+                    var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    if let value = raised[cells[0]] { cells[7] = value }
+                    return cells.joined(separator: ",")
+                }.joined(separator: "\n")
+            }
+        }
+        let out = TemporaryFolder()
+        let scenario = try CommandRun.run(["solve", "--scenario", "models/scenarios/\(name).toml", "--out", out.path, "--quiet"])
+        #expect(scenario.status == 0, "\(scenario.errors)")
+        let edited = try CommandRun.run(["solve", "--data", copy.path, "--model", copy.file("model.toml"), "--out", out.path,
+                                         "--name", "by-hand", "--quiet"])
+        #expect(edited.status == 0, "\(edited.errors)")
+        let a = try Self.objective(out.file("\(name)/summary.json")), b = try Self.objective(out.file("by-hand/summary.json"))
+        #expect(abs(a - b) <= 1e-6 * abs(b), "\(a) vs \(b)")
+        let read = try Scenario.read(packageRoot + "/models/scenarios/\(name).toml")
+        #expect(read.name == name)
+        #expect(read.description?.hasPrefix("What") == true)
+    }
+
+    static func objective(_ path: String) throws -> Double {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        return (json["objective"] as! NSNumber).doubleValue
+    }
+
+    /// Runs go to folders of their own: the base to OUT/base, command-line changes to
+    /// OUT/what-if, a scenario to OUT/<name>, --name where it says. An infeasible what-if and a
+    /// failed scenario leave every other folder as it was, byte for byte.
+    @Test func runsNeverTouchEachOthersFolders() throws {
+        let out = TemporaryFolder()
+        #expect(try CommandRun.run(["solve", "--out", out.path, "--quiet"]).status == 0)
+        #expect(try CommandRun.run(["solve", "--scenario", "models/scenarios/budget-cut.toml", "--out", out.path, "--quiet"]).status == 0)
+        #expect(try CommandRun.run(["solve", "--budget", "+1M", "--out", out.path, "--quiet"]).status == 0)
+        #expect(try CommandRun.run(["solve", "--budget", "+2M", "--name", "plus-two", "--out", out.path, "--quiet"]).status == 0)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasPrefix(".") }.sorted()
+        #expect(folders == ["base", "budget-cut", "plus-two", "what-if"])
+        func snapshot() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for folder in ["base", "budget-cut", "plus-two"] {
+                for name in try FileManager.default.contentsOfDirectory(atPath: out.file(folder)) {
+                    files[folder + "/" + name] = FileManager.default.contents(atPath: out.file(folder + "/" + name))
+                }
+            }
+            return files
+        }
+        let before = try snapshot()
+        // Infeasible: a budget far below any plan's cost (exit 1, its own folder only).
+        let infeasible = try CommandRun.run(["solve", "--budget", "1000", "--out", out.path, "--quiet"])
+        #expect(infeasible.status == 1)
+        // A scenario with a mistake: nothing at all.
+        let bad = out.write("broken.toml", "name = \"budget-cut\"\n[set]\n\"limits.budgte\" = \"-15%\"\n")
+        #expect(try CommandRun.run(["solve", "--scenario", bad, "--out", out.path, "--quiet"]).status == 2)
+        #expect(try snapshot() == before)
+    }
+}
