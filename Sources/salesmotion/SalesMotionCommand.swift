@@ -16,7 +16,7 @@ struct SalesMotionCommand: ParsableCommand {
             3 solver failure or no plan found in time, 4 output folder cannot be written \
             (nothing written), 130 Ctrl-C and 143 SIGTERM (nothing written).
             """,
-        subcommands: [Solve.self, SweepCommand.self, CompareCommand.self, ExplainCommand.self, ReportCommand.self,
+        subcommands: [Solve.self, SweepCommand.self, CompareCommand.self, ScenariosCommand.self, ExplainCommand.self, ReportCommand.self,
                       Validate.self, Export.self, GenerateCommand.self],
         defaultSubcommand: Solve.self
     )
@@ -139,10 +139,11 @@ struct InputOptions: ParsableArguments {
         return try load(scenario: scenario, timings: &timings)
     }
 
-    /// Loads the inputs with `scenario`'s changes and pins, then this command line's on top.
-    func load(scenario: Scenario?, timings: inout PhaseTimings) throws -> AllocationInstance {
+    /// Loads the inputs with `scenario`'s changes and pins, then this command line's on top;
+    /// `dataset`, when given, is the data folder already read.
+    func load(scenario: Scenario?, dataset: Dataset? = nil, timings: inout PhaseTimings) throws -> AllocationInstance {
         do {
-            let instance = try AllocationInstance.load(dataFolder: data, modelFile: model,
+            let instance = try AllocationInstance.load(dataFolder: data, read: dataset, modelFile: model,
                                                        overrides: (scenario?.overrides ?? []) + (try parsedOverrides()),
                                                        pins: (scenario?.pins ?? []) + (try parsedPins()), timings: &timings)
             if interruption.isRequested {

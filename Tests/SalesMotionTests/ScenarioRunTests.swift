@@ -77,4 +77,42 @@ import Testing
         #expect(try CommandRun.run(["solve", "--scenario", bad, "--out", out.path, "--quiet"]).status == 2)
         #expect(try snapshot() == before)
     }
+
+    /// `scenarios run` solves every file, writes each plan where `solve --scenario` would, and
+    /// one row per scenario to OUT/scenarios.csv, whose figures are those of the separate solves
+    /// (within the MIP gap: the batch solves warm) and whose last column is the difference to
+    /// the first row. An infeasible scenario gets its row and its folder, the others theirs
+    /// (exit 1); a duplicate name is refused before anything is solved.
+    @Test func scenariosRunWritesEveryPlanAndOneTable() throws {
+        let out = TemporaryFolder()
+        let infeasible = out.write("starved.toml", "description = \"no money\"\n[set]\n\"limits.budget\" = 1000\n")
+        let files = ["models/scenarios/budget-cut.toml", "models/scenarios/two-more-gams.toml", infeasible]
+        let run = try CommandRun.run(["scenarios", "run"] + files + ["--out", out.path, "--threads", "2"])
+        #expect(run.status == 1, "\(run.errors)")
+        let table = try String(contentsOfFile: out.file("scenarios.csv"), encoding: .utf8)
+        let rows = table.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows[0].first == "scenario" && rows[0].last == "net_contribution_vs_first")
+        #expect(rows.map { $0[0] }.dropFirst() == ["budget-cut", "two-more-gams", "starved"])
+        #expect(rows[3][1] == "infeasible")
+        var values: [Double] = []
+        for name in ["budget-cut", "two-more-gams"] {
+            let separate = TemporaryFolder()
+            #expect(try CommandRun.run(["solve", "--scenario", "models/scenarios/\(name).toml", "--out", separate.path, "--quiet"]).status == 0)
+            let alone = try Self.objective(separate.file("\(name)/summary.json"))
+            let inBatch = try Self.objective(out.file("\(name)/summary.json"))
+            #expect(abs(alone - inBatch) <= 1e-4 * abs(alone), "\(name): \(alone) vs \(inBatch)")
+            let row = try #require(rows.first { $0[0] == name })
+            #expect(abs(Double(row[2])! - inBatch) < 1e-6 * abs(inBatch))
+            values.append(inBatch)
+        }
+        #expect(abs(Double(rows[1].last!)!) == 0)
+        #expect(abs(Double(rows[2].last!)! - (values[1] - values[0])) < 1e-6 * abs(values[0]))
+        #expect(FileManager.default.fileExists(atPath: out.file("starved/summary.json")))
+
+        let twice = try CommandRun.run(["scenarios", "run", "models/scenarios/budget-cut.toml", "models/scenarios/budget-cut.toml",
+                                        "--out", out.path + "/again"])
+        #expect(twice.status == 2)
+        #expect(twice.errors.contains("each scenario needs a folder of its own"), "\(twice.errors)")
+        #expect(!FileManager.default.fileExists(atPath: out.path + "/again"))
+    }
 }

@@ -15,13 +15,20 @@ extension AllocationInstance {
     /// As ``load(dataFolder:modelFile:overrides:pins:)``, recording the read and validate phases.
     public static func load(dataFolder: String, modelFile: String, overrides: [ModelOverride] = [],
                             pins: [TierPin] = [], timings: inout PhaseTimings) throws -> AllocationInstance {
+        try load(dataFolder: dataFolder, read: nil, modelFile: modelFile, overrides: overrides, pins: pins, timings: &timings)
+    }
+
+    /// As ``load(dataFolder:modelFile:overrides:pins:timings:)``, with the dataset already
+    /// `read` from `dataFolder` when given (several scenarios of one dataset read it once).
+    public static func load(dataFolder: String, read: Dataset?, modelFile: String, overrides: [ModelOverride] = [],
+                            pins: [TierPin] = [], timings: inout PhaseTimings) throws -> AllocationInstance {
         let start = Date()
         var problems = DiagnosticCollector()
         var dataset: Dataset?
         var model: AllocationModel?
         let dataChanges = overrides.filter(\.isDataChange), modelChanges = overrides.filter { !$0.isDataChange }
         do {
-            dataset = try Dataset.read(from: dataFolder).applying(dataChanges)
+            dataset = try (read ?? Dataset.read(from: dataFolder)).applying(dataChanges)
         } catch let error as InputError {
             problems.absorb(error)
         }

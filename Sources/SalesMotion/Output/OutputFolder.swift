@@ -73,6 +73,39 @@ public enum OutputFolder {
         }
     }
 
+    /// Replaces the file at `path` with `contents` whole, or leaves it as it was: written in a
+    /// fresh private folder beside it and renamed into place, so a planted link is replaced,
+    /// never followed. A link, a folder or anything but a regular file at `path` is refused.
+    public static func replaceFile(_ path: String, with contents: Data) throws {
+        var status = stat()
+        if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw InputError([InputDiagnostic(SourceLocation(file: "--out"), "\(path) is not a regular file (a link or a folder); SalesMotion does not write through it")])
+        }
+        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError("cannot create \(directory): \(error.localizedDescription)")
+        }
+        var template = Array("\(directory)/.salesmotion-file-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else {
+            throw OutputError("cannot write to \(directory): \(String(cString: strerror(errno)))")
+        }
+        let folder = String(cString: created)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = folder + "/file"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        let written = contents.withUnsafeBytes { buffer in
+            buffer.baseAddress.map { Glibc.write(descriptor, $0, buffer.count) } ?? 0
+        }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == contents.count, synced, rename(temporary, path) == 0 else {
+            throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Refuses a folder of runs (`--out`, which holds each run's folder) that is the data folder
     /// or an input file: runs must not write among the inputs. Holding the data folder further
     /// down is fine (`project/` with `project/data/`): each run's own folder is checked too.

@@ -107,7 +107,7 @@ public struct SummaryText {
     }
 
     /// Money for large values, up to four significant decimals for small ones (FTE, ratios).
-    static func amount(_ value: Double) -> String {
+    public static func amount(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         if abs(value) >= 1000 { return money(value) }
         return String(format: "%.4g", value)

@@ -51,6 +51,13 @@ public final class WhatIfSession {
         try engine.rebuild(changed)
     }
 
+    /// Moves to `instance`, which has this session's data and model but for the values of the
+    /// limits in force: every limit row takes its new bound, and the next solve is warm.
+    func moveLimits(to instance: AllocationInstance) throws {
+        let moved = engine.instance.withLimits(of: instance.dataset, instance.model)
+        for kind in moved.limitsInForce { try engine.limitMoved(kind, in: moved) }
+    }
+
     /// Replaces the model's pins (what-if: force accounts into tiers).
     public func setPins(_ pins: [TierPin]) throws {
         var model = engine.instance.model

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+public import OutputFiles
+
+/// Several scenarios solved together (`salesmotion scenarios run`): each on the worker threads
+/// the backend gives, warm when it differs from the worker's previous scenario only in limit
+/// values (the decomposition then keeps its plans and prices), and the table that sets them
+/// side by side (`scenarios.csv`).
+public struct ScenarioBatch: Sendable {
+    /// One scenario's instance and result.
+    public struct Entry: Sendable {
+        public var name: String
+        public var instance: AllocationInstance
+        public var result: PlanningResult
+        public var seconds: Double
+    }
+
+    public var entries: [Entry]
+
+    /// Solves `scenarios` (name and instance, in order) on `workers` threads. Scenarios are
+    /// dealt to workers in contiguous runs, so neighbours — typically variants of one another —
+    /// share a warm session.
+    public static func run(_ scenarios: [(name: String, instance: AllocationInstance)], workers: Int,
+                           options: PlanningOptions, progress: (@Sendable (Int) -> Void)? = nil) throws -> ScenarioBatch {
+        let runs = max(1, min(workers, scenarios.count))
+        let chunk = (scenarios.count + runs - 1) / runs
+        let ranges = (0..<runs).map { r in (r * chunk)..<min(scenarios.count, (r + 1) * chunk) }.filter { !$0.isEmpty }
+        let collector = BatchCollector(count: scenarios.count, progress: progress)
+        @Sendable func solveRange(_ range: Range<Int>) {
+            do {
+                var session: WhatIfSession?
+                for index in range {
+                    if options.stop?.isRequested == true { throw PlanningInterrupted() }
+                    let start = Date()
+                    let instance = scenarios[index].instance
+                    if let current = session, current.instance.differsOnlyInLimitValues(from: instance) {
+                        try current.replaceLimits(with: instance)
+                    } else {
+                        session = try AllocationPlanner.session(for: instance, options: options)
+                    }
+                    let result = try session!.solve()
+                    collector.store(index, Entry(name: scenarios[index].name, instance: instance, result: result,
+                                                 seconds: Date().timeIntervalSince(start)))
+                }
+            } catch {
+                collector.fail(error)
+            }
+        }
+        if ranges.count == 1 {
+            solveRange(ranges[0])
+        } else {
+            options.backend.runOnWorkers(ranges.map { range in { solveRange(range) } })
+        }
+        return ScenarioBatch(entries: try collector.finish())
+    }
+
+    /// `scenarios.csv`: one row per scenario — its name, status, net contribution, sales
+    /// expense, global share of expense, accounts per tier, tier changes, binding limits and
+    /// the difference in net contribution to the first scenario (0 for differences below
+    /// ``PlanComparison/tolerance``).
+    public var table: CSVDocument {
+        let tierIds = entries.first?.instance.model.tiers.map(\.id) ?? []
+        var document = CSVDocument(header: ["scenario", "status", "net_contribution", "sales_expense", "global_share"]
+                                   + tierIds.map { "accounts_\($0)" } + ["tier_changes", "binding_limits", "net_contribution_vs_first"])
+        let first = entries.first?.result.plan?.netContribution
+        for entry in entries {
+            let plan = entry.result.plan
+            var row: [CSVCell] = [.text(entry.name), .text(entry.result.status.rawValue)]
+            let blank = CSVCell.text("")
+            row.append(plan.map { CSVCell.number(withoutNoise($0.netContribution)) } ?? blank)
+            row.append(plan.map { CSVCell.number(withoutNoise($0.salesExpense)) } ?? blank)
+            row.append(plan.map { $0.salesExpense > 0 ? CSVCell.number(withoutNoise($0.globalExpense / $0.salesExpense)) : blank } ?? blank)
+            let sameTiers = entry.instance.model.tiers.map(\.id) == tierIds
+            row += tierIds.indices.map { t in plan.flatMap { sameTiers ? CSVCell.number(Double($0.tierCounts[t])) : nil } ?? blank }
+            row.append(plan.map { CSVCell.number(Double($0.tierChanges)) } ?? blank)
+            row.append(plan.map { CSVCell.text($0.limits.filter(\.binding).map(\.name).joined(separator: " ")) } ?? blank)
+            if let value = plan?.netContribution, let first {
+                let difference = value - first
+                row.append(.number(PlanComparison.moved(first, value) ? withoutNoise(difference) : 0))
+            } else {
+                row.append(.text(""))
+            }
+            document.append(row)
+        }
+        return document
+    }
+}
+
+extension AllocationInstance {
+    /// Whether `other` is this instance with other values of limits that both have (same data,
+    /// tiers, costs, pins and settings, the same limits present): a warm solve then holds.
+    func differsOnlyInLimitValues(from other: AllocationInstance) -> Bool {
+        guard dataset.regions.map(\.id) == other.dataset.regions.map(\.id),
+              dataset.accounts == other.dataset.accounts,
+              zip(dataset.regions, other.dataset.regions).allSatisfy({ $0.localFTECost == $1.localFTECost && $0.productivity == $1.productivity })
+        else { return false }
+        var mine = model, theirs = other.model
+        guard limitsInForce == other.limitsInForce else { return false }
+        mine.limits = Limits()
+        theirs.limits = Limits()
+        mine.transition.maxChanges = nil
+        theirs.transition.maxChanges = nil
+        return mine == theirs
+    }
+}
+
+extension WhatIfSession {
+    /// Moves the session to `instance`, which differs from its own only in limit values
+    /// (``AllocationInstance/differsOnlyInLimitValues(from:)``): the next solve is warm.
+    func replaceLimits(with instance: AllocationInstance) throws {
+        try moveLimits(to: instance)
+    }
+}
+
+/// Gathers entries from worker threads.
+private final class BatchCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [ScenarioBatch.Entry?]
+    private var error: (any Error)?
+    private var done = 0
+    private let progress: (@Sendable (Int) -> Void)?
+
+    init(count: Int, progress: (@Sendable (Int) -> Void)?) {
+        entries = Array(repeating: nil, count: count)
+        self.progress = progress
+    }
+
+    func store(_ index: Int, _ entry: ScenarioBatch.Entry) {
+        lock.lock()
+        entries[index] = entry
+        done += 1
+        let count = done
+        lock.unlock()
+        progress?(count)
+    }
+
+    func fail(_ error: any Error) {
+        lock.lock()
+        if self.error == nil { self.error = error }
+        lock.unlock()
+    }
+
+    func finish() throws -> [ScenarioBatch.Entry] {
+        if let error { throw error }
+        return entries.map { $0! }
+    }
+}
