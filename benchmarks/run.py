@@ -39,7 +39,7 @@ def main():
     binary = subprocess.run(['swift', 'build', '-c', 'release', '--show-bin-path'], cwd=ROOT, capture_output=True,
                             text=True, check=True).stdout.strip() + '/salesmotion'
     work = tempfile.mkdtemp(prefix='salesmotion-bench-')
-    rows, sweeps = [], []
+    rows, sweeps, batches = [], [], []
     try:
         for n in SIZES:
             data = os.path.join(work, f'n{n}')
@@ -98,7 +98,11 @@ def main():
                 warm = time.time() - start
                 sweeps.append((n, cold, warm))
                 print(f'  sweep {warm:.2f} s vs 20 cold runs {cold:.2f} s', flush=True)
-        write_report(rows, sweeps)
+            if n == 10000:
+                cold, warm = scenario_batch(binary, data, model, work)
+                batches.append((n, cold, warm))
+                print(f'  scenarios run {warm:.2f} s vs 20 cold solves {cold:.2f} s', flush=True)
+        write_report(rows, sweeps, batches)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -128,7 +132,41 @@ def cell(result, reference, decision):
     return f'{seconds:.2f} s', f'{peak:.0f} MB' if peak else '—', f'{value:,.0f} (Δ {diff:.1e})'
 
 
-def write_report(rows, sweeps):
+def scenario_files(folder):
+    """Twenty scenario files of the kinds planners ask about: ten budget changes (-12 % … +15 %),
+    five more-GAM variants, five competition rises on every account (these rebuild the model)."""
+    os.makedirs(folder, exist_ok=True)
+    files = []
+    for i in range(1, 11):
+        files.append((f'budget{i:02}', f'"limits.budget" = "{(i - 5) * 3:+d}%"'))
+    for i in range(1, 6):
+        files.append((f'gam{i}', f'"limits.gam_headcount" = "+{i}"'))
+    for i in range(1, 6):
+        files.append((f'competition{i}', f'"accounts.*.competition" = "+0.0{i}"'))
+    paths = []
+    for name, line in files:
+        path = os.path.join(folder, name + '.toml')
+        with open(path, 'w') as f:
+            f.write(f'[set]\n{line}\n')
+        paths.append(path)
+    return paths
+
+
+def scenario_batch(binary, data, model, work):
+    """Seconds of 20 cold `solve --scenario` runs one after another, and of one `scenarios run` of the same files."""
+    paths = scenario_files(os.path.join(work, 'scenarios'))
+    start = time.time()
+    for path in paths:
+        subprocess.run([binary, 'solve', '--data', data, '--model', model, '--scenario', path, '--out',
+                        os.path.join(work, 'cold-scenarios'), '--quiet'], check=False)
+    cold = time.time() - start
+    start = time.time()
+    subprocess.run([binary, 'scenarios', 'run', *paths, '--data', data, '--model', model, '--out',
+                    os.path.join(work, 'batch'), '--quiet'], check=False)
+    return cold, time.time() - start
+
+
+def write_report(rows, sweeps, batches=()):
     lines = ['# Benchmarks', '',
              f'Measured {datetime.date.today().isoformat()} by `make bench` on: {machine()}.', '',
              'Instances from `salesmotion generate --accounts N --regions 8 --seed 1` (limits that bind). Every route',
@@ -160,9 +198,22 @@ def write_report(rows, sweeps):
                   '| accounts | 20 cold runs | one sweep | ratio |', '|---:|---:|---:|---:|']
         for n, cold, warm in sweeps:
             lines.append(f'| {n:,} | {cold:.2f} s | {warm:.2f} s | {warm / cold:.2f} |')
+    if batches:
+        lines += ['', f'`scenarios run` of 20 scenario files (ten budget changes, five more-GAM variants, five competition',
+                  f'rises that rebuild the model; {os.cpu_count()} threads) against 20 cold `solve --scenario` runs of the same files:', '',
+                  '| accounts | 20 cold solves | one scenarios run | ratio |', '|---:|---:|---:|---:|']
+        for n, cold, warm in batches:
+            lines.append(f'| {n:,} | {cold:.2f} s | {warm:.2f} s | {warm / cold:.2f} |')
     lines.append('')
-    with open(os.path.join(ROOT, 'docs/benchmarks.md'), 'w') as f:
-        f.write('\n'.join(lines))
+    # The findings written by hand (every section from the first '## ' on) are kept as they are.
+    path = os.path.join(ROOT, 'docs/benchmarks.md')
+    kept = ''
+    if os.path.exists(path):
+        text = open(path).read()
+        at = text.find('\n## ')
+        kept = text[at:] if at >= 0 else ''
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + kept)
     print('\n'.join(lines))
 
 
