@@ -28,4 +28,6 @@ ask "How far is today's handling from the plan?" compare --today --out "$work"
 ask "Why does A017 stay local?" explain A017
 ask "Why does A010 leave coordinated?" explain A010
 ask "How does the plan move with the budget?" sweep --vary limits.budget=20M..32M --steps 4 --threads 1 --out "$work"
+ask "What if the budget is cut by 15 %? (a scenario file)" solve --scenario models/scenarios/budget-cut.toml --out "$work"
+ask "How do the example scenarios compare with the base?" scenarios run models/scenarios/0-base.toml models/scenarios/apac-capacity-loss.toml models/scenarios/budget-cut.toml models/scenarios/competitor-attack.toml models/scenarios/two-more-gams.toml --threads 1 --out "$work"
 ask "What if the budget cannot cover the minimum?" solve --budget 4.7M --out "$work"

@@ -29,10 +29,14 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let scenario = try input.scenarios().first
+        let scenarios = try input.scenarios(several: true)
+        let scenario = scenarios.first
         var timings = PhaseTimings()
         let instance = try input.load(scenario: scenario, timings: &timings)
-        let folder = output.runFolder(input, scenario: scenario, suffix: "-report")
+        let others = try scenarios.dropFirst().map { (name: $0.name, instance: try input.load(scenario: $0, timings: &timings)) }
+        let folder = scenarios.count > 1 && output.name == nil
+            ? (output.out as NSString).appendingPathComponent("scenarios-report")
+            : output.runFolder(input, scenario: scenario, suffix: "-report")
         let stage = try input.openOutput(folder)
         let options = planningOptions(verbose: solver.verbose, instance: instance)
         let report = try planning {
@@ -43,7 +47,14 @@ struct ReportCommand: ParsableCommand {
                 let (from, to) = (try key.resolve(range.fromText, in: instance), try key.resolve(range.toText, in: instance))
                 sweep = try Sweep.run(instance, key: key, values: Sweep.values(from: from, to: to, count: steps), options: options)
             }
-            return try AllocationPlanner.report(for: instance, sweep: sweep, options: options)
+            var report = try AllocationPlanner.report(for: instance, sweep: sweep, options: options)
+            if let scenario, !others.isEmpty {
+                // The first scenario's result is the report's own; the others are solved beside it.
+                let rest = try ScenarioBatch.run(others, workers: ProcessInfo.processInfo.activeProcessorCount, options: options)
+                report.scenarios = ScenarioBatch(entries: [ScenarioBatch.Entry(name: scenario.name, instance: instance,
+                                                                               result: report.result, seconds: 0)] + rest.entries)
+            }
+            return report
         }
         try commit(stage) { try report.files() }
         if !output.quiet { printOut("Report written to \(folder)/\(HTMLReport.file)") }

@@ -115,4 +115,20 @@ import Testing
         #expect(twice.errors.contains("each scenario needs a folder of its own"), "\(twice.errors)")
         #expect(!FileManager.default.fileExists(atPath: out.path + "/again"))
     }
+
+    /// `report` with two scenarios sets them side by side: both names, and the second's
+    /// difference to the first as the separate solves give it (`scenarios run`'s table).
+    @Test func reportShowsScenariosSideBySide() throws {
+        let out = TemporaryFolder()
+        let files = ["models/scenarios/budget-cut.toml", "models/scenarios/two-more-gams.toml"]
+        let report = try CommandRun.run(["report"] + files.flatMap { ["--scenario", $0] } + ["--out", out.path, "--quiet"])
+        #expect(report.status == 0, "\(report.errors)")
+        let html = try String(contentsOfFile: out.file("scenarios-report/report.html"), encoding: .utf8)
+        #expect(html.contains("<h2>Scenarios side by side</h2>"))
+        #expect(html.contains("<td>budget-cut</td>") && html.contains("<td>two-more-gams</td>"))
+        #expect(try CommandRun.run(["scenarios", "run"] + files + ["--out", out.path, "--quiet"]).status == 0)
+        let difference = try Self.objective(out.file("two-more-gams/summary.json")) - Self.objective(out.file("budget-cut/summary.json"))
+        let shown = "+" + SummaryText.amount(difference.rounded())
+        #expect(html.contains(shown), "\(shown)")
+    }
 }

@@ -15,6 +15,9 @@ public struct HTMLReport {
     public var oneMoreUnit: [String: Double]
     /// The chart of a sweep this report ran itself (`report --vary`), if any.
     public var sweepChart: String?
+    /// Several scenarios solved for this report (`report --scenario A --scenario B …`), shown
+    /// side by side; the rest of the report is the first one's.
+    public var scenarios: ScenarioBatch?
 
     public init(instance: AllocationInstance, result: PlanningResult, oneMoreUnit: [String: Double] = [:],
                 sweepChart: String? = nil) {
@@ -61,6 +64,7 @@ public struct HTMLReport {
             "<div class=\"card\"><div class=\"label\">\(title)</div><div class=\"value\">\(value)</div><div class=\"note\">\(Self.escape(note))</div></div>"
         }.joined() + "</div>\n"
 
+        if let scenarios { body += scenariosSection(scenarios) }
         body += "<div class=\"grid\">\n<section><h2>Accounts per tier</h2>\n"
         body += Self.barChart(zip(model.tiers, plan.tierCounts).map { ($0.id, Double($1), nil) }, unit: "accounts", id: "tiers")
         body += "</section>\n<section><h2>Local FTE used against capacity</h2>\n"
@@ -92,6 +96,32 @@ public struct HTMLReport {
             body += "<section><h2>Sweep</h2>\n<div class=\"sweep\">\(sweepChart)</div>\n</section>\n"
         }
         return Self.page(body)
+    }
+
+    /// The scenarios side by side: one row each, headline figures and the difference to the first.
+    func scenariosSection(_ batch: ScenarioBatch) -> String {
+        let tiers = instance.model.tiers.map(\.id)
+        var html = "<section><h2>Scenarios side by side</h2>\n<p class=\"sub\">The rest of this report is the first scenario's, "
+            + "\(Self.escape(batch.entries.first?.name ?? "")).</p>\n<table><tr><th>Scenario</th><th>Status</th><th class=\"n\">Net contribution</th>"
+            + "<th class=\"n\">Difference to the first</th><th class=\"n\">Sales expense</th><th class=\"n\">Global share</th>"
+            + tiers.map { "<th class=\"n\">\(Self.escape($0))</th>" }.joined() + "<th class=\"n\">Tier changes</th><th>Binding limits</th></tr>\n"
+        let first = batch.entries.first?.result.plan?.netContribution
+        for entry in batch.entries {
+            html += "<tr><td>\(Self.escape(entry.name))</td><td>\(Self.escape(entry.result.status.rawValue))</td>"
+            guard let plan = entry.result.plan else {
+                html += "<td colspan=\"\(6 + tiers.count)\">no plan</td></tr>\n"
+                continue
+            }
+            let difference = first.map { PlanComparison.moved($0, plan.netContribution) ? plan.netContribution - $0 : 0 } ?? 0
+            let signed = difference == 0 ? "0" : (difference > 0 ? "+" : "−") + Self.money(abs(difference))
+            let share = plan.salesExpense > 0 ? String(format: "%.1f %%", 100 * plan.globalExpense / plan.salesExpense) : "—"
+            let counts = entry.instance.model.tiers.map(\.id) == tiers ? plan.tierCounts.map { "<td class=\"n\">\($0)</td>" }.joined()
+                : tiers.map { _ in "<td class=\"n\">—</td>" }.joined()
+            html += "<td class=\"n\">\(Self.money(plan.netContribution))</td><td class=\"n\">\(signed)</td>"
+                + "<td class=\"n\">\(Self.money(plan.salesExpense))</td><td class=\"n\">\(share)</td>\(counts)"
+                + "<td class=\"n\">\(plan.tierChanges)</td><td>\(Self.escape(plan.limits.filter(\.binding).map(\.name).joined(separator: ", ")))</td></tr>\n"
+        }
+        return html + "</table>\n</section>\n"
     }
 
     /// The accounts whose tier the plan changes against today (when the data has current

@@ -14,9 +14,15 @@ public struct ScenarioBatch: Sendable {
         public var instance: AllocationInstance
         public var result: PlanningResult
         public var seconds: Double
+
+        public init(name: String, instance: AllocationInstance, result: PlanningResult, seconds: Double) {
+            (self.name, self.instance, self.result, self.seconds) = (name, instance, result, seconds)
+        }
     }
 
     public var entries: [Entry]
+
+    public init(entries: [Entry]) { self.entries = entries }
 
     /// Solves `scenarios` (name and instance, in order) on `workers` threads. Scenarios are
     /// dealt to workers in contiguous runs, so neighbours — typically variants of one another —
