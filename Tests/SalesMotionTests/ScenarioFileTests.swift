@@ -69,7 +69,7 @@ import Testing
         ("[set]\n\"limits.budget\" = true\n", "bad.toml:2:1: limits.budget: expected a number"),
         ("name = 3\n", "bad.toml:1:1: name: expected a string, found 3"),
         ("base = \"missing.toml\"\n", "bad.toml:1:1: base: "),
-        ("base = \"bad.toml\"\n", "base: a cycle of scenario files"),
+        ("base = \"bad.toml\"\n", "bad.toml:1:1: base: a cycle of scenario files"),
         ("[[pin]]\naccount = \"A001\"\ntier = \"totl\"\n", "bad.toml:2:1: A001=totl: unknown tier 'totl' (did you mean 'total'?)"),
         ("[[pin]]\naccount = \"A17\"\ntier = \"total\"\n", "bad.toml:2:1: pin: unknown account 'A17' (did you mean 'A017'?)"),
         ("name = \"../up\"\n", "bad.toml:1:1: name: '../up' cannot name a folder"),

@@ -131,4 +131,19 @@ import Testing
         let shown = "+" + SummaryText.amount(difference.rounded())
         #expect(html.contains(shown), "\(shown)")
     }
+
+    /// `compare --against-data DIR` compares with another dataset folder: a copy of the sample
+    /// with APAC's capacity 40 by hand gives the figures the apac-capacity-loss scenario gives.
+    @Test func compareAgainstAnotherDataFolder() throws {
+        let copy = TemporaryFolder()
+        try ChangeValueTests.editedCopy(copy, file: "regions.csv", ChangeValueTests.replacing("APAC,50,", "APAC,40,"))
+        let out = TemporaryFolder()
+        let data = try CommandRun.run(["compare", "--against-data", copy.path, "--out", out.path, "--name", "data"])
+        let scenario = try CommandRun.run(["compare", "--scenario", "models/scenarios/apac-capacity-loss.toml", "--out", out.path])
+        #expect(data.status == 0 && scenario.status == 0, "\(data.errors) \(scenario.errors)")
+        let a = try String(contentsOfFile: out.file("data/compare_summary.csv"), encoding: .utf8)
+        let b = try String(contentsOfFile: out.file("base-vs-apac-capacity-loss/compare_summary.csv"), encoding: .utf8)
+        #expect(a == b)
+        #expect(a.contains("objective,708685495"), "\(a.prefix(300))")
+    }
 }
