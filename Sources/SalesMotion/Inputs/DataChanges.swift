@@ -14,6 +14,7 @@ extension Dataset {
     /// make it impossible to state (`docs/decisions.md`). Every problem is reported, each where
     /// its change was written.
     func applying(_ changes: [ModelOverride]) throws -> Dataset {
+        if changes.isEmpty { return self }
         var dataset = self
         var problems = DiagnosticCollector()
         let regionIds = regions.map(\.id), accountIds = accounts.map(\.id)

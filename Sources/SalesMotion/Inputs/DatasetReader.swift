@@ -74,11 +74,12 @@ extension Dataset {
     /// Whether `id` is seen for the first time; a repeat is reported with the line of the first.
     private static func isFirst(_ id: String, _ what: String, at location: SourceLocation, _ firstLine: inout [String: Int],
                                 _ problems: inout DiagnosticCollector) -> Bool {
-        if let earlier = firstLine[id] {
+        // One hash in the usual case: insert, and put the first line back for a duplicate.
+        if let earlier = firstLine.updateValue(location.line, forKey: id) {
+            firstLine[id] = earlier
             problems.report(location, "\(what) '\(id)' already defined on line \(earlier)")
             return false
         }
-        firstLine[id] = location.line
         return true
     }
 
@@ -120,17 +121,23 @@ extension Dataset {
         let currentColumn = table.column("current_tier")
         var accounts: [Account] = []
         var firstLine: [String: Int] = [:]
+        accounts.reserveCapacity(table.rows.count)
+        firstLine.reserveCapacity(table.rows.count)
+        declaredAccounts.reserveCapacity(table.rows.count)
         declaredAccounts.formUnion(table.leftOutCells("account_id"))
+        let rule = { (name: String) in KeySchema.accountColumn(name)!.rule }
+        let (revenueRule, marginRule, growthRule) = (rule("revenue"), rule("margin"), rule("growth_potential"))
+        let (centralRule, competitionRule, fitRule) = (rule("central_share"), rule("competition"), rule("fit"))
         for row in table.rows {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
             let id = cells.requiredText(columns["account_id"]!, &problems)
             let hqText = cells.requiredText(columns["hq_region"]!, &problems)
-            let revenue = cells.number(columns["revenue"], KeySchema.accountColumn("revenue")!.rule, name: "revenue", &problems)
-            let margin = cells.number(columns["margin"], KeySchema.accountColumn("margin")!.rule, name: "margin", &problems)
-            let growth = cells.number(columns["growth_potential"], KeySchema.accountColumn("growth_potential")!.rule, name: "growth_potential", &problems)
-            let central = cells.number(centralColumn, KeySchema.accountColumn("central_share")!.rule, default: 0, name: "central_share", &problems)
-            let competition = cells.number(competitionColumn, KeySchema.accountColumn("competition")!.rule, default: 0, name: "competition", &problems)
-            let fit = cells.number(fitColumn, KeySchema.accountColumn("fit")!.rule, default: 1, name: "fit", &problems)
+            let revenue = cells.number(columns["revenue"], revenueRule, name: "revenue", &problems)
+            let margin = cells.number(columns["margin"], marginRule, name: "margin", &problems)
+            let growth = cells.number(columns["growth_potential"], growthRule, name: "growth_potential", &problems)
+            let central = cells.number(centralColumn, centralRule, default: 0, name: "central_share", &problems)
+            let competition = cells.number(competitionColumn, competitionRule, default: 0, name: "competition", &problems)
+            let fit = cells.number(fitColumn, fitRule, default: 1, name: "fit", &problems)
             var headquarters: Int?
             if let hqText {
                 headquarters = regionIndex[hqText]
@@ -167,7 +174,9 @@ extension Dataset {
         var shares = [[FootprintShare]](repeating: [], count: accounts.count)
         var hasRows = [Bool](repeating: false, count: accounts.count)
         var lastLine = [Int](repeating: 0, count: accounts.count)
-        var seen: [String: Int] = [:]
+        // Per account, the regions listed so far and on which line (a few each: a list is cheaper
+        // than hashing a key per row).
+        var seen = [[(region: Int, line: Int)]](repeating: [], count: accounts.count)
         // Accounts with a row pointing at a region whose own row is invalid: their shares
         // cannot be checked, and the region's problem is already reported.
         var incomplete = [Bool](repeating: false, count: accounts.count)
@@ -195,14 +204,13 @@ extension Dataset {
             }
             if let account, region == nil || share == nil { incomplete[account] = true }
             guard let account, let region, let share else { continue }
-            let key = "\(account)\u{1F}\(region)"
-            if let earlier = seen[key] {
+            if let earlier = seen[account].first(where: { $0.region == region }) {
                 problems.report(cells.location(columns["region"]!),
-                                "account '\(accounts[account].id)' in region '\(regions[region].id)' already listed on line \(earlier)")
+                                "account '\(accounts[account].id)' in region '\(regions[region].id)' already listed on line \(earlier.line)")
                 incomplete[account] = true
                 continue
             }
-            seen[key] = row.line
+            seen[account].append((region, row.line))
             hasRows[account] = true
             lastLine[account] = max(lastLine[account], row.line)
             if share > 0 { shares[account].append(FootprintShare(region: region, share: share, currentLocalFTE: currentFTE)) }
