@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+import GLPK
 @testable import SalesMotion
 import Testing
 
@@ -145,5 +146,24 @@ import Testing
         let b = try String(contentsOfFile: out.file("base-vs-apac-capacity-loss/compare_summary.csv"), encoding: .utf8)
         #expect(a == b)
         #expect(a.contains("objective,708685495"), "\(a.prefix(300))")
+    }
+
+    /// A batch solves a scenario warm only when it differs from the previous one in bounds of
+    /// limits; a ratio limit (max_cost_of_sales, the global-share band) changes coefficients, so
+    /// the scenario after one that changes it must still equal its own solve.
+    @Test(arguments: [["limits.max_cost_of_sales=0.011", "limits.budget=none"], ["limits.global_share=[0.15, 0.2]"],
+                      ["limits.budget=-20%"], ["limits.gam_headcount=+1", "regions.APAC.local_capacity_fte=-5"]])
+    func aBatchEqualsSeparateSolves(_ changes: [String]) throws {
+        let base = try SweepTests.sample([])
+        let changed = try SweepTests.sample(changes)
+        let options = PlanningOptions(backend: GLPKSolver())
+        for method in [SolutionMethod.monolithic, .decomposition] {
+            var chosen = options
+            chosen.method = method
+            let batch = try ScenarioBatch.run([("base", base), ("changed", changed)], workers: 1, options: chosen)
+            let alone = try #require(try AllocationPlanner.solve(changed, options: chosen).plan).netContribution
+            let inBatch = try #require(batch.entries[1].result.plan).netContribution
+            #expect(abs(alone - inBatch) <= 1e-4 * abs(alone - batch.entries[1].result.fixedPart), "\(method) \(changes): \(alone) vs \(inBatch)")
+        }
     }
 }

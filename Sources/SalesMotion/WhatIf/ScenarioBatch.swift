@@ -94,19 +94,22 @@ public struct ScenarioBatch: Sendable {
 }
 
 extension AllocationInstance {
-    /// Whether `other` is this instance with other values of limits that both have (same data,
-    /// tiers, costs, pins and settings, the same limits present): a warm solve then holds.
+    /// Whether `other` is this instance with other values of the limits that are plain bounds
+    /// (budget, headcounts, hours, counts, regional capacities: ``KeySchema/Key/isBound``) that
+    /// both have. Ratio limits (`max_cost_of_sales`, the global-share band) change coefficients,
+    /// not bounds, so a change of theirs is not one a warm solve can take.
     func differsOnlyInLimitValues(from other: AllocationInstance) -> Bool {
-        guard dataset.regions.map(\.id) == other.dataset.regions.map(\.id),
-              dataset.accounts == other.dataset.accounts,
-              zip(dataset.regions, other.dataset.regions).allSatisfy({ $0.localFTECost == $1.localFTECost && $0.productivity == $1.productivity })
+        guard limitsInForce == other.limitsInForce, dataset.accounts == other.dataset.accounts,
+              dataset.regions.count == other.dataset.regions.count,
+              zip(dataset.regions, other.dataset.regions).allSatisfy({
+                  $0.id == $1.id && $0.localFTECost == $1.localFTECost && $0.productivity == $1.productivity
+              })
         else { return false }
         var mine = model, theirs = other.model
-        guard limitsInForce == other.limitsInForce else { return false }
-        mine.limits = Limits()
-        theirs.limits = Limits()
-        mine.transition.maxChanges = nil
-        theirs.transition.maxChanges = nil
+        for key in KeySchema.keys where key.isBound {
+            key.set(&mine, 0, nil)
+            key.set(&theirs, 0, nil)
+        }
         return mine == theirs
     }
 }
