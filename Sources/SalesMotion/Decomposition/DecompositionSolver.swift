@@ -33,6 +33,8 @@ struct DecompositionSolver {
     struct WarmStart {
         var plans: [BlockPricing.Plan]
         var center: [Double]
+        /// The case's linking structure: only the bounds of its rows move between warm solves.
+        var structure: LinkingStructure?
     }
 
     /// What one programme case produced.
@@ -58,8 +60,17 @@ struct DecompositionSolver {
         var warmStart: [Bool: WarmStart] = [:]
     }
 
-    /// The value of every account in its least valuable open tier (as in ``AllocationProgram``).
-    var fixedPart: Double {
+    /// The value of every account in its least valuable open tier (as in ``AllocationProgram``),
+    /// computed once: it takes a pass over every account's tiers, and every phase needs it.
+    let fixedPart: Double
+
+    init(instance: AllocationInstance, options: PlanningOptions) {
+        self.instance = instance
+        self.options = options
+        fixedPart = Self.fixedPart(of: instance)
+    }
+
+    private static func fixedPart(of instance: AllocationInstance) -> Double {
         instance.openTiers.indices.reduce(0) { total, a in
             let account = instance.dataset.accounts[a]
             return total + (instance.openTiers[a].map { t -> Double in
@@ -106,14 +117,17 @@ struct DecompositionSolver {
         var nextWarmStart: [Bool: WarmStart] = [:]
         for programmeActive in [true, false] {
             let buildStart = Date()
-            let structure = LinkingStructure(instance: instance, programmeActive: programmeActive)
+            // A warm solve differs from the last only in bounds: its structure takes the new ones.
+            let structure = warmStart[programmeActive]?.structure.map { $0.withBounds(of: instance) }
+                ?? LinkingStructure(instance: instance, programmeActive: programmeActive)
             timings.build += Date().timeIntervalSince(buildStart)
             guard let structure else { continue }
             let lpStart = Date()
             let result = try priceLinkingRows(structure, start: start, warm: warmStart[programmeActive])
             timings.lp += Date().timeIntervalSince(lpStart)
             iterations += result.iterations
-            nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals)
+            nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals,
+                                                       structure: structure)
             if !result.infeasible { cases.append(result) }
         }
         return (cases.sorted { $0.bound > $1.bound }, iterations, nextWarmStart)

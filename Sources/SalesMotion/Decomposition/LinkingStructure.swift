@@ -31,8 +31,8 @@ struct LinkingStructure {
         var revenuePerFTE: [Double]
     }
 
-    let instance: AllocationInstance
-    let formulation: Formulation
+    private(set) var instance: AllocationInstance
+    private(set) var formulation: Formulation
     let programmeActive: Bool
     var kinds: [LimitKind] { formulation.rows.map(\.kind) }
     var senses: [Sense] { formulation.rows.map(\.sense) }
@@ -87,6 +87,17 @@ struct LinkingStructure {
             if accountOptions.isEmpty { return nil }
             options.append(accountOptions)
         }
+    }
+
+    /// This structure for `instance`, which differs from its own only in the bounds of limit
+    /// rows (``AllocationInstance/withLimits(of:_:)``): the accounts' blocks stay, the
+    /// right-hand sides are those of `instance`.
+    func withBounds(of instance: AllocationInstance) -> LinkingStructure {
+        var copy = self
+        copy.instance = instance
+        copy.formulation = Formulation(instance: instance)
+        copy.rightHandSides = copy.formulation.rows.map { copy.formulation.bound(of: $0, programmeActive: programmeActive) }
+        return copy
     }
 
     var rowCount: Int { formulation.rows.count }
