@@ -39,7 +39,16 @@ struct BlockPricing {
 
     func price(_ duals: [Double], recordChoices: Bool = false, recordOptionValues: Bool = false) -> Plan {
         let s = structure
-        let dataset = s.instance.dataset
+        let table = s.pricingTable
+        // Local copies: indexing a local array costs no reference counting in the loop.
+        let optionStart = table.optionStart, optionValue = table.optionValue
+        let usageStart = table.usageStart, usageRow = table.usageRow, usageCoefficient = table.usageCoefficient
+        let minimumStart = table.minimumStart, minimum = table.minimum
+        let pairStart = table.pairStart, pairRegion = table.pairRegion
+        let segmentStart = table.segmentStart, width = table.segmentWidth, gain = table.segmentRevenuePerFTE
+        let margins = s.margins, capacityRow = s.capacityRow, weightedRows = s.weightedRows
+        let costWeights = s.costWeights, revenueWeights = s.revenueWeights
+        let localCost = s.instance.dataset.regions.map(\.localFTECost)
         let rows = s.rowCount
         let revenueFactor = s.revenueFactor(duals)
         let beta = s.effortPrices(duals)
@@ -49,62 +58,149 @@ struct BlockPricing {
         for i in 0..<rows { total += duals[i] * s.rightHandSides[i] }
         var choices: [Choice] = []
         if recordChoices { choices.reserveCapacity(s.accountCount) }
-        var freeFTE: [Double] = []
-        for a in 0..<s.accountCount {
-            let margin = s.margins[a]
-            let alpha = margin - revenueFactor
-            let pairs = s.pairs[a]
-            freeFTE.removeAll(keepingCapacity: true)
-            for pair in pairs {
-                var x = 0.0
-                for k in pair.widths.indices where alpha * pair.revenuePerFTE[k] - beta[pair.region] > 0 { x += pair.widths[k] }
-                freeFTE.append(x)
+        var freeFTE = [Double](repeating: 0, count: table.mostPairs)
+        /// Effort `x` filled into pair `p`'s segments in order: its priced value and revenue.
+        func fill(_ p: Int, to x: Double, alpha: Double, beta: Double) -> (priced: Double, revenue: Double) {
+            var left = x, priced = 0.0, revenue = 0.0
+            for k in segmentStart[p]..<segmentStart[p + 1] where left > 0 {
+                let amount = min(left, width[k])
+                priced += (alpha * gain[k] - beta) * amount
+                revenue += gain[k] * amount
+                left -= amount
             }
-            var best = -Double.infinity, second = -Double.infinity, bestOption = 0
+            return (priced, revenue)
+        }
+        for a in 0..<s.accountCount {
+            let margin = margins[a]
+            let alpha = margin - revenueFactor
+            let firstPair = pairStart[a], pairEnd = pairStart[a + 1]
+            for p in firstPair..<pairEnd {
+                var x = 0.0
+                let price = beta[pairRegion[p]]
+                for k in segmentStart[p]..<segmentStart[p + 1] where alpha * gain[k] - price > 0 { x += width[k] }
+                freeFTE[p - firstPair] = x
+            }
+            var best = -Double.infinity, second = -Double.infinity, bestOption = optionStart[a]
             var optionValues: [Double] = []
-            for (o, option) in s.options[a].enumerated() {
-                var value = option.value
-                for i in 0..<rows where option.usage[i] != 0 { value -= duals[i] * option.usage[i] }
-                for (e, pair) in pairs.enumerated() where !pair.widths.isEmpty {
-                    value += Self.fill(pair, to: max(option.minimumFTE[e], freeFTE[e]), alpha: alpha, beta: beta[pair.region]).priced
+            for o in optionStart[a]..<optionStart[a + 1] {
+                var value = optionValue[o]
+                for u in usageStart[o]..<usageStart[o + 1] { value -= duals[usageRow[u]] * usageCoefficient[u] }
+                for p in firstPair..<pairEnd where segmentStart[p] < segmentStart[p + 1] {
+                    let e = p - firstPair
+                    value += fill(p, to: max(minimum[minimumStart[o] + e], freeFTE[e]), alpha: alpha, beta: beta[pairRegion[p]]).priced
                 }
                 if recordOptionValues { optionValues.append(value) }
                 if value > best { second = best; best = value; bestOption = o } else if value > second { second = value }
             }
             total += best
-            let option = s.options[a][bestOption]
-            objective += option.value
-            for i in 0..<rows where option.usage[i] != 0 { usage[i] += option.usage[i] }
+            objective += optionValue[bestOption]
+            for u in usageStart[bestOption]..<usageStart[bestOption + 1] { usage[usageRow[u]] += usageCoefficient[u] }
             var chosenFTE: [Double] = []
-            for (e, pair) in pairs.enumerated() {
-                let x = pair.widths.isEmpty ? 0 : max(option.minimumFTE[e], freeFTE[e])
+            for p in firstPair..<pairEnd {
+                let e = p - firstPair
+                let hasSegments = segmentStart[p] < segmentStart[p + 1]
+                let x = hasSegments ? max(minimum[minimumStart[bestOption] + e], freeFTE[e]) : 0
                 if recordChoices { chosenFTE.append(x) }
                 guard x > 0 else { continue }
-                let revenue = Self.fill(pair, to: x, alpha: alpha, beta: beta[pair.region]).revenue
-                let cost = dataset.regions[pair.region].localFTECost
+                let region = pairRegion[p]
+                let revenue = fill(p, to: x, alpha: alpha, beta: beta[region]).revenue
+                let cost = localCost[region]
                 objective += margin * revenue - cost * x
-                usage[s.capacityRow[pair.region]] += x
-                for i in s.weightedRows {
-                    usage[i] += s.costWeights[i] * cost * x + s.revenueWeights[i] * revenue
+                usage[capacityRow[region]] += x
+                for i in weightedRows {
+                    usage[i] += costWeights[i] * cost * x + revenueWeights[i] * revenue
                 }
             }
             if recordChoices {
-                choices.append(Choice(option: bestOption, fte: chosenFTE, reducedValue: best, runnerUp: second,
+                choices.append(Choice(option: bestOption - optionStart[a], fte: chosenFTE, reducedValue: best, runnerUp: second,
                                       optionValues: optionValues))
             }
         }
         return Plan(bound: total, objective: objective, usage: usage, choices: choices)
     }
+}
 
-    /// Effort `x` filled into the segments in order: its priced value and the revenue it wins.
-    static func fill(_ pair: LinkingStructure.Pair, to x: Double, alpha: Double, beta: Double) -> (priced: Double, revenue: Double) {
-        var left = x, priced = 0.0, revenue = 0.0
-        for k in pair.widths.indices where left > 0 {
-            let amount = min(left, pair.widths[k])
-            priced += (alpha * pair.revenuePerFTE[k] - beta) * amount
-            revenue += pair.revenuePerFTE[k] * amount
-            left -= amount
+/// The accounts' blocks in flat arrays, for pricing's inner loop: each account's options and
+/// footprint pairs as ranges of shared arrays (`optionStart[a]..<optionStart[a + 1]`, …), each
+/// option's nonzero row coefficients in row order, each pair's segments in order. Built once per
+/// linking structure; a structure that takes new bounds (``LinkingStructure/withBounds(of:)``)
+/// shares it.
+final class PricingTable: Sendable {
+    let optionStart: [Int]
+    let optionValue: [Double]
+    let usageStart: [Int]
+    let usageRow: [Int]
+    let usageCoefficient: [Double]
+    /// Per option, where its minimum FTE per pair start in `minimum`.
+    let minimumStart: [Int]
+    let minimum: [Double]
+    let pairStart: [Int]
+    let pairRegion: [Int]
+    let segmentStart: [Int]
+    let segmentWidth: [Double]
+    let segmentRevenuePerFTE: [Double]
+    /// The most footprint pairs of any account.
+    let mostPairs: Int
+
+    fileprivate init(_ builder: Builder) {
+        // Exact copies: the builder's arrays grew by doubling, up to twice what they hold.
+        func exact<T>(_ array: [T]) -> [T] {
+            var copy: [T] = []
+            copy.reserveCapacity(array.count)
+            copy.append(contentsOf: array)
+            return copy
         }
-        return (priced, revenue)
+        (optionStart, optionValue, usageStart, usageRow, usageCoefficient) = (exact(builder.optionStart), exact(builder.optionValue),
+            exact(builder.usageStart), exact(builder.usageRow), exact(builder.usageCoefficient))
+        (minimumStart, minimum, pairStart, pairRegion) = (exact(builder.minimumStart), exact(builder.minimum),
+                                                          exact(builder.pairStart), exact(builder.pairRegion))
+        (segmentStart, segmentWidth, segmentRevenuePerFTE, mostPairs) =
+            (exact(builder.segmentStart), exact(builder.segmentWidth), exact(builder.segmentGain), builder.mostPairs)
+    }
+
+    /// An empty table (a structure's placeholder until its own is built).
+    convenience init() { self.init(Builder()) }
+
+    /// Option `o`'s coefficient in each of `rows` linking rows.
+    func usage(ofOption o: Int, rows: Int) -> [Double] {
+        var dense = [Double](repeating: 0, count: rows)
+        for u in usageStart[o]..<usageStart[o + 1] { dense[usageRow[u]] = usageCoefficient[u] }
+        return dense
+    }
+
+    /// Fills a table account by account: each account's options, then its pairs.
+    struct Builder {
+        fileprivate var optionStart = [0], optionValue: [Double] = [], usageStart = [0], usageRow: [Int] = []
+        fileprivate var usageCoefficient: [Double] = [], minimumStart: [Int] = [], minimum: [Double] = []
+        fileprivate var pairStart = [0], pairRegion: [Int] = [], segmentStart = [0], segmentWidth: [Double] = []
+        fileprivate var segmentGain: [Double] = [], mostPairs = 0
+
+        /// One option of the current account: its value, its nonzero row coefficients in row
+        /// order, its minimum FTE per pair.
+        mutating func addOption(value: Double, usage: [(row: Int, coefficient: Double)], minimum: [Double]) {
+            optionValue.append(value)
+            for (row, coefficient) in usage where coefficient != 0 {
+                usageRow.append(row)
+                usageCoefficient.append(coefficient)
+            }
+            usageStart.append(usageRow.count)
+            minimumStart.append(self.minimum.count)
+            self.minimum += minimum
+        }
+
+        /// Closes the current account with its footprint pairs.
+        mutating func endAccount(pairs: [(region: Int, widths: [Double], revenuePerFTE: [Double])]) {
+            optionStart.append(optionValue.count)
+            for pair in pairs {
+                pairRegion.append(pair.region)
+                segmentWidth += pair.widths
+                segmentGain += pair.revenuePerFTE
+                segmentStart.append(segmentWidth.count)
+            }
+            pairStart.append(pairRegion.count)
+            mostPairs = max(mostPairs, pairs.count)
+        }
+
+        func finish() -> PricingTable { PricingTable(self) }
     }
 }

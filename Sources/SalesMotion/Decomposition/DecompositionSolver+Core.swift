@@ -104,8 +104,9 @@ extension DecompositionSolver {
             }
             for (e, segments) in core.effort[a].enumerated() {
                 var left = decisions.fte[a][e]
+                let widths = structure.pairs[a][e].widths
                 for (k, x) in segments.enumerated() where left > 0 {
-                    let amount = min(left, structure.pairs[a][e].widths[k])
+                    let amount = min(left, widths[k])
                     values[x.rawValue] = amount
                     left -= amount
                 }
@@ -136,7 +137,7 @@ extension DecompositionSolver {
                 tierChoices = Array(zip(choicesKept, ys))
             } else {
                 let option = structure.options[a][choices[a].option]
-                builder.fix(option.choice, usage: option.usage)
+                builder.fix(option.choice, usage: structure.usage(account: a, option: choices[a].option))
                 tierChoices = []
                 minimum = option.minimumFTE
             }

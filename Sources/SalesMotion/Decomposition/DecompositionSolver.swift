@@ -342,10 +342,14 @@ struct DecompositionSolver {
         let revenueFactor = structure.revenueFactor(result.duals)
         let beta = structure.effortPrices(result.duals)
         var nearBreakEven: [(account: Int, pair: Int, closeness: Double)] = []
+        let table = structure.pricingTable
         for a in 0..<accounts where !free[a] {
             let alpha = structure.margins[a] - revenueFactor
-            for (e, pair) in structure.pairs[a].enumerated() where !pair.widths.isEmpty {
-                let closeness = pair.widths.indices.map { k in abs(alpha * pair.revenuePerFTE[k] - beta[pair.region]) * pair.widths[k] }.min()!
+            for (e, pair) in structure.pairs[a].enumerated() where pair.hasSegments {
+                var closeness = Double.infinity
+                for k in pair.segmentRange {
+                    closeness = min(closeness, abs(alpha * table.segmentRevenuePerFTE[k] - beta[pair.region]) * table.segmentWidth[k])
+                }
                 nearBreakEven.append((a, e, closeness))
             }
         }
@@ -379,7 +383,7 @@ struct DecompositionSolver {
                 continue
             }
             let option = structure.options[a][choices[a].option]
-            builder.fix(option.choice, usage: option.usage)
+            builder.fix(option.choice, usage: structure.usage(account: a, option: choices[a].option))
             effortVariables[a] = structure.pairs[a].indices.map { e in
                 if free.isFree(account: a, pair: e) {
                     return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: option.minimumFTE[e])

@@ -16,19 +16,24 @@ struct LinkingStructure {
         var tier: Int { choice.tier }
         /// Objective value of the tier part (``Formulation/TierChoice/value``).
         var value: Double { choice.value }
-        /// Coefficients of the tier part in every linking row (dense, one per row).
-        var usage: [Double]
         var isGlobal: Bool { choice.isGlobal }
         /// Minimum local FTE in each footprint pair (`min_local_coverage · s`).
         var minimumFTE: [Double]
     }
 
+    /// A footprint pair; its response segments live in the pricing table (one copy for all).
     struct Pair {
         var region: Int
         var saturation: Double
+        let table: PricingTable
+        /// The pair's index in the table.
+        let index: Int
+
         /// Width in FTE and revenue per FTE of each response segment (empty when s = 0).
-        var widths: [Double]
-        var revenuePerFTE: [Double]
+        var widths: [Double] { Array(table.segmentWidth[segmentRange]) }
+        var revenuePerFTE: [Double] { Array(table.segmentRevenuePerFTE[segmentRange]) }
+        var segmentRange: Range<Int> { table.segmentStart[index]..<table.segmentStart[index + 1] }
+        var hasSegments: Bool { table.segmentStart[index] < table.segmentStart[index + 1] }
     }
 
     private(set) var instance: AllocationInstance
@@ -49,6 +54,8 @@ struct LinkingStructure {
     /// The rows with a cost or revenue weight (those local effort enters besides capacity).
     var weightedRows: [Int] = []
     var capacityRow: [Int] = []
+    /// The blocks in flat arrays for ``BlockPricing``.
+    private(set) var pricingTable = PricingTable()
 
     /// Nil when the case is impossible (an account has no option, e.g. it is pinned to a
     /// global tier while the programme is off).
@@ -67,25 +74,33 @@ struct LinkingStructure {
         for (i, row) in rows.enumerated() {
             if let r = formulation.capacityRegion(of: row) { capacityRow[r] = i }
         }
+        var table = PricingTable.Builder()
+        var saturations: [Double] = []
         for (a, account) in instance.dataset.accounts.enumerated() {
             margins.append(account.margin)
-            pairs.append(instance.pairs[a].map { pair in
-                let segments = formulation.segments(of: pair)
-                return Pair(region: pair.region, saturation: segments.isEmpty ? 0 : pair.saturation,
-                            widths: segments.map(\.width), revenuePerFTE: segments.map(\.revenuePerFTE))
-            })
+            let segments = instance.pairs[a].map { formulation.segments(of: $0) }
+            saturations += zip(instance.pairs[a], segments).map { $1.isEmpty ? 0 : $0.saturation }
             var accountOptions: [TierOption] = []
             for t in instance.openTiers[a] {
                 let choice = formulation.choice(account: a, tier: t)
                 if choice.isGlobal && !programmeActive { continue }
-                var usage = [Double](repeating: 0, count: rows.count)
-                for i in formulation.tierRows { usage[i] = formulation.coefficient(of: choice, in: rows[i]) }
-                accountOptions.append(TierOption(
-                    choice: choice, usage: usage,
-                    minimumFTE: instance.pairs[a].map { choice.minimumCoverage * $0.saturation }))
+                let option = TierOption(choice: choice, minimumFTE: instance.pairs[a].map { choice.minimumCoverage * $0.saturation })
+                // The option's coefficient in every linking row goes to the pricing table only.
+                table.addOption(value: option.value, usage: formulation.tierRows.map { i in
+                    (i, formulation.coefficient(of: choice, in: rows[i]))
+                }, minimum: option.minimumFTE)
+                accountOptions.append(option)
             }
             if accountOptions.isEmpty { return nil }
             options.append(accountOptions)
+            table.endAccount(pairs: zip(instance.pairs[a], segments).map { ($0.region, $1.map(\.width), $1.map(\.revenuePerFTE)) })
+        }
+        pricingTable = table.finish()
+        let finished = pricingTable
+        pairs = instance.pairs.indices.map { a in
+            (finished.pairStart[a]..<finished.pairStart[a + 1]).map { p in
+                Pair(region: finished.pairRegion[p], saturation: saturations[p], table: finished, index: p)
+            }
         }
     }
 
@@ -101,6 +116,11 @@ struct LinkingStructure {
     }
 
     var rowCount: Int { formulation.rows.count }
+
+    /// Option `o` of account `a`'s coefficient in every linking row (dense, one per row).
+    func usage(account a: Int, option o: Int) -> [Double] {
+        pricingTable.usage(ofOption: pricingTable.optionStart[a] + o, rows: rowCount)
+    }
     var accountCount: Int { options.count }
 
     /// Prices of one FTE at linking-row duals `π`: one FTE in region `r` winning `g` is worth
@@ -132,8 +152,8 @@ struct LinkingStructure {
             total += options[a].map(\.value).min() ?? 0
             for pair in pairs[a] {
                 let cost = instance.dataset.regions[pair.region].localFTECost
-                for k in pair.widths.indices {
-                    total += min(0, (margins[a] * pair.revenuePerFTE[k] - cost) * pair.widths[k])
+                for k in pair.segmentRange {
+                    total += min(0, (margins[a] * pricingTable.segmentRevenuePerFTE[k] - cost) * pricingTable.segmentWidth[k])
                 }
             }
         }
