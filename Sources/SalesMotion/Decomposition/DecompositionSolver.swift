@@ -479,7 +479,10 @@ struct DecompositionSolver {
             for y in ys { try problem.setBounds(of: y, lower: values[y.rawValue].rounded(), upper: values[y.rawValue].rounded()) }
         }
         let start = Date()
-        let fixedLP = try problem.solve(options: SolveOptions(relaxIntegrality: true, verbose: options.verbose))
+        // Fixing binaries moves bounds only: the basis the search left stays dual feasible.
+        var lpOptions = SolveOptions(relaxIntegrality: true, verbose: options.verbose)
+        lpOptions.dualSimplex = true
+        let fixedLP = try problem.solve(options: lpOptions)
         let seconds = Date().timeIntervalSince(start)
         guard fixedLP.termination == .optimal, let rowDuals = fixedLP.constraintDuals else { return (nil, seconds) }
         return (Dictionary(uniqueKeysWithValues: zip(kinds, rows.map { rowDuals[$0.rawValue] })), seconds)
