@@ -82,6 +82,23 @@ import Testing
         #expect(bound <= plan.objective + tolerance + 1e-6 * decisionPart)
     }
 
+    /// The free set's selection equals the first `count` of a stable sort (ties to the lower
+    /// index), on keys with many ties, infinities and every count from 0 past the end.
+    @Test func theSmallestKeysAreTheFirstOfAStableSort() {
+        var generator = SystemRandomNumberGenerator()
+        for trial in 0..<200 {
+            let n = trial % 50
+            let keys = (0..<n).map { _ -> Double in
+                let pick = Int.random(in: 0..<10, using: &generator)
+                return pick == 0 ? .infinity : Double(Int.random(in: 0..<6, using: &generator))
+            }
+            let reference = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+            for count in [0, 1, 2, n / 2, n, n + 3] {
+                #expect(Set(DecompositionSolver.smallest(count, of: keys)) == Set(reference.prefix(count)), "\(keys) \(count)")
+            }
+        }
+    }
+
     /// A budget at the edge of feasibility (issue 11). On `generate --accounts 1500 --seed 8` the
     /// least sales expense of any plan is 31,794,626.43: found independently, by SCIP minimising
     /// the budget row of the exported MPS to gap 0 (`benchmarks/min_budget.py`). At 31,797,000 only plans within 2,374 of that minimum are feasible;

@@ -64,13 +64,15 @@ struct DecompositionSolver {
     /// computed once: it takes a pass over every account's tiers, and every phase needs it.
     let fixedPart: Double
 
-    init(instance: AllocationInstance, options: PlanningOptions) {
+    /// A solver for `instance`; `fixedPart`, when given, is the fixed part of an instance that
+    /// differs from this one only in limit values (it does not depend on them).
+    init(instance: AllocationInstance, options: PlanningOptions, fixedPart: Double? = nil) {
         self.instance = instance
         self.options = options
-        fixedPart = Self.fixedPart(of: instance)
+        self.fixedPart = fixedPart ?? Self.fixedPart(of: instance)
     }
 
-    private static func fixedPart(of instance: AllocationInstance) -> Double {
+    static func fixedPart(of instance: AllocationInstance) -> Double {
         instance.openTiers.indices.reduce(0) { total, a in
             let account = instance.dataset.accounts[a]
             return total + (instance.openTiers[a].map { t -> Double in
@@ -334,11 +336,9 @@ struct DecompositionSolver {
     private func freeSet(_ result: CaseResult, _ choices: [BlockPricing.Choice], freeAccounts: Int) -> FreeSet {
         let structure = result.structure
         let accounts = structure.accountCount
-        let order = (0..<accounts).sorted {
-            (choices[$0].reducedValue - choices[$0].runnerUp) < (choices[$1].reducedValue - choices[$1].runnerUp)
-        }
+        let indifference = choices.map { $0.reducedValue - $0.runnerUp }
         var free = [Bool](repeating: false, count: accounts)
-        for a in order.prefix(freeAccounts) where choices[a].runnerUp > -.infinity { free[a] = true }
+        for a in Self.smallest(freeAccounts, of: indifference) where choices[a].runnerUp > -.infinity { free[a] = true }
         let revenueFactor = structure.revenueFactor(result.duals)
         let beta = structure.effortPrices(result.duals)
         var nearBreakEven: [(account: Int, pair: Int, closeness: Double)] = []
@@ -353,14 +353,52 @@ struct DecompositionSolver {
                 nearBreakEven.append((a, e, closeness))
             }
         }
-        nearBreakEven.sort { $0.closeness < $1.closeness }
         let everything = freeAccounts >= accounts
         var set = FreeSet(accounts: free, pairs: [], stride: 1 + (structure.pairs.map(\.count).max() ?? 0),
                           everything: everything)
-        for item in everything ? nearBreakEven[...] : nearBreakEven.prefix(freeAccounts * 2) {
-            set.pairs.insert(item.account * set.stride + item.pair)
+        let chosen = everything ? Array(nearBreakEven.indices) : Self.smallest(freeAccounts * 2, of: nearBreakEven.map(\.closeness))
+        for index in chosen {
+            set.pairs.insert(nearBreakEven[index].account * set.stride + nearBreakEven[index].pair)
         }
         return set
+    }
+
+    /// The indices of the `count` smallest `keys`, ties to the lower index — the first `count`
+    /// of a stable sort — found with a bounded heap: a free set needs tens of the smallest among
+    /// hundreds of thousands, which a full sort of every point of a sweep paid for.
+    static func smallest(_ count: Int, of keys: [Double]) -> [Int] {
+        guard count < keys.count else { return Array(keys.indices) }
+        guard count > 0 else { return [] }
+        // A max-heap on (key, index): its top is the largest of the kept ones.
+        func above(_ i: Int, _ j: Int) -> Bool { keys[i] > keys[j] || (keys[i] == keys[j] && i > j) }
+        var heap: [Int] = []
+        heap.reserveCapacity(count)
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var largest = parent
+                if left < heap.count, above(heap[left], heap[largest]) { largest = left }
+                if right < heap.count, above(heap[right], heap[largest]) { largest = right }
+                if largest == parent { return }
+                heap.swapAt(parent, largest)
+                parent = largest
+            }
+        }
+        for index in keys.indices {
+            if heap.count < count {
+                heap.append(index)
+                var child = heap.count - 1
+                while child > 0, above(heap[child], heap[(child - 1) / 2]) {
+                    heap.swapAt(child, (child - 1) / 2)
+                    child = (child - 1) / 2
+                }
+            } else if above(heap[0], index) {
+                heap[0] = index
+                siftDown(0)
+            }
+        }
+        return heap
     }
 
     /// The restricted MIP, built like the monolithic program: free decisions as variables,

@@ -88,6 +88,8 @@ final class DecompositionEngine: SessionEngine {
     private(set) var instance: AllocationInstance
     let options: PlanningOptions
     private var warmStart: [Bool: DecompositionSolver.WarmStart] = [:]
+    /// The objective's fixed part, which limit values do not move: computed once per instance.
+    private var fixedPart: Double?
 
     init(instance: AllocationInstance, options: PlanningOptions) {
         self.instance = instance
@@ -101,10 +103,12 @@ final class DecompositionEngine: SessionEngine {
     func rebuild(_ newInstance: AllocationInstance) throws {
         instance = newInstance
         warmStart = [:]
+        fixedPart = nil
     }
 
     func solve() throws -> PlanningResult {
-        var solver = DecompositionSolver(instance: instance, options: options)
+        var solver = DecompositionSolver(instance: instance, options: options, fixedPart: fixedPart)
+        fixedPart = solver.fixedPart
         solver.warmStart = warmStart
         solver.thorough = false
         let result = try AllocationPlanner.result(of: solver)
