@@ -222,6 +222,10 @@ import Testing
         #expect(result.status == .timeLimit, "\(result.rawStatus)")
         let plan = try #require(result.plan)
         #expect(LimitCheck.violations(of: plan, in: instance).isEmpty)
+        // The 60 s limit was far from reached: the summary must not say it was.
+        let text = SummaryText(instance: instance, result: result).text
+        #expect(!text.contains("time limit reached"), "\(text.prefix(200))")
+        #expect(text.contains("stopped before proving the gap"), "\(text.prefix(200))")
     }
 
     @Test func infeasibleIsInfeasible() throws {
