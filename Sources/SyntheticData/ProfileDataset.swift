@@ -56,15 +56,36 @@ public struct ProfileDataset {
         var minFit: Double
     }
 
-    private static let tiers = [
-        Tier(id: "local", cost: 0, gamFTE: 0, minRevenue: 0, minRegions: 1, minFit: 0),
-        Tier(id: "coordinated", cost: 0.25 * 250_000 + 0.1 * 200_000 + 8 * 2_000, gamFTE: 0.25,
-             minRevenue: 5e6, minRegions: 2, minFit: 0.3),
-        Tier(id: "strategic", cost: 0.5 * 250_000 + 0.4 * 200_000 + 24 * 2_000, gamFTE: 0.5,
-             minRevenue: 20e6, minRegions: 2, minFit: 0.5),
-        Tier(id: "total", cost: 1.0 * 250_000 + 0.75 * 200_000 + 60 * 2_000, gamFTE: 1,
-             minRevenue: 50e6, minRegions: 3, minFit: 0.6),
-    ]
+    /// The standard tiers as the generator needs them, read from the very text it writes
+    /// (``SyntheticDataset/standardTiers``) and the costs of its header: one place for each.
+    private static let tiers: [Tier] = {
+        let costs = keyValues(header)
+        return SyntheticDataset.standardTiers.components(separatedBy: "[[tier]]").dropFirst().map { block in
+            let values = keyValues(block)
+            let gam = values["gam_fte"] ?? 0
+            let cost = gam * (costs["gam_fte_cost"] ?? 0) + (values["central_fte"] ?? 0) * (costs["central_fte_cost"] ?? 0)
+                + (values["exec_hours"] ?? 0) * (costs["exec_hour_cost"] ?? 0)
+            return Tier(id: texts(block)["id"] ?? "", cost: cost, gamFTE: gam, minRevenue: values["min_revenue"] ?? 0,
+                        minRegions: Int(values["min_regions"] ?? 1), minFit: values["min_fit"] ?? 0)
+        }
+    }()
+
+    /// The `key = number` lines of a TOML fragment (underscores in numbers allowed).
+    private static func keyValues(_ text: String) -> [String: Double] {
+        texts(text).compactMapValues { Double($0.replacingOccurrences(of: "_", with: "")) }
+    }
+
+    /// The `key = value` lines of a TOML fragment, comments and quotes removed.
+    private static func texts(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let body = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            let parts = body.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            result[parts[0]] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return result
+    }
 
     private struct Account {
         var revenue, margin, growth, central, competition, fit: Double
