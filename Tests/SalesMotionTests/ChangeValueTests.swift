@@ -109,8 +109,9 @@ import Testing
         #expect(try gams.resolve("+2", in: instance) == 8)
         #expect(try WhatIfKey("accounts.A017.fit").resolve("50%", in: instance) == 0.5)
         #expect(throws: InputError.self) { try budget.resolve("85%", in: instance) }
-        let run = try CommandRun.run(["sweep", "--vary", "limits.budget=-20%..+20%", "--steps", "3", "--out",
-                                      TemporaryFolder().file("sweep"), "--threads", "1"])
+        let out = TemporaryFolder()
+        let run = try CommandRun.run(["sweep", "--vary", "limits.budget=-20%..+20%", "--steps", "3", "--out", out.path,
+                                      "--threads", "1"])
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.output.contains("22,400,000") && run.output.contains("33,600,000"), "\(run.output)")
     }

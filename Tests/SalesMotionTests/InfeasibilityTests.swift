@@ -17,7 +17,10 @@ import Testing
                                       "max_cost_of_sales": "limits.max_cost_of_sales",
                                       "max_global_accounts": "limits.max_global_accounts",
                                       "max_changes": "transition.max_changes"]
-        var arguments = ["solve", "--quiet", "--out", parentOf(TemporaryFolder().path), "--name", nameOf(TemporaryFolder().path)] + extra
+        // The folder lives as long as the test: a TemporaryFolder made inline was removed at once,
+        // and the run's files then stayed in /tmp.
+        let out = TemporaryFolder()
+        var arguments = ["solve", "--quiet", "--out", out.path] + extra
         for relaxation in relaxations {
             let name = relaxation["name"] as! String, value = relaxation["suggested"] as! Double
             if let key = keys[name] {
@@ -48,7 +51,7 @@ import Testing
         }
         // and the budget is not over-asked: 1 % below the needed value is still infeasible
         let needed = relaxation.first { $0["name"] as? String == "budget" }!["needed"] as! Double
-        #expect(try CommandRun.run(["solve", "--quiet", "--out", parentOf(TemporaryFolder().path), "--name", nameOf(TemporaryFolder().path),
+        #expect(try CommandRun.run(["solve", "--quiet", "--out", out.path,
                                     "--set", "limits.budget=\(needed * 0.99)"]).status == 1)
     }
 
