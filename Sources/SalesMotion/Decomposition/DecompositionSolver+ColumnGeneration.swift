@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+internal import LinearProgramming
+
+/// Column generation on the linking rows (step 1 of ``DecompositionSolver``): a master LP over
+/// whole plans, new plans priced at its duals, in-out smoothing, and the Lagrangian bound.
+extension DecompositionSolver {
+    /// Column generation on the linking rows of one programme case.
+    func priceLinkingRows(_ structure: LinkingStructure, start: Date, warm: WarmStart?) throws -> CaseResult {
+        let pricing = BlockPricing(structure: structure)
+        let rows = structure.rowCount
+        let zero = [Double](repeating: 0, count: rows)
+        // Lagrangian bounds hold for duals of the right signs only; the master's are forced.
+        let signed = { (duals: [Double]) in structure.signedDuals(duals) }
+        var plans = [pricing.price(zero)]
+        var bestBound = plans[0].bound
+        var center = zero
+        if let warm, warm.center.count == rows {
+            // Earlier plans stay valid when only limit values moved; their prices are a good start.
+            plans += warm.plans
+            let restart = pricing.price(signed(warm.center))
+            plans.append(restart)
+            if restart.bound < bestBound {
+                bestBound = restart.bound
+                center = warm.center
+            }
+        }
+        // Row scales keep the master well conditioned: each row divided by its size.
+        let scales = (0..<rows).map { i in 1 / max(1, abs(structure.rightHandSides[i]), abs(plans[0].usage[i])) }
+        let penalty = 10 * max(1, abs(plans[0].objective) + abs(plans[0].bound))
+        // Column generation stops well inside the MIP gap (default 1e-4) so the recovery has room.
+        let tolerance = min(1e-6, max(1e-8, 0.01 * instance.model.solver.mipGap)) * max(1, abs(plans[0].bound - fixedPart))
+        var iterations = 1
+        var infeasible = false
+        let limit = options.timeLimit(instance.model.solver.timeLimit)
+        while true {
+            if options.stop?.isRequested == true { throw PlanningInterrupted() }
+            let master = try solveMaster(plans, structure: structure, scales: scales, penalty: penalty)
+            if bestBound - master.objective <= tolerance {
+                infeasible = master.artificialActivity > 1e-7 && provesInfeasible(pricing, duals: signed(master.duals))
+                break
+            }
+            if iterations >= 5000 || Date().timeIntervalSince(start) > 0.6 * limit { break }
+            // In-out smoothing: price between the best prices so far and the master's.
+            var added = false
+            for alpha in [0.5, 0.0] {
+                let probe = signed((0..<rows).map { alpha * center[$0] + (1 - alpha) * master.duals[$0] })
+                let plan = pricing.price(probe)
+                iterations += 1
+                if plan.bound < bestBound {
+                    bestBound = plan.bound
+                    center = probe
+                }
+                var reduced = plan.objective - master.convexityDual
+                for i in 0..<rows { reduced -= master.duals[i] * plan.usage[i] }
+                if reduced > tolerance {
+                    plans.append(plan)
+                    added = true
+                    break
+                }
+            }
+            if !added {
+                // The master's prices admit no better plan: the master is optimal. With artificial
+                // activity left its objective is penalised and no bound; the case has no plan only
+                // if the prices prove it.
+                if master.artificialActivity > 1e-7 {
+                    infeasible = provesInfeasible(pricing, duals: signed(master.duals))
+                } else {
+                    bestBound = min(bestBound, master.objective + tolerance)
+                }
+                break
+            }
+        }
+        return CaseResult(structure: structure, bound: bestBound, duals: center, infeasible: infeasible,
+                          iterations: iterations, plans: plans)
+    }
+
+    /// Whether prices in the direction of `duals` prove that no plan of the case satisfies the
+    /// linking rows: the Lagrangian bound at `λ·duals` (valid for any duals of the right signs)
+    /// falls below a lower bound on every plan's objective, for some scale λ.
+    private func provesInfeasible(_ pricing: BlockPricing, duals: [Double]) -> Bool {
+        let floor = pricing.structure.objectiveLowerBound
+        let margin = 1e-6 * max(1, abs(floor))
+        return [1.0, 10, 100, 1e3, 1e4, 1e6].contains { scale in
+            pricing.price(duals.map { $0 * scale }).bound < floor - margin
+        }
+    }
+
+    private struct MasterSolution {
+        var objective: Double
+        var duals: [Double]
+        var convexityDual: Double
+        var artificialActivity: Double
+    }
+
+    /// max Σ_j μ_j·objective_j over mixtures of the plans found, with penalised artificial
+    /// columns so that it is always feasible.
+    private func solveMaster(_ plans: [BlockPricing.Plan], structure: LinkingStructure, scales: [Double],
+                             penalty: Double) throws -> MasterSolution {
+        let rows = structure.rowCount
+        var lp = LinearProgram(sense: .maximize)
+        let mixes = plans.map { lp.addVariable(lower: 0, upper: .infinity, objective: $0.objective) }
+        let artificials = (0..<rows).map { _ in lp.addVariable(lower: 0, upper: .infinity, objective: -penalty) }
+        var linking: [ConstraintIndex] = []
+        for i in 0..<rows {
+            var terms = zip(mixes, plans).map { ($0, $1.usage[i] * scales[i]) }
+            let bound = structure.rightHandSides[i] * scales[i]
+            switch structure.senses[i] {
+            case .atMost:
+                terms.append((artificials[i], -1))
+                linking.append(lp.addConstraint(terms: terms, upper: bound))
+            case .atLeast:
+                terms.append((artificials[i], 1))
+                linking.append(lp.addConstraint(terms: terms, lower: bound))
+            }
+        }
+        let convexity = lp.addConstraint(terms: mixes.map { ($0, 1) }, lower: 1, upper: 1)
+        let result = try options.backend.solve(lp, options: SolveOptions(verbose: options.verbose))
+        guard result.termination == .optimal, let duals = result.constraintDuals else {
+            throw PlanningFailure("the decomposition master could not be solved (\(result.rawStatus))")
+        }
+        return MasterSolution(objective: result.objectiveValue!,
+                              duals: (0..<rows).map { duals[linking[$0].rawValue] * scales[$0] },
+                              convexityDual: duals[convexity.rawValue],
+                              artificialActivity: artificials.reduce(0) { $0 + result.variableValues[$1.rawValue] })
+    }
+}
