@@ -21,7 +21,6 @@ extension DecompositionSolver {
         var recovered: Recovered?
         /// A bound on every plan of the case, nil when the core's solver gave none.
         var bound: Double?
-        var freeAccounts: Int
     }
 
     /// The most accounts left with a choice for which the core is tried: GLPK's branch and
@@ -75,13 +74,12 @@ extension DecompositionSolver {
             ? coreValues(of: plan.decisions, coreProgram, structure, allowed) : nil
         let solution = try problem.solve(options: solveOptions, warmStart: true, incumbent: start)
         if solution.termination == .interrupted { throw PlanningInterrupted() }
-        let freeAccounts = core.freeAccounts
         // No plan of the core at all: none of the case beats the incumbent.
-        if solution.termination == .infeasible { return CoreResult(recovered: nil, bound: incumbent, freeAccounts: freeAccounts) }
+        if solution.termination == .infeasible { return CoreResult(recovered: nil, bound: incumbent) }
         let bound = solution.bestBound.map { max($0, incumbent) }
         guard solution.termination.hasSolution, let objective = solution.objectiveValue, objective > incumbent,
               coreProgram.program.isFeasible(solution.variableValues) else {
-            return CoreResult(recovered: nil, bound: bound, freeAccounts: freeAccounts)
+            return CoreResult(recovered: nil, bound: bound)
         }
         let values = solution.variableValues
         let decisions = planDecisions(structure, values: values, tiers: coreProgram.tiers, optionIndices: allowed,
@@ -89,7 +87,7 @@ extension DecompositionSolver {
         let (duals, dualSeconds) = try fixedTierDuals(problem, values, coreProgram.tiers, coreProgram.rows, structure.kinds)
         return CoreResult(recovered: Recovered(decisions: decisions, objective: objective, duals: duals, exactBound: nil,
                                                dualSeconds: dualSeconds),
-                          bound: bound, freeAccounts: freeAccounts)
+                          bound: bound)
     }
 
     /// `decisions` as values of the core program's variables; nil when they are not in the core.

@@ -22,25 +22,7 @@ extension AllocationInstance {
     /// LP and MPS carry the formulation, written by `backend`, with the constant part of the objective
     /// left out; GMPL carries the data for the reference model in `models/allocation.mod`.
     public func export(_ format: ExportFormat, to path: String, backend: any SolverBackend) throws {
-        var status = stat()
-        if lstat(path, &status) == 0 {
-            switch status.st_mode & S_IFMT {
-            case S_IFREG: break
-            case S_IFLNK:
-                throw InputError([InputDiagnostic(SourceLocation(file: "--output"), "\(path) is a symbolic link; SalesMotion does not write through links: give the file itself")])
-            default:
-                throw OutputError("\(path) is not a regular file")
-            }
-        }
-        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        var template = Array("\(directory)/.salesmotion-export-XXXXXX".utf8CString)
-        guard let created = mkdtemp(&template) else {
-            throw OutputError("cannot write to \(directory): \(String(cString: strerror(errno)))")
-        }
-        let folder = String(cString: created)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let temporary = folder + "/export"
-        do {
+        try OutputFolder.replaceFile(path, option: "--output") { temporary in
             switch format {
             case .lp, .mps:
                 let problem = try backend.makeSession(AllocationProgram(instance: self, names: true).program)
@@ -48,17 +30,6 @@ extension AllocationInstance {
             case .gmpl:
                 try Data(GMPLDataWriter(instance: self).text.utf8).write(to: URL(fileURLWithPath: temporary))
             }
-        } catch {
-            throw OutputError("cannot write \(path): \(error)")
         }
-        guard chmod(temporary, mode_t(0o666) & ~Self.currentUmask) == 0, rename(temporary, path) == 0 else {
-            throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    private static var currentUmask: mode_t {
-        let value = umask(0o022)
-        umask(value)
-        return value
     }
 }

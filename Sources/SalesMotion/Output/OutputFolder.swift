@@ -73,20 +73,46 @@ public enum OutputFolder {
         }
     }
 
-    /// Replaces the file at `path` with `contents` whole, or leaves it as it was: written in a
-    /// fresh private folder beside it and renamed into place, so a planted link is replaced,
-    /// never followed. A link, a folder or anything but a regular file at `path` is refused.
+    /// Replaces the file at `path` with `contents` whole, or leaves it as it was (see
+    /// ``replaceFile(_:option:writing:)``); the folder is created when missing.
     public static func replaceFile(_ path: String, with contents: Data) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw OutputError("cannot create \(directory): \(error.localizedDescription)")
+            }
+        }
+        try replaceFile(path, option: "--out") { temporary in
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            defer { close(descriptor) }
+            let written = contents.withUnsafeBytes { buffer in
+                buffer.baseAddress.map { Glibc.write(descriptor, $0, buffer.count) } ?? 0
+            }
+            guard written == contents.count, fsync(descriptor) == 0 else {
+                throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// Writes the file at `path` whole or not at all: `writing` makes it at a temporary path
+    /// in a fresh private folder beside `path` (`mkdtemp`), which is then renamed into place,
+    /// so a planted link is replaced, never followed. A link at `path` is refused as input
+    /// (named by `option`), anything else but a regular file as a place that cannot be written.
+    static func replaceFile(_ path: String, option: String, writing: (String) throws -> Void) throws {
         var status = stat()
-        if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
-            throw InputError([InputDiagnostic(SourceLocation(file: "--out"), "\(path) is not a regular file (a link or a folder); SalesMotion does not write through it")])
+        if lstat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFLNK:
+                throw InputError([InputDiagnostic(SourceLocation(file: option), "\(path) is a symbolic link; SalesMotion does not write through links: give the file itself")])
+            default:
+                throw OutputError("\(path) is not a regular file")
+            }
         }
         let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError("cannot create \(directory): \(error.localizedDescription)")
-        }
         var template = Array("\(directory)/.salesmotion-file-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
             throw OutputError("cannot write to \(directory): \(String(cString: strerror(errno)))")
@@ -94,16 +120,22 @@ public enum OutputFolder {
         let folder = String(cString: created)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let temporary = folder + "/file"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else { throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        let written = contents.withUnsafeBytes { buffer in
-            buffer.baseAddress.map { Glibc.write(descriptor, $0, buffer.count) } ?? 0
+        do {
+            try writing(temporary)
+        } catch let error as OutputError {
+            throw error
+        } catch {
+            throw OutputError("cannot write \(path): \(error)")
         }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == contents.count, synced, rename(temporary, path) == 0 else {
+        guard chmod(temporary, mode_t(0o666) & ~currentUmask) == 0, rename(temporary, path) == 0 else {
             throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    private static var currentUmask: mode_t {
+        let value = umask(0o022)
+        umask(value)
+        return value
     }
 
     /// Refuses a folder of runs (`--out`, which holds each run's folder) that is the data folder

@@ -29,36 +29,24 @@ public struct ScenarioBatch: Sendable {
     /// share a warm session.
     public static func run(_ scenarios: [(name: String, instance: AllocationInstance)], workers: Int,
                            options: PlanningOptions, progress: (@Sendable (Int) -> Void)? = nil) throws -> ScenarioBatch {
-        let runs = max(1, min(workers, scenarios.count))
-        let chunk = (scenarios.count + runs - 1) / runs
-        let ranges = (0..<runs).map { r in (r * chunk)..<min(scenarios.count, (r + 1) * chunk) }.filter { !$0.isEmpty }
-        let collector = BatchCollector(count: scenarios.count, progress: progress)
-        @Sendable func solveRange(_ range: Range<Int>) {
-            do {
-                var session: WhatIfSession?
-                for index in range {
-                    if options.stop?.isRequested == true { throw PlanningInterrupted() }
-                    let start = Date()
-                    let instance = scenarios[index].instance
-                    if let current = session, current.instance.differsOnlyInLimitValues(from: instance) {
-                        try current.replaceLimits(with: instance)
-                    } else {
-                        session = try AllocationPlanner.session(for: instance, options: options)
-                    }
-                    let result = try session!.solve()
-                    collector.store(index, Entry(name: scenarios[index].name, instance: instance, result: result,
-                                                 seconds: Date().timeIntervalSince(start)))
+        let entries = try ContiguousRuns.run(count: scenarios.count, workers: workers, backend: options.backend,
+                                             progress: progress) { (range, store: (Int, Entry) -> Void) in
+            var session: WhatIfSession?
+            for index in range {
+                if options.stop?.isRequested == true { throw PlanningInterrupted() }
+                let start = Date()
+                let instance = scenarios[index].instance
+                if let current = session, current.instance.differsOnlyInLimitValues(from: instance) {
+                    try current.moveLimits(to: instance)
+                } else {
+                    session = try AllocationPlanner.session(for: instance, options: options)
                 }
-            } catch {
-                collector.fail(error)
+                let result = try session!.solve()
+                store(index, Entry(name: scenarios[index].name, instance: instance, result: result,
+                                   seconds: Date().timeIntervalSince(start)))
             }
         }
-        if ranges.count == 1 {
-            solveRange(ranges[0])
-        } else {
-            options.backend.runOnWorkers(ranges.map { range in { solveRange(range) } })
-        }
-        return ScenarioBatch(entries: try collector.finish())
+        return ScenarioBatch(entries: entries)
     }
 
     /// `scenarios.csv`: one row per scenario — its name, status, net contribution, sales
@@ -111,47 +99,5 @@ extension AllocationInstance {
             key.set(&theirs, 0, nil)
         }
         return mine == theirs
-    }
-}
-
-extension WhatIfSession {
-    /// Moves the session to `instance`, which differs from its own only in limit values
-    /// (``AllocationInstance/differsOnlyInLimitValues(from:)``): the next solve is warm.
-    func replaceLimits(with instance: AllocationInstance) throws {
-        try moveLimits(to: instance)
-    }
-}
-
-/// Gathers entries from worker threads.
-private final class BatchCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [ScenarioBatch.Entry?]
-    private var error: (any Error)?
-    private var done = 0
-    private let progress: (@Sendable (Int) -> Void)?
-
-    init(count: Int, progress: (@Sendable (Int) -> Void)?) {
-        entries = Array(repeating: nil, count: count)
-        self.progress = progress
-    }
-
-    func store(_ index: Int, _ entry: ScenarioBatch.Entry) {
-        lock.lock()
-        entries[index] = entry
-        done += 1
-        let count = done
-        lock.unlock()
-        progress?(count)
-    }
-
-    func fail(_ error: any Error) {
-        lock.lock()
-        if self.error == nil { self.error = error }
-        lock.unlock()
-    }
-
-    func finish() throws -> [ScenarioBatch.Entry] {
-        if let error { throw error }
-        return entries.map { $0! }
     }
 }

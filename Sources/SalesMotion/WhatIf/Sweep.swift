@@ -69,34 +69,18 @@ public struct Sweep: Sendable {
                            workers: Int = 1, options: PlanningOptions,
                            progress: (@Sendable (Int) -> Void)? = nil) throws -> Sweep {
         let limitKind = key.limitKind(in: instance)
-        let runs = max(1, min(workers, values.count))
-        let chunk = (values.count + runs - 1) / runs
-        let ranges = (0..<runs).map { r in (r * chunk)..<min(values.count, (r + 1) * chunk) }.filter { !$0.isEmpty }
-        let collector = SweepCollector(count: values.count, progress: progress)
-
-        @Sendable func solveRange(_ range: Range<Int>) {
-            do {
-                var session = try AllocationPlanner.session(for: instance, options: options)
-                for index in range {
-                    if options.stop?.isRequested == true { throw PlanningInterrupted() }
-                    let start = Date()
-                    if !warm { session = try AllocationPlanner.session(for: instance, options: options) }
-                    try session.set(key, to: values[index])
-                    let result = try session.solve()
-                    collector.store(index, point(values[index], result, limitKind: limitKind,
-                                                 seconds: Date().timeIntervalSince(start)))
-                }
-            } catch {
-                collector.fail(error)
+        let points = try ContiguousRuns.run(count: values.count, workers: workers, backend: options.backend,
+                                            progress: progress) { (range, store: (Int, SweepPoint) -> Void) in
+            var session = try AllocationPlanner.session(for: instance, options: options)
+            for index in range {
+                if options.stop?.isRequested == true { throw PlanningInterrupted() }
+                let start = Date()
+                if !warm { session = try AllocationPlanner.session(for: instance, options: options) }
+                try session.set(key, to: values[index])
+                let result = try session.solve()
+                store(index, point(values[index], result, limitKind: limitKind, seconds: Date().timeIntervalSince(start)))
             }
         }
-
-        if ranges.count == 1 {
-            solveRange(ranges[0])
-        } else {
-            options.backend.runOnWorkers(ranges.map { range in { solveRange(range) } })
-        }
-        let points = try collector.finish()
         return Sweep(key: key, values: values, tierIds: instance.model.tiers.map(\.id),
                      accountIds: instance.dataset.accounts.map(\.id), points: points,
                      baseValue: (try? key.value(in: instance)) ?? nil)
@@ -113,39 +97,5 @@ public struct Sweep: Sendable {
             tierCounts: plan?.tierCounts ?? [], bindingLimits: plan?.limits.filter(\.binding).map(\.name) ?? [],
             tierOfAccount: plan?.accounts.map(\.tier) ?? [], localFTEOfAccount: plan?.accounts.map(\.localFTE) ?? [],
             seconds: seconds)
-    }
-}
-
-/// Gathers points from worker threads.
-private final class SweepCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var points: [SweepPoint?]
-    private var error: (any Error)?
-    private var done = 0
-    private let progress: (@Sendable (Int) -> Void)?
-
-    init(count: Int, progress: (@Sendable (Int) -> Void)?) {
-        points = Array(repeating: nil, count: count)
-        self.progress = progress
-    }
-
-    func store(_ index: Int, _ point: SweepPoint) {
-        lock.lock()
-        points[index] = point
-        done += 1
-        let finished = done
-        lock.unlock()
-        progress?(finished)
-    }
-
-    func fail(_ error: any Error) {
-        lock.lock()
-        if self.error == nil { self.error = error }
-        lock.unlock()
-    }
-
-    func finish() throws -> [SweepPoint] {
-        if let error { throw error }
-        return points.map { $0! }
     }
 }
