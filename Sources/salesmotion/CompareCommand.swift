@@ -54,7 +54,7 @@ struct CompareCommand: ParsableCommand {
         let otherName = scenarios.last?.name ?? (input.hasCommandLineChanges || against != nil || againstData != nil ? "what-if" : "base")
         let folder = (output.out as NSString).appendingPathComponent(output.name ?? "\(baseName)-vs-\(otherName)")
         let stage = try input.openOutput(folder, extraInputs: extra)
-        let other = try otherInput.load(scenario: scenarios.last, timings: &timings)
+        let other = try otherInput.load(scenario: scenarios.last, timings: &timings, announce: false)
         let options = planningOptions(verbose: solver.verbose, instance: base)
         let outcome = try planning { try AllocationPlanner.compare(base, other, today: today, options: options) }
         guard let comparison = outcome.comparison else {

@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
         let scenario = scenarios.first
         var timings = PhaseTimings()
         let instance = try input.load(scenario: scenario, timings: &timings)
-        let others = try scenarios.dropFirst().map { (name: $0.name, instance: try input.load(scenario: $0, timings: &timings)) }
+        let others = try scenarios.dropFirst().map { (name: $0.name, instance: try input.load(scenario: $0, timings: &timings, announce: false)) }
         let folder = scenarios.count > 1 && output.name == nil
             ? (output.out as NSString).appendingPathComponent("scenarios-report")
             : output.runFolder(input, scenario: scenario, suffix: "-report")

@@ -16,7 +16,7 @@ struct SalesMotionCommand: ParsableCommand {
             3 solver failure or no plan found in time, 4 output folder cannot be written \
             (nothing written), 130 Ctrl-C and 143 SIGTERM (nothing written).
             """,
-        subcommands: [Solve.self, SweepCommand.self, CompareCommand.self, ScenariosCommand.self, ExplainCommand.self, ReportCommand.self,
+        subcommands: [Solve.self, RoadmapCommand.self, SweepCommand.self, CompareCommand.self, ScenariosCommand.self, ExplainCommand.self, ReportCommand.self,
                       Validate.self, Export.self, GenerateCommand.self],
         defaultSubcommand: Solve.self
     )
@@ -141,7 +141,9 @@ struct InputOptions: ParsableArguments {
 
     /// Loads the inputs with `scenario`'s changes and pins, then this command line's on top;
     /// `dataset`, when given, is the data folder already read.
-    func load(scenario: Scenario?, dataset: Dataset? = nil, timings: inout PhaseTimings) throws -> AllocationInstance {
+    /// `announce` prints, once per command, that a model written for a roadmap is read for one year.
+    func load(scenario: Scenario?, dataset: Dataset? = nil, timings: inout PhaseTimings,
+              announce: Bool = true) throws -> AllocationInstance {
         do {
             let instance = try AllocationInstance.load(dataFolder: data, read: dataset, modelFile: model,
                                                        overrides: (scenario?.overrides ?? []) + (try parsedOverrides()),
@@ -150,6 +152,7 @@ struct InputOptions: ParsableArguments {
                 printError("Interrupted: nothing was written.")
                 throw ExitCode(interruptedExitCode)
             }
+            if announce, let notice = instance.model.singleYearNotice { printError("Note: \(model): \(notice).") }
             return instance
         } catch let error as InputError {
             reportInputError(error)
@@ -272,21 +275,22 @@ struct Validate: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the model as CPLEX LP, MPS, or a GNU MathProg data file for models/allocation.mod.")
+        abstract: "Write the model as CPLEX LP, MPS, or a GNU MathProg data file for models/allocation.mod or models/roadmap.mod.")
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "lp, mps or gmpl.")
+    @Option(help: "lp, mps, gmpl (data for models/allocation.mod) or gmpl-roadmap (data for models/roadmap.mod; needs [roadmap]).")
     var format: ExportFormat
 
     @Option(help: "File to write.")
     var output: String
 
     func run() throws {
-        let instance = try input.load()
+        var timings = PhaseTimings()
+        let instance = try input.load(scenario: try input.scenarios().first, timings: &timings, announce: format != .gmplRoadmap)
         try planning {
             try OutputFolder.check(output, dataFolder: input.data, modelFile: input.model, option: "--output")
-            try instance.export(format, to: output, backend: solverBackend)
+            try instance.export(format, to: output, backend: solverBackend, modelFile: input.model)
         }
     }
 }

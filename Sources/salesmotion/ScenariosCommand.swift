@@ -51,8 +51,9 @@ struct ScenariosRun: ParsableCommand {
         var timings = PhaseTimings()
         // The data files are read once; every scenario lays its changes over them.
         let dataset = try? Dataset.read(from: input.data)
-        let instances = try scenarios.map { scenario in
-            (name: scenario.name, instance: try scenarioInput.load(scenario: scenario, dataset: dataset, timings: &timings))
+        let instances = try scenarios.enumerated().map { index, scenario in
+            (name: scenario.name, instance: try scenarioInput.load(scenario: scenario, dataset: dataset, timings: &timings,
+                                                                   announce: index == 0))
         }
         let stages = try scenarios.map { try scenarioInput.openOutput(output.runFolder(input, scenario: $0)) }
         let tablePath = (output.out as NSString).appendingPathComponent("scenarios.csv")

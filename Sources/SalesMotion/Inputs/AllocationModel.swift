@@ -137,6 +137,13 @@ public struct AllocationModel: Sendable, Hashable {
     public var tiers: [CoverageTier]
     public var transition = TransitionRules()
     public var pins: [TierPin] = []
+    /// `[roadmap]`, when the model file has it (single-year commands ignore it).
+    public var roadmap: RoadmapSettings?
+    /// Keys given year by year (key path → one value per year); the single-year fields above
+    /// hold year 1's value (``year(_:)`` gives any year's model).
+    public var yearValues: [String: [Double]] = [:]
+    /// `limits.global_share` year by year, when given as an array of bands.
+    public var yearBands: [ClosedRange<Double>]?
 
     public init(tiers: [CoverageTier], costs: CostRates = CostRates(), limits: Limits = Limits(),
                 breakpoints: [Double] = AllocationModel.defaultBreakpoints,

@@ -13,8 +13,8 @@ internal import InputFiles
 enum KeySchema {
     /// One key of the model file (`section.name`, or `tier.ID.name` for a tier's key).
     struct Key: Sendable {
-        enum Kind: Sendable { case amount, count, band, list, text }
-        enum Rule: Sendable { case none, cost, nonNegative, fraction, positiveSeconds }
+        enum Kind: Sendable { case amount, count, band, list, text, table }
+        enum Rule: Sendable { case none, cost, nonNegative, fraction, positiveSeconds, years, growthRate }
 
         /// `costs`, `limits`, `response`, `solver`, `transition`, `tier` or `pin`.
         let section: String
@@ -49,6 +49,10 @@ enum KeySchema {
             case .nonNegative: return !(value >= 0) ? "must be ≥ 0, found \(formatShort(value))" : nil
             case .fraction: return !(0...1).contains(value) ? "must be a fraction from 0 to 1, found \(formatShort(value))" : nil
             case .positiveSeconds: return !(value > 0) ? "must be > 0 seconds, found \(formatShort(value))" : nil
+            case .years:
+                return !(1...Double(RoadmapSettings.maximumYears)).contains(value)
+                    ? "must be from 1 to \(RoadmapSettings.maximumYears) years, found \(formatShort(value))" : nil
+            case .growthRate: return !(value > -1) ? "must be > -1 (a yearly rate: 0.03 is 3 % growth), found \(formatShort(value))" : nil
             }
         }
     }
@@ -109,6 +113,16 @@ enum KeySchema {
         model("transition", "max_changes", .count, .nonNegative, limit: .maxChanges, isBound: true,
               words: ("tier changes", "tier change"), get: { $0.transition.maxChanges.map(Double.init) },
               set: { $0.transition.maxChanges = count($1) }),
+        model("roadmap", "years", .count, .years, get: { $0.roadmap?.years.map(Double.init) },
+              set: { $0[roadmap: RoadmapSettings()].years = count($1) }),
+        model("roadmap", "discount_rate", .amount, .nonNegative, get: { $0.roadmap?.discountRate },
+              set: { $0[roadmap: RoadmapSettings()].discountRate = $1 ?? 0 }),
+        model("roadmap", "market_growth", .amount, .growthRate, get: { $0.roadmap?.marketGrowth },
+              set: { $0[roadmap: RoadmapSettings()].marketGrowth = $1 ?? 0 }),
+        model("roadmap", "max_changes_per_account", .count, .nonNegative, words: ("tier changes per account", "tier change per account"),
+              get: { $0.roadmap?.maxChangesPerAccount.map(Double.init) },
+              set: { $0[roadmap: RoadmapSettings()].maxChangesPerAccount = count($1) }),
+        model("roadmap", "local_capacity_fte", .table),
         Key(section: "tier", name: "id", kind: .text, rule: .none, required: true, limit: nil, isBound: false, words: nil,
             get: { _, _ in nil }, set: { _, _, _ in }),
         tier("gam_fte", .amount, .nonNegative, required: true, \.gamFTE),

@@ -132,6 +132,7 @@ extension AllocationModel {
         for key in KeySchema.keys where key.section != "tier" && key.isNumeric {
             if let value = key.get(self, 0), let problem = key.problem(value) { report(key.path, problem) }
         }
+        validateRoadmap(report)
         if let band = limits.globalShare, band.lowerBound < 0 || band.upperBound > 1 {
             report("limits.global_share", "both ends must be fractions from 0 to 1, found [\(formatShort(band.lowerBound)), \(formatShort(band.upperBound))]")
         }
@@ -203,6 +204,14 @@ struct ModelDecoder {
                 return nil
             case .other(let text): return TOMLValue.parseOverride(text)
             case .set, .add, .scale:
+                // A relative change of a year-by-year key changes every year's value.
+                if value.isRelative, case .array(let items)? = current, AllocationModel.takesYearValues(key) {
+                    return .array(try items.map { item in
+                        let year = try newValue(key, current: item, tier: tier)
+                        guard let year else { throw fail("none removes an optional limit; it cannot be a year's value") }
+                        return year
+                    })
+                }
                 var now: Double?
                 switch current {
                 case .integer(let number)?: now = Double(number)
@@ -259,6 +268,7 @@ struct ModelDecoder {
         var model = AllocationModel(tiers: [])
         for name in KeySchema.sectionOrder {
             guard let entries = section(name, root) else { continue }
+            if name == "roadmap" && model.roadmap == nil { model.roadmap = RoadmapSettings() }
             for key in KeySchema.keys where key.section == name && entries[key.name] != nil {
                 decode(key, from: entries, into: &model)
             }
@@ -282,21 +292,93 @@ struct ModelDecoder {
 
     /// Decodes one key of a section by its kind and stores it in `model`.
     private mutating func decode(_ key: KeySchema.Key, from entries: [String: TOMLValue], into model: inout AllocationModel) {
+        if AllocationModel.takesYearValues(key), case .array(let items)? = entries[key.name] {
+            decodeYearValues(key, items, into: &model)
+            return
+        }
         switch key.kind {
         case .amount: if let value = number(key.section, key.name, entries) { key.set(&model, 0, value) }
         case .count: if let value = integer(key.section, key.name, entries) { key.set(&model, 0, Double(value)) }
-        case .band:
-            guard let band = numbers(key.section, key.name, entries) else { return }
-            if band.count != 2 {
-                report(key.path, "expected two numbers [low, high], found \(band.count)")
-            } else if band[0] > band[1] {
-                report(key.path, "the low end \(formatShort(band[0])) exceeds the high end \(formatShort(band[1]))")
-            } else {
-                model.limits.globalShare = band[0]...band[1]
-            }
+        case .table: decodeCapacities(entries[key.name], into: &model)
+        case .band: decodeBand(key, entries, into: &model)
         case .list: if let points = numbers(key.section, key.name, entries) { model.breakpoints = points }
         case .text: break
         }
+    }
+
+    /// A key given year by year (`budget = [28e6, 30e6, 33e6]`; for the global-share band, an
+    /// array of `[low, high]` pairs): year 1's value in the model's field, every year's in
+    /// ``AllocationModel/yearValues`` (lengths are checked against `[roadmap] years` later).
+    private mutating func decodeYearValues(_ key: KeySchema.Key, _ items: [TOMLValue], into model: inout AllocationModel) {
+        if key.kind == .band {
+            if case .array? = items.first {
+                var bands: [ClosedRange<Double>] = []
+                for (year, item) in items.enumerated() {
+                    guard let band = numbers(key.section, key.name, [key.name: item]) else { return }
+                    guard band.count == 2, band[0] <= band[1] else {
+                        report(key.path, "year \(year + 1): expected [low, high] with low ≤ high, found \(band.count == 2 ? "[\(formatShort(band[0])), \(formatShort(band[1]))]" : "\(band.count) numbers")")
+                        return
+                    }
+                    bands.append(band[0]...band[1])
+                }
+                model.yearBands = bands
+                if let first = bands.first { model.limits.globalShare = first }
+            } else {
+                decodeBand(key, [key.name: .array(items)], into: &model)
+            }
+            return
+        }
+        var values: [Double] = []
+        for item in items {
+            let single = [key.name: item]
+            let value = key.kind == .count ? integer(key.section, key.name, single).map(Double.init) : number(key.section, key.name, single)
+            guard let value else { return }
+            values.append(value)
+        }
+        model.yearValues[key.path] = values
+        if let first = values.first { key.set(&model, 0, first) }
+    }
+
+    /// The global-share band, one `[low, high]` for every year.
+    private mutating func decodeBand(_ key: KeySchema.Key, _ entries: [String: TOMLValue], into model: inout AllocationModel) {
+        guard let band = numbers(key.section, key.name, entries) else { return }
+        if band.count != 2 {
+            report(key.path, "expected two numbers [low, high], found \(band.count)")
+        } else if band[0] > band[1] {
+            report(key.path, "the low end \(formatShort(band[0])) exceeds the high end \(formatShort(band[1]))")
+        } else {
+            model.limits.globalShare = band[0]...band[1]
+        }
+    }
+
+    /// `[roadmap.local_capacity_fte]`: region id → one number, or one per year.
+    private mutating func decodeCapacities(_ value: TOMLValue?, into model: inout AllocationModel) {
+        guard let value else { return }
+        guard case .table(let entries) = value else {
+            report("roadmap.local_capacity_fte", "expected a table [roadmap.local_capacity_fte] of region = capacity, found \(value.typeDescription)")
+            return
+        }
+        var capacities: [RoadmapSettings.RegionCapacity] = []
+        for region in entries.keys.sorted() {
+            let path = "roadmap.local_capacity_fte.\(region)"
+            let position = locator?.position(of: path)
+            let source = SourceLocation(file: file, line: position?.line ?? 0, column: position?.column ?? 0)
+            var values: [Double] = []
+            if case .array(let items)? = entries[region] {
+                for item in items {
+                    guard let number = number("roadmap.local_capacity_fte", region, [region: item]) else { return }
+                    values.append(number)
+                }
+            } else if let number = number("roadmap.local_capacity_fte", region, entries) {
+                values = [number]
+            } else {
+                continue
+            }
+            capacities.append(RoadmapSettings.RegionCapacity(region: region, values: values, source: source))
+        }
+        // In the order of the file: sorted by where each entry starts.
+        capacities.sort { ($0.source.line, $0.source.column) < ($1.source.line, $1.source.column) }
+        model[roadmap: RoadmapSettings()].localCapacity = capacities
     }
 
     /// Decodes one `[[tier]]` and appends it to `model` when every required key is there.

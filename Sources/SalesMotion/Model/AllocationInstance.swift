@@ -28,9 +28,9 @@ public struct AllocationInstance: Sendable {
     /// The pinned tier of each account, if any.
     public let pinnedTier: [Int?]
     /// Index of each account's current tier; nil when it has none.
-    public let currentTier: [Int?]
+    public private(set) var currentTier: [Int?]
     /// Footprint pairs of each account, in region order.
-    public let pairs: [[FootprintPair]]
+    public private(set) var pairs: [[FootprintPair]]
     /// `c_t` for every tier.
     public let tierCost: [Double]
 
@@ -80,17 +80,11 @@ public struct AllocationInstance: Sendable {
                 }
                 open.append(eligible)
             }
-            let scale = account.revenue + account.growthPotential
-            pairs.append(account.footprint.map { entry in
-                let region = dataset.regions[entry.region]
-                let saturation = entry.share * scale / region.productivity
-                if !(saturation <= Self.largestSaturation) {
-                    problems.report(SourceLocation(file: account.source.file, line: account.source.line),
-                                    "account '\(account.id)' in \(region.id): a saturation scale of \(formatShort(saturation)) FTE (share × (revenue + growth_potential) / productivity) is beyond \(formatShort(Self.largestSaturation)); check that revenue and productivity use the same units")
-                }
-                return FootprintPair(region: entry.region, share: entry.share, saturation: saturation,
-                                     localPotential: account.growthPotential * (1 - account.centralShare) * entry.share)
-            })
+            pairs.append(Self.footprintPairs(of: account, in: dataset))
+            for pair in pairs[a] where !(pair.saturation <= Self.largestSaturation) {
+                problems.report(SourceLocation(file: account.source.file, line: account.source.line),
+                                "account '\(account.id)' in \(dataset.regions[pair.region].id): a saturation scale of \(formatShort(pair.saturation)) FTE (share × (revenue + growth_potential) / productivity) is beyond \(formatShort(Self.largestSaturation)); check that revenue and productivity use the same units")
+            }
         }
         try problems.throwIfAny()
         openTiers = open
@@ -98,6 +92,29 @@ public struct AllocationInstance: Sendable {
         currentTier = current
         self.pairs = pairs
         tierCost = model.tiers.map { model.costs.cost(of: $0) }
+    }
+
+    /// `s[a,r]` and the local potential of every footprint pair of `account` (spec §3).
+    static func footprintPairs(of account: Account, in dataset: Dataset) -> [FootprintPair] {
+        let scale = account.revenue + account.growthPotential
+        return account.footprint.map { entry in
+            FootprintPair(region: entry.region, share: entry.share,
+                          saturation: entry.share * scale / dataset.regions[entry.region].productivity,
+                          localPotential: account.growthPotential * (1 - account.centralShare) * entry.share)
+        }
+    }
+
+    /// The instance of another year of a roadmap: `dataset` and `model` differ from this
+    /// instance's only in revenues, growth potentials, capacities, current tiers and limit
+    /// values. Open tiers and pins stay as decided on today's evidence (roadmap.md: eligibility
+    /// uses the dataset's values in every year); saturation scales follow the year's values.
+    func forYear(_ dataset: Dataset, _ model: AllocationModel) -> AllocationInstance {
+        var copy = self
+        copy.dataset = dataset
+        copy.model = model
+        copy.pairs = dataset.accounts.map { Self.footprintPairs(of: $0, in: dataset) }
+        copy.currentTier = dataset.accounts.map { $0.currentTier.flatMap(model.tierIndex) }
+        return copy
     }
 
     /// The instance with the limit values of `model` and the regional capacities of `dataset`,

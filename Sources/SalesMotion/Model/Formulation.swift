@@ -155,6 +155,16 @@ struct Formulation: Sendable {
         }
     }
 
+    /// One tier change's contribution to `quantity`, when changes are decisions of their own
+    /// (the roadmap counts them between years): its cost and its count.
+    func amountOfChange(_ quantity: Quantity) -> Double {
+        switch quantity {
+        case .expense: return instance.model.transition.changeCost
+        case .changes: return 1
+        default: return 0
+        }
+    }
+
     // MARK: - Coefficients
 
     /// `Σ weight·amount` over the row's quantities.

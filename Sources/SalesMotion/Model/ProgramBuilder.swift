@@ -26,29 +26,39 @@ struct ProgramBuilder {
     /// every row's revenue weight: what fixing effort takes off the right-hand sides.
     private let effortBase: [[Double]]
     private let revenueWeights: [Double]
+    /// The weight of this program's money in the objective (a roadmap's discount factor).
+    private let scale: Double
+    /// Appended to every name (a roadmap's year), so several years share one program.
+    private let suffix: String
 
     /// Starts a program. `programmeActive` nil makes the programme a binary; true or false
     /// decides it (global tiers must then be left out of the choices when it is off).
-    init(formulation: Formulation, programmeActive: Bool?, names: Bool = false) {
+    /// `program` is where the variables and rows go (a new program when nil); `scale` weighs
+    /// every objective coefficient and constant, `suffix` ends every name.
+    init(formulation: Formulation, programmeActive: Bool?, names: Bool = false, into program: LinearProgram? = nil,
+         scale: Double = 1, suffix: String = "") {
         self.formulation = formulation
         self.names = names
+        self.scale = scale
+        self.suffix = suffix
+        if let program { lp = program }
         rowTerms = formulation.rows.map { Array(repeating: [], count: $0.terms.count) }
         effortBase = formulation.instance.dataset.regions.indices.map { r in
             formulation.effortRows[r].map { formulation.effortCoefficient(in: formulation.rows[$0], region: r, revenuePerFTE: 0) }
         }
         revenueWeights = formulation.rows.map { formulation.revenueWeight(in: $0) }
         bounds = formulation.rows.map { formulation.bound(of: $0, programmeActive: programmeActive ?? false) }
-        lp.objectiveConstant = programmeActive == true ? -formulation.instance.model.costs.programmeFixedCost : 0
+        lp.objectiveConstant += programmeActive == true ? -formulation.instance.model.costs.programmeFixedCost * scale : 0
         if programmeActive == nil {
             let cost = formulation.instance.model.costs.programmeFixedCost
-            let variable = lp.addBinaryVariable(name: names ? "program" : "", objective: -cost)
+            let variable = lp.addBinaryVariable(name: names ? "program" + suffix : "", objective: -cost * scale)
             programme = variable
             let formulation = self.formulation
             add(variable) { formulation.amountOfProgramme($0) }
         }
     }
 
-    private func label(_ text: @autoclosure () -> String) -> String { names ? text() : "" }
+    private func label(_ text: @autoclosure () -> String) -> String { names ? text() + suffix : "" }
 
     /// Enters `variable` in the rows, with `amount` of each quantity, at `places` (the (row,
     /// term) places where its amount can be nonzero; every place when nil).
@@ -70,11 +80,11 @@ struct ProgramBuilder {
         let instance = formulation.instance
         let account = instance.dataset.accounts[a]
         let floor = shiftToFloor ? (choices.map(\.value).min() ?? 0) : 0
-        lp.objectiveConstant += floor
+        lp.objectiveConstant += floor * scale
         var variables: [VariableIndex] = []
         for choice in choices {
             let y = lp.addBinaryVariable(name: label("tier[\(account.id),\(instance.model.tiers[choice.tier].id)]"),
-                                         objective: choice.value - floor)
+                                         objective: (choice.value - floor) * scale)
             variables.append(y)
             let formulation = self.formulation
             add(y, at: formulation.tierTerms) { formulation.amount(of: $0, in: choice) }
@@ -102,7 +112,7 @@ struct ProgramBuilder {
         for (k, segment) in formulation.segments(of: pair).enumerated() {
             let x = lp.addVariable(name: label("effort[\(account.id),\(region.id),\(k + 1)]"), lower: 0, upper: segment.width,
                                    objective: formulation.effortValue(margin: account.margin, region: pair.region,
-                                                                      revenuePerFTE: segment.revenuePerFTE))
+                                                                      revenuePerFTE: segment.revenuePerFTE) * scale)
             segments.append(x)
             let formulation = self.formulation
             add(x, at: formulation.effortTerms[pair.region]) {
@@ -127,7 +137,7 @@ struct ProgramBuilder {
     /// off every right-hand side. `usage`, when given, is the choice's coefficient in every row
     /// as already computed from this formulation (the linking structure keeps them).
     mutating func fix(_ choice: Formulation.TierChoice, usage: [Double]? = nil) {
-        lp.objectiveConstant += choice.value
+        lp.objectiveConstant += choice.value * scale
         for i in formulation.tierRows {
             bounds[i] -= usage?[i] ?? formulation.coefficient(of: choice, in: formulation.rows[i])
         }
@@ -151,10 +161,20 @@ struct ProgramBuilder {
             revenue += segments.revenuePerFTE[k] * amount
             left -= amount
         }
-        lp.objectiveConstant += instance.dataset.accounts[a].margin * revenue - cost * fte
+        lp.objectiveConstant += (instance.dataset.accounts[a].margin * revenue - cost * fte) * scale
         for (slot, i) in formulation.effortRows[pair.region].enumerated() {
             bounds[i] -= effortBase[pair.region][slot] * fte + revenueWeights[i] * revenue
         }
+    }
+
+    /// Adds a tier change of account `a` as a variable of its own (0..1; rows elsewhere tie it to
+    /// the tiers it is between): its cost in the objective and in the rows, its count.
+    mutating func addChange(account a: Int) -> VariableIndex {
+        let formulation = self.formulation
+        let variable = lp.addVariable(name: label("change[\(formulation.instance.dataset.accounts[a].id)]"), lower: 0, upper: 1,
+                                      objective: -formulation.instance.model.transition.changeCost * scale)
+        add(variable) { formulation.amountOfChange($0) }
+        return variable
     }
 
     /// Adds the limit rows and returns the program with each row's constraint and, with

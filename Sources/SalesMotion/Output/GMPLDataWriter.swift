@@ -2,14 +2,20 @@
 
 internal import OutputFiles
 
-/// Writes an instance as a GNU MathProg data file for `models/allocation.mod`: raw inputs
-/// only, so that glpsol derives everything itself and checks the Swift solver independently.
+/// Writes an instance as a GNU MathProg data file for `models/allocation.mod`, or a roadmap
+/// for `models/roadmap.mod`: raw inputs only (today's values, each year's limits and
+/// capacities), so that glpsol derives everything itself and checks the Swift solver
+/// independently.
 struct GMPLDataWriter {
     let instance: AllocationInstance
+    /// When set, the data is for `models/roadmap.mod`: limits and capacities year by year.
+    var roadmap: RoadmapInstance? = nil
 
     var text: String {
         let dataset = instance.dataset, model = instance.model
-        var out = "/* SalesMotion instance for models/allocation.mod (salesmotion export --format gmpl) */\ndata;\n\n"
+        let target = roadmap == nil ? "models/allocation.mod (salesmotion export --format gmpl)"
+            : "models/roadmap.mod (salesmotion export --format gmpl-roadmap)"
+        var out = "/* SalesMotion instance for \(target) */\ndata;\n\n"
         func symbol(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
         func number(_ value: Double) -> String { formatShort(value) }
         func set(_ name: String, _ members: [String]) {
@@ -47,7 +53,13 @@ struct GMPLDataWriter {
         param("sigma", footprint)
         out += "\n"
         let regions = dataset.regions.map { symbol($0.id) }
-        param("capacity", zip(regions, dataset.regions.map(\.localCapacityFTE)).map { ($0, $1) })
+        if let roadmap {
+            param("capacity", roadmap.yearInstances.enumerated().flatMap { k, year in
+                zip(regions, year.dataset.regions.map(\.localCapacityFTE)).map { ("\($0) \(k + 1)", $1) }
+            })
+        } else {
+            param("capacity", zip(regions, dataset.regions.map(\.localCapacityFTE)).map { ($0, $1) })
+        }
         param("fte_cost", zip(regions, dataset.regions.map(\.localFTECost)).map { ($0, $1) })
         param("productivity", zip(regions, dataset.regions.map(\.productivity)).map { ($0, $1) })
         out += "\n"
@@ -65,24 +77,42 @@ struct GMPLDataWriter {
         scalar("hour_cost", model.costs.execHourCost)
         scalar("program_cost", model.costs.programmeFixedCost)
         scalar("change_cost", model.transition.changeCost)
-        let limits = model.limits
-        let optional: [(String, String, Double?)] = [
-            ("use_budget", "budget", limits.budget), ("use_gam", "gam_headcount", limits.gamHeadcount),
-            ("use_central", "central_fte", limits.centralFTE), ("use_hours", "exec_hours", limits.execHours),
-            ("use_cos", "max_cost_of_sales", limits.maxCostOfSales),
-            ("use_max_global", "max_global_accounts", limits.maxGlobalAccounts.map(Double.init)),
-            ("use_max_changes", "max_changes", model.transition.maxChanges.map(Double.init)),
-        ]
-        for (flag, name, value) in optional {
-            if let value {
-                scalar(flag, 1)
-                scalar(name, value)
+        let years = roadmap?.yearInstances.map(\.model) ?? [model]
+        func optional(_ flag: String, _ name: String, _ value: (AllocationModel) -> Double?) {
+            guard value(model) != nil else { return }
+            scalar(flag, 1)
+            if roadmap == nil {
+                scalar(name, value(model)!)
+            } else {
+                param(name, years.enumerated().map { ("\($0 + 1)", value($1) ?? 0) })
             }
         }
-        if let band = limits.globalShare {
+        optional("use_budget", "budget") { $0.limits.budget }
+        optional("use_gam", "gam_headcount") { $0.limits.gamHeadcount }
+        optional("use_central", "central_fte") { $0.limits.centralFTE }
+        optional("use_hours", "exec_hours") { $0.limits.execHours }
+        optional("use_cos", "max_cost_of_sales") { $0.limits.maxCostOfSales }
+        optional("use_max_global", "max_global_accounts") { $0.limits.maxGlobalAccounts.map(Double.init) }
+        optional("use_max_changes", "max_changes") { $0.transition.maxChanges.map(Double.init) }
+        if model.limits.globalShare != nil {
             scalar("use_share", 1)
-            scalar("share_lo", band.lowerBound)
-            scalar("share_hi", band.upperBound)
+            if roadmap == nil {
+                scalar("share_lo", model.limits.globalShare!.lowerBound)
+                scalar("share_hi", model.limits.globalShare!.upperBound)
+            } else {
+                param("share_lo", years.enumerated().map { ("\($0 + 1)", $1.limits.globalShare?.lowerBound ?? 0) })
+                param("share_hi", years.enumerated().map { ("\($0 + 1)", $1.limits.globalShare?.upperBound ?? 1) })
+            }
+        }
+        if let roadmap {
+            out += "\n"
+            scalar("nY", Double(roadmap.years))
+            scalar("discount_rate", roadmap.settings.discountRate)
+            scalar("market_growth", roadmap.settings.marketGrowth)
+            if let most = roadmap.settings.maxChangesPerAccount {
+                scalar("use_per_account", 1)
+                scalar("max_changes_per_account", Double(most))
+            }
         }
         out += "\nend;\n"
         return out

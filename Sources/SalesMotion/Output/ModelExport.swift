@@ -13,6 +13,8 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case mps
     /// A GNU MathProg data file for `models/allocation.mod`.
     case gmpl
+    /// A GNU MathProg data file for `models/roadmap.mod` (the model file needs `[roadmap]`).
+    case gmplRoadmap = "gmpl-roadmap"
 }
 
 extension AllocationInstance {
@@ -21,7 +23,8 @@ extension AllocationInstance {
     /// link is replaced, never followed. A link or a folder at `path` is refused.
     /// LP and MPS carry the formulation, written by `backend`, with the constant part of the objective
     /// left out; GMPL carries the data for the reference model in `models/allocation.mod`.
-    public func export(_ format: ExportFormat, to path: String, backend: any SolverBackend) throws {
+    public func export(_ format: ExportFormat, to path: String, backend: any SolverBackend, modelFile: String = "model.toml") throws {
+        let roadmap = format == .gmplRoadmap ? try RoadmapInstance(self, modelFile: modelFile) : nil
         try OutputFolder.replaceFile(path, option: "--output") { temporary in
             switch format {
             case .lp, .mps:
@@ -29,6 +32,8 @@ extension AllocationInstance {
                 if format == .lp { try problem.writeCPLEXLP(to: temporary) } else { try problem.writeMPS(to: temporary) }
             case .gmpl:
                 try Data(GMPLDataWriter(instance: self).text.utf8).write(to: URL(fileURLWithPath: temporary))
+            case .gmplRoadmap:
+                try Data(GMPLDataWriter(instance: self, roadmap: roadmap).text.utf8).write(to: URL(fileURLWithPath: temporary))
             }
         }
     }

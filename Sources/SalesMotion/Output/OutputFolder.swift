@@ -12,6 +12,7 @@ public enum OutputFolder {
         PlanReport.accountsFile, PlanReport.localFile, PlanReport.regionsFile, PlanReport.summaryFile,
         SweepReport.csvFile, SweepReport.chartFile, HTMLReport.file,
         PlanComparison.accountsFile, PlanComparison.regionsFile, PlanComparison.summaryFile,
+        RoadmapReport.tiersFile, RoadmapReport.planFile, RoadmapReport.localFile, RoadmapReport.yearsFile, RoadmapReport.summaryFile,
         "accounts.csv", "regions.csv", "footprint.csv", "model.toml",
     ]
 

@@ -120,11 +120,11 @@ public struct SummaryText {
 
     static func percent(_ value: Double) -> String { String(format: "%.4g %%", value * 100) }
 
-    private static func pad(_ text: String, _ width: Int) -> String {
+    static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 
-    private static func left(_ text: String, _ width: Int) -> String {
+    static func left(_ text: String, _ width: Int) -> String {
         text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
     }
 }

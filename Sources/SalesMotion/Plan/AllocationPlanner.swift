@@ -183,16 +183,7 @@ final class MonolithicEngine: SessionEngine {
         timings.lp = min(mipSeconds, mip.rootRelaxationSeconds ?? mipSeconds)
         timings.mip = mipSeconds - timings.lp
         if options.stop?.isRequested == true { throw PlanningInterrupted() }
-        let status: PlanStatus
-        switch mip.termination {
-        case .optimal: status = .optimal
-        case .feasibleWithLimit: status = .timeLimit
-        case .infeasible, .infeasibleOrUnbounded: status = .infeasible
-        case .noSolutionWithLimit: status = .noSolution
-        case .interrupted: throw PlanningInterrupted()
-        case .unbounded, .numericalError, .other:
-            throw PlanningFailure("the solver could not solve the model (\(mip.rawStatus))")
-        }
+        let status = try PlanStatus.of(mip)
         let fixedPart = built.program.objectiveConstant
         guard status.hasPlan else {
             return PlanningResult(status: status, plan: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,

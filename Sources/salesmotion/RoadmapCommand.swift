@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import ArgumentParser
+import InputFiles
+import SalesMotion
+
+struct RoadmapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roadmap",
+        abstract: "Plan years 1..Y together from today's tiers ([roadmap] in the model file) and write the roadmap to --out.",
+        discussion: "Writes roadmap_tiers.csv, roadmap_plan.csv, roadmap_local.csv, roadmap_years.csv and roadmap_summary.json to OUT/<name>-roadmap.")
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var solver: SolverOptions
+
+    @Flag(help: "Print the seconds of each phase and peak memory.")
+    var timings = false
+
+    func run() throws {
+        var phases = PhaseTimings()
+        let scenario = try input.scenarios().first
+        let instance = try input.load(scenario: scenario, timings: &phases, announce: false)
+        let roadmap: RoadmapInstance
+        do {
+            roadmap = try RoadmapInstance(instance, modelFile: input.model)
+        } catch let error as InputError {
+            reportInputError(error)
+            throw ExitCode(2)
+        }
+        let folder = output.runFolder(input, scenario: scenario, suffix: "-roadmap")
+        let stage = try input.openOutput(folder)
+        let options = planningOptions(verbose: solver.verbose, instance: instance)
+        let planned = try planning { try RoadmapPlanner.plan(roadmap, options: options, inputTimings: phases) }
+        let (files, result) = try planning { try RoadmapReport(roadmap: roadmap, result: planned).rendered(output.csvDialect) }
+        try commit(stage) { files }
+        if !output.quiet {
+            printOut(RoadmapText(roadmap: roadmap, result: result).text, terminator: "")
+            if !result.years.isEmpty { printOut("Roadmap written to \(folder)/") }
+        }
+        if timings { print(SummaryText.timingTable(result.timings), terminator: "") }
+        switch result.status {
+        case .optimal, .timeLimit: return
+        case .infeasible: throw ExitCode(1)
+        case .noSolution: throw ExitCode(3)
+        }
+    }
+}
