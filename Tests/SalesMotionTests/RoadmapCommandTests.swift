@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+/// `salesmotion roadmap` end to end: its files, glpsol on models/roadmap.mod, bad inputs.
+@Suite struct RoadmapCommandTests {
+    static let model = packageRoot + "/models/roadmap.toml"
+
+    /// The sample's roadmap model with `replace` applied to its text, written to `folder`.
+    static func variant(_ folder: TemporaryFolder, _ replacements: [(String, String)]) -> String {
+        var text = try! String(contentsOfFile: model, encoding: .utf8)
+        for (old, new) in replacements {
+            precondition(text.contains(old), "the roadmap model no longer says \(old)")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        return folder.write("roadmap.toml", text)
+    }
+
+    /// The 1-based line and column of `needle` in `file`.
+    static func position(of needle: String, in file: String) -> String {
+        let text = try! String(contentsOfFile: file, encoding: .utf8)
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let range = line.range(of: needle) { return "\(number + 1):\(line.distance(from: line.startIndex, to: range.lowerBound) + 1)" }
+        }
+        return "?"
+    }
+
+    /// Two routes, one answer: glpsol on models/roadmap.mod with the exported data reaches the
+    /// roadmap's discounted optimum, and every year's net contribution, on the sample's
+    /// roadmap and on variants (no discount, one change per account, a band by year).
+    @Test(.enabled(if: glpsolPath != nil, "glpsol is not installed (apt-get install glpk-utils)"),
+          arguments: [
+            [],
+            ["--set", "roadmap.discount_rate=0", "--set", "roadmap.max_changes_per_account=1"],
+            ["--set", "limits.global_share=[[0.05, 0.4], [0.1, 0.4], [0.2, 0.5]]", "--set", "roadmap.market_growth=-0.05"],
+          ])
+    func glpsolOnTheRoadmapModelAgrees(_ variant: [String]) throws {
+        let out = TemporaryFolder()
+        let arguments = ["--model", Self.model, "--set", "solver.mip_gap=0"] + variant
+        let run = try CommandRun.run(["roadmap", "--quiet", "--out", parentOf(out.path), "--name", nameOf(out.path)] + arguments)
+        #expect(run.status == 0, "\(run.errors)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.file("roadmap_summary.json"))))
+            as! [String: Any]
+        let ours = try #require(summary["objective"] as? Double)
+        let years = (summary["years"] as! [[String: Any]]).map { $0["objective"] as! Double }
+        let data = out.file("roadmap.dat")
+        #expect(try CommandRun.run(["export", "--format", "gmpl-roadmap", "--output", data] + arguments).status == 0)
+        let glpsol = try CommandRun.run(["-m", packageRoot + "/models/roadmap.mod", "-d", data, "--mipgap", "0"], executable: glpsolPath!)
+        #expect(glpsol.output.contains("INTEGER OPTIMAL SOLUTION FOUND"), "\(glpsol.output)")
+        let lines = glpsol.output.split(separator: "\n")
+        let theirs = try #require(lines.first { $0.hasPrefix("ROADMAP_OBJECTIVE ") }.flatMap { Double($0.split(separator: " ")[1]) })
+        #expect(isApproximatelyEqual(ours, theirs, relative: 1e-9), "ours \(ours), glpsol \(theirs)")
+        let theirYears = lines.filter { $0.hasPrefix("YEAR ") && $0.contains("NET_CONTRIBUTION") }.compactMap { Double($0.split(separator: " ")[3]) }
+        #expect(theirYears.count == years.count)
+        // The yearly split of one optimum may differ between two optimal plans only when there
+        // are ties; on these instances it is unique.
+        for (mine, glpk) in zip(years, theirYears) { #expect(isApproximatelyEqual(mine, glpk, relative: 1e-9), "\(years) vs \(theirYears)") }
+    }
+
+    /// The five files, and their figures reconcile: roadmap_years.csv's discounted column sums to
+    /// the objective; each year's net contribution is its accounts' less the programme and the
+    /// changes; roadmap_tiers.csv counts the changes roadmap_plan.csv flags.
+    @Test func theFilesReconcile() throws {
+        let out = TemporaryFolder()
+        let run = try CommandRun.run(["roadmap", "--model", Self.model, "--out", parentOf(out.path), "--name", nameOf(out.path)])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("Year 2:"), "\(run.output)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(files == ["roadmap_local.csv", "roadmap_plan.csv", "roadmap_summary.json", "roadmap_tiers.csv", "roadmap_years.csv"])
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.file("roadmap_summary.json"))))
+            as! [String: Any]
+        let years = try PlanTable(out.file("roadmap_years.csv"))
+        #expect(years.rows.count == 3)
+        #expect(isApproximatelyEqual(years.sum("discounted"), summary["objective"] as! Double, relative: 1e-12))
+        let plan = try PlanTable(out.file("roadmap_plan.csv"))
+        let yearObjects = summary["years"] as! [[String: Any]]
+        for (k, year) in years.rows.enumerated() {
+            let rows = plan.rows.filter { $0["year"] == "\(k + 1)" }
+            #expect(rows.count == 60)
+            let accounts = rows.reduce(0) { $0 + plan.number($1, "net_contribution") }
+            let reconciliation = (yearObjects[k]["reconciliation"] as! [String: Any])["net_contribution"] as! [String: Double]
+            #expect(isApproximatelyEqual(accounts + reconciliation["programme"]! + reconciliation["tier_changes"]!,
+                                         years.number(year, "net_contribution"), relative: 1e-9))
+            let changed = rows.filter { $0["changed"] == "true" }.count
+            #expect(Double(changed) == years.number(year, "changes"))
+            // Discounting: year k counts 1.08^-(k-1).
+            #expect(isApproximatelyEqual(years.number(year, "discounted"), years.number(year, "net_contribution") / pow(1.08, Double(k)),
+                                         relative: 1e-12))
+        }
+        let tiers = try PlanTable(out.file("roadmap_tiers.csv"))
+        #expect(Double(plan.rows.filter { $0["changed"] == "true" }.count) == tiers.sum("changes"))
+    }
+
+    /// Malformed roadmap inputs: exit 2, each problem at file:line:column, nothing written.
+    @Test(arguments: [
+        ("budget = [28_000_000, 30_000_000, 33_000_000]", "budget = [28_000_000, 30_000_000]", "budget = [",
+         "limits.budget: 2 values for 3 years"),
+        ("APAC = [50, 55, 60]", "APAK = [50, 55, 60]", "APAK", "roadmap.local_capacity_fte.APAK: unknown region 'APAK'"),
+        ("years = 3", "years = 0", "years = 0", "roadmap.years: must be from 1 to 30 years, found 0"),
+        ("discount_rate = 0.08", "discount_rate = -0.08", "discount_rate", "roadmap.discount_rate: must be ≥ 0, found -0.08"),
+        ("max_changes = [12, 8, 8]", "max_changes = [12, 8, 8, 8]", "max_changes = [", "transition.max_changes: 4 values for 3 years"),
+    ])
+    func malformedRoadmapInputs(_ case: (old: String, new: String, at: String, message: String)) throws {
+        let folder = TemporaryFolder()
+        let model = Self.variant(folder, [(`case`.old, `case`.new)])
+        let out = folder.path + "/out"
+        let run = try CommandRun.run(["roadmap", "--model", model, "--out", out])
+        #expect(run.status == 2)
+        let location = "\(model):\(Self.position(of: `case`.at, in: model)): "
+        #expect(run.errors.contains(location + `case`.message), "\(run.errors)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    /// `roadmap` on a model without [roadmap] says what is missing; solve on a roadmap model
+    /// says in one line that it plans year 1.
+    @Test func roadmapNeedsItsSectionAndSolveSaysItPlansYearOne() throws {
+        let folder = TemporaryFolder()
+        let missing = try CommandRun.run(["roadmap", "--out", folder.path + "/out"])
+        #expect(missing.status == 2)
+        #expect(missing.errors.contains("models/standard.toml: roadmap: the model file has no [roadmap] with years = Y"), "\(missing.errors)")
+        let solve = try CommandRun.run(["solve", "--quiet", "--model", Self.model, "--out", folder.path + "/out"])
+        #expect(solve.status == 0)
+        #expect(solve.errors.contains("limits.budget, limits.gam_headcount, transition.max_changes are given year by year: this command plans year 1"),
+                "\(solve.errors)")
+    }
+}
