@@ -28,22 +28,32 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Folder to write the files into.")
     var out: String
 
+    @Option(help: "Also plan a roadmap: model.toml gets [roadmap] with this many years and year-by-year budget and GAM headcount.")
+    var years: Int?
+
     func validate() throws {
         guard accounts >= 1, accounts <= 10_000_000 else { throw ValidationError("--accounts must be between 1 and 10,000,000") }
         guard profile == "standard" || ProfileDataset.Profile(rawValue: profile) != nil else {
             throw ValidationError("--profile must be standard or one of \(ProfileDataset.Profile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard regions >= 1, regions <= 1000 else { throw ValidationError("--regions must be between 1 and 1000") }
+        if let years, !(1...RoadmapSettings.maximumYears).contains(years) {
+            throw ValidationError("--years must be between 1 and \(RoadmapSettings.maximumYears)")
+        }
     }
 
     func run() throws {
         let stage = try openOutput(out)
         watchForInterrupt()
         try commit(stage) {
-            if let family = ProfileDataset.Profile(rawValue: profile) {
-                return try ProfileDataset(accounts: accounts, regions: regions, seed: seed, profile: family).files()
+            var files = try ProfileDataset.Profile(rawValue: profile).map {
+                try ProfileDataset(accounts: accounts, regions: regions, seed: seed, profile: $0).files()
+            } ?? SyntheticDataset(accounts: accounts, regions: regions, seed: seed).files()
+            if let years, let index = files.firstIndex(where: { $0.name == "model.toml" }) {
+                let model = RoadmapSection.adding(years: years, accounts: accounts, to: String(decoding: files[index].contents, as: UTF8.self))
+                files[index].contents = Data(model.utf8)
             }
-            return try SyntheticDataset(accounts: accounts, regions: regions, seed: seed).files()
+            return files
         }
         printOut("Wrote \(Words.count(accounts, "account")) in \(Words.count(regions, "region")) to \(out)/ (model: \(out)/model.toml)")
     }

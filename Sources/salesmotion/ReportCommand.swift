@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import SalesMotion
+import InputFiles
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,13 +23,19 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Number of sweep points with --vary, both ends included.")
     var steps = 20
 
+    @Flag(help: "Report the roadmap ([roadmap] in the model file): tiers year by year and the moves between years.")
+    var roadmap = false
+
 
     func validate() throws {
         guard steps >= 1, steps <= 10_000 else { throw ValidationError("--steps must be between 1 and 10000") }
         if let vary { _ = try SweepRange(vary) }
+        if roadmap && vary != nil { throw ValidationError("--roadmap and --vary cannot be combined; sweep one year with report --vary") }
+        if roadmap && input.scenarioFiles.count > 1 { throw ValidationError("--roadmap reports one scenario; give --scenario once") }
     }
 
     func run() throws {
+        if roadmap { return try runRoadmap() }
         let scenarios = try input.scenarios(several: true)
         let scenario = scenarios.first
         var timings = PhaseTimings()
@@ -59,5 +66,26 @@ struct ReportCommand: ParsableCommand {
         try commit(stage) { try report.files() }
         if !output.quiet { printOut("Report written to \(folder)/\(HTMLReport.file)") }
         if report.result.plan == nil { throw ExitCode(report.result.status == .infeasible ? 1 : 3) }
+    }
+
+    /// `report --roadmap`: the roadmap solved and drawn, in `OUT/<name>-roadmap-report/`.
+    private func runRoadmap() throws {
+        var timings = PhaseTimings()
+        let scenario = try input.scenarios().first
+        let instance = try input.load(scenario: scenario, timings: &timings, announce: false)
+        let plannedRoadmap: RoadmapInstance
+        do {
+            plannedRoadmap = try RoadmapInstance(instance, modelFile: input.model)
+        } catch let error as InputError {
+            reportInputError(error)
+            throw ExitCode(2)
+        }
+        let folder = output.runFolder(input, scenario: scenario, suffix: "-roadmap-report")
+        let stage = try input.openOutput(folder)
+        let options = planningOptions(verbose: solver.verbose, instance: instance)
+        let result = try planning { try RoadmapPlanner.plan(plannedRoadmap, options: options, inputTimings: timings) }
+        try commit(stage) { try RoadmapHTMLReport(roadmap: plannedRoadmap, result: result).files() }
+        if !output.quiet { printOut("Report written to \(folder)/\(HTMLReport.file)") }
+        if result.years.isEmpty { throw ExitCode(result.status == .infeasible ? 1 : 3) }
     }
 }

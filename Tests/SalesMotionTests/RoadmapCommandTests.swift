@@ -125,4 +125,40 @@ import Testing
         #expect(solve.errors.contains("limits.budget, limits.gam_headcount, transition.max_changes are given year by year: this command plans year 1"),
                 "\(solve.errors)")
     }
+
+    /// `report --roadmap` draws the tiers year by year and the moves between years; its figures
+    /// are the roadmap's (the moves in the chart add up to the changes of roadmap_years.csv).
+    @Test func theReportDrawsTiersAndMovesByYear() throws {
+        let folder = TemporaryFolder()
+        let report = try CommandRun.run(["report", "--roadmap", "--quiet", "--model", Self.model, "--out", folder.path, "--name", "r"])
+        #expect(report.status == 0, "\(report.errors)")
+        let html = try String(contentsOfFile: folder.path + "/r/report.html", encoding: .utf8)
+        #expect(html.contains("id=\"roadmap-tiers\"") && html.contains("id=\"roadmap-moves\""))
+        let run = try CommandRun.run(["roadmap", "--quiet", "--model", Self.model, "--out", folder.path, "--name", "plan"])
+        #expect(run.status == 0)
+        let years = try PlanTable(folder.path + "/plan/roadmap_years.csv")
+        // The moves chart labels each bar with its count after the bar: `>N</text>` following a rect.
+        let moves = html.components(separatedBy: "id=\"roadmap-moves\"")[1].components(separatedBy: "</svg>")[0]
+        let counts = moves.components(separatedBy: "fill=\"#3b78b5\"/><text").dropFirst().map { part in
+            Int(part.components(separatedBy: ">")[1].components(separatedBy: "<")[0])!
+        }
+        #expect(Double(counts.reduce(0, +)) == years.sum("changes"))
+    }
+
+    /// `generate --years 3` writes a roadmap model the roadmap command plans; the same seed gives
+    /// the same bytes.
+    @Test func generateWritesARoadmapModel() throws {
+        let folder = TemporaryFolder()
+        for name in ["a", "b"] {
+            #expect(try CommandRun.run(["generate", "--accounts", "120", "--seed", "4", "--years", "3", "--out", folder.path + "/" + name]).status == 0)
+        }
+        let a = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/a/model.toml"))
+        #expect(a == (try Data(contentsOf: URL(fileURLWithPath: folder.path + "/b/model.toml"))))
+        let model = try AllocationModel.read(from: folder.path + "/a/model.toml")
+        #expect(model.roadmap?.years == 3)
+        #expect(model.yearValues["limits.budget"]?.count == 3)
+        let run = try CommandRun.run(["roadmap", "--quiet", "--data", folder.path + "/a", "--model", folder.path + "/a/model.toml",
+                                      "--out", folder.path + "/out"])
+        #expect(run.status == 0, "\(run.errors)")
+    }
 }
