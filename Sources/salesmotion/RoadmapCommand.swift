@@ -14,6 +14,9 @@ struct RoadmapCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var solver: SolverOptions
 
+    @Option(help: "auto (decomposition above \(SolutionMethod.automaticThreshold) accounts), monolithic or decomposition.")
+    var method: SolutionMethod = .automatic
+
     @Flag(help: "Print the seconds of each phase and peak memory.")
     var timings = false
 
@@ -30,7 +33,8 @@ struct RoadmapCommand: ParsableCommand {
         }
         let folder = output.runFolder(input, scenario: scenario, suffix: "-roadmap")
         let stage = try input.openOutput(folder)
-        let options = planningOptions(verbose: solver.verbose, instance: instance)
+        var options = planningOptions(verbose: solver.verbose, instance: instance)
+        options.method = method
         let planned = try planning { try RoadmapPlanner.plan(roadmap, options: options, inputTimings: phases) }
         let (files, result) = try planning { try RoadmapReport(roadmap: roadmap, result: planned).rendered(output.csvDialect) }
         try commit(stage) { files }

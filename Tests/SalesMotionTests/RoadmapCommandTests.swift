@@ -161,4 +161,28 @@ import Testing
                                       "--out", folder.path + "/out"])
         #expect(run.status == 0, "\(run.errors)")
     }
+
+    /// The decomposition and the whole program agree on generated multi-year instances of both
+    /// generator families (to 1e-6 of the decision-dependent part, each solved to a gap of
+    /// 1e-7): the roadmap's blocks, paths, change costs and programme cases are the program's.
+    @Test(arguments: ["standard", "max-changes", "gam-headcount", "cost-of-sales"])
+    func decompositionAgreesWithTheWholeProgram(_ profile: String) throws {
+        let folder = TemporaryFolder()
+        let data = folder.path + "/data"
+        #expect(try CommandRun.run(["generate", "--accounts", "400", "--seed", "5", "--profile", profile, "--years", "3",
+                                    "--out", data]).status == 0)
+        var results: [String: [String: Any]] = [:]
+        for method in ["monolithic", "decomposition"] {
+            let run = try CommandRun.run(["roadmap", "--quiet", "--data", data, "--model", data + "/model.toml", "--method", method,
+                                          "--set", "solver.mip_gap=1e-7", "--out", folder.path, "--name", method])
+            #expect(run.status == 0, "\(run.errors)")
+            results[method] = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/\(method)/roadmap_summary.json")))
+                as? [String: Any]
+        }
+        let whole = try #require(results["monolithic"]?["objective"] as? Double)
+        let decomposed = try #require(results["decomposition"]?["objective"] as? Double)
+        let fixed = try #require((results["monolithic"]?["mip_gap"] as? [String: Any])?["fixed_part"] as? Double)
+        #expect(abs(whole - decomposed) <= 1e-6 * max(1, abs(whole - fixed)), "monolithic \(whole), decomposition \(decomposed)")
+        #expect(results["decomposition"]?["status"] as? String == "optimal")
+    }
 }

@@ -135,4 +135,29 @@ import Testing
         #expect(roadmap.years[0].plan.accounts.map(\.tier) == single.plan!.accounts.map(\.tier))
         #expect(roadmap.years[0].plan.tierChanges == single.plan!.tierChanges)
     }
+
+    /// Each year is reported as `solve` would report it with its tiers fixed: on the sample's
+    /// roadmap, solving each year alone (every account pinned to its tier, the year before's
+    /// tiers current) gives the same net contribution and the same shadow prices, which the
+    /// roadmap reads off its own program (divided by the year's discount factor).
+    @Test func eachYearIsTheYearAloneWithItsTiers() throws {
+        let instance = try AllocationInstance.load(dataFolder: packageRoot + "/data/sample", modelFile: packageRoot + "/models/roadmap.toml",
+                                                   overrides: [ModelOverride("solver.mip_gap=1e-9")!])
+        let roadmap = try RoadmapInstance(instance)
+        for method in [SolutionMethod.monolithic, .decomposition] {
+            var options = PlanningOptions.glpk
+            options.method = method
+            let result = try RoadmapPlanner.plan(roadmap, options: options)
+            for year in result.years {
+                let alone = try AllocationPlanner.solve(year.instance, options: .glpk).plan!
+                #expect(isApproximatelyEqual(year.plan.netContribution, alone.netContribution, relative: 1e-9), "\(method) year \(year.year)")
+                #expect(year.plan.tierChanges == alone.tierChanges)
+                for (ours, theirs) in zip(year.plan.limits, alone.limits) where ours.binding {
+                    #expect(ours.name == theirs.name)
+                    #expect(isApproximatelyEqual(ours.shadowPrice ?? 0, theirs.shadowPrice ?? 0, relative: 1e-6, absolute: 1e-4),
+                            "\(method) year \(year.year) \(ours.name): \(ours.shadowPrice ?? .nan) vs \(theirs.shadowPrice ?? .nan)")
+                }
+            }
+        }
+    }
 }

@@ -12,7 +12,8 @@
 /// the tier's minimum coverage. Each tier is then worth its own priced value plus its pairs'
 /// best effort; the account takes the best tier.
 struct BlockPricing {
-    let structure: LinkingStructure
+    /// Read once per pricing into local arrays, so the existential costs nothing in the loop.
+    let structure: any BlockStructure
 
     /// An account's best block at the duals, with what it uses of every row.
     struct Choice {
@@ -44,14 +45,15 @@ struct BlockPricing {
         let optionStart = table.optionStart, optionValue = table.optionValue
         let usageStart = table.usageStart, usageRow = table.usageRow, usageCoefficient = table.usageCoefficient
         let minimumStart = table.minimumStart, minimum = table.minimum
-        let pairStart = table.pairStart, pairRegion = table.pairRegion
+        let pairStart = table.pairStart, pairClass = table.pairClass
         let segmentStart = table.segmentStart, width = table.segmentWidth, gain = table.segmentRevenuePerFTE
-        let margins = s.margins, capacityRow = s.capacityRow, weightedRows = s.weightedRows
-        let costWeights = s.costWeights, revenueWeights = s.revenueWeights
-        let localCost = s.instance.dataset.regions.map(\.localFTECost)
+        let margins = s.margins, effort = s.effort
+        let capacityRow = effort.capacityRow, classGroup = effort.group, classCost = effort.cost
+        let groupWeight = effort.weight, groupRows = effort.rows
+        let costWeights = effort.costWeights, revenueWeights = effort.revenueWeights
         let rows = s.rowCount
-        let revenueFactor = s.revenueFactor(duals)
-        let beta = s.effortPrices(duals)
+        let revenueFactor = effort.revenueFactors(duals)
+        let beta = effort.effortPrices(duals)
         var usage = [Double](repeating: 0, count: rows)
         var objective = s.constant
         var total = s.constant
@@ -59,6 +61,8 @@ struct BlockPricing {
         var choices: [Choice] = []
         if recordChoices { choices.reserveCapacity(s.accountCount) }
         var freeFTE = [Double](repeating: 0, count: table.mostPairs)
+        /// `α` of each pair of the current account: its group's weight × margin less the price of revenue.
+        var pairAlpha = [Double](repeating: 0, count: table.mostPairs)
         /// Effort `x` filled into pair `p`'s segments in order: its priced value and revenue.
         func fill(_ p: Int, to x: Double, alpha: Double, beta: Double) -> (priced: Double, revenue: Double) {
             var left = x, priced = 0.0, revenue = 0.0
@@ -72,11 +76,13 @@ struct BlockPricing {
         }
         for a in 0..<s.accountCount {
             let margin = margins[a]
-            let alpha = margin - revenueFactor
             let firstPair = pairStart[a], pairEnd = pairStart[a + 1]
             for p in firstPair..<pairEnd {
                 var x = 0.0
-                let price = beta[pairRegion[p]]
+                let c = pairClass[p], g = classGroup[c]
+                let alpha = groupWeight[g] * margin - revenueFactor[g]
+                pairAlpha[p - firstPair] = alpha
+                let price = beta[c]
                 for k in segmentStart[p]..<segmentStart[p + 1] where alpha * gain[k] - price > 0 { x += width[k] }
                 freeFTE[p - firstPair] = x
             }
@@ -87,7 +93,7 @@ struct BlockPricing {
                 for u in usageStart[o]..<usageStart[o + 1] { value -= duals[usageRow[u]] * usageCoefficient[u] }
                 for p in firstPair..<pairEnd where segmentStart[p] < segmentStart[p + 1] {
                     let e = p - firstPair
-                    value += fill(p, to: max(minimum[minimumStart[o] + e], freeFTE[e]), alpha: alpha, beta: beta[pairRegion[p]]).priced
+                    value += fill(p, to: max(minimum[minimumStart[o] + e], freeFTE[e]), alpha: pairAlpha[e], beta: beta[pairClass[p]]).priced
                 }
                 if recordOptionValues { optionValues.append(value) }
                 if value > best { second = best; best = value; bestOption = o } else if value > second { second = value }
@@ -102,12 +108,12 @@ struct BlockPricing {
                 let x = hasSegments ? max(minimum[minimumStart[bestOption] + e], freeFTE[e]) : 0
                 if recordChoices { chosenFTE.append(x) }
                 guard x > 0 else { continue }
-                let region = pairRegion[p]
-                let revenue = fill(p, to: x, alpha: alpha, beta: beta[region]).revenue
-                let cost = localCost[region]
-                objective += margin * revenue - cost * x
-                usage[capacityRow[region]] += x
-                for i in weightedRows {
+                let c = pairClass[p], g = classGroup[c]
+                let revenue = fill(p, to: x, alpha: pairAlpha[e], beta: beta[c]).revenue
+                let cost = classCost[c]
+                objective += groupWeight[g] * (margin * revenue - cost * x)
+                usage[capacityRow[c]] += x
+                for i in groupRows[g] {
                     usage[i] += costWeights[i] * cost * x + revenueWeights[i] * revenue
                 }
             }
@@ -135,7 +141,8 @@ final class PricingTable: Sendable {
     let minimumStart: [Int]
     let minimum: [Double]
     let pairStart: [Int]
-    let pairRegion: [Int]
+    /// Each pair's effort class (``EffortClasses``; in a single year, its region).
+    let pairClass: [Int]
     let segmentStart: [Int]
     let segmentWidth: [Double]
     let segmentRevenuePerFTE: [Double]
@@ -152,8 +159,8 @@ final class PricingTable: Sendable {
         }
         (optionStart, optionValue, usageStart, usageRow, usageCoefficient) = (exact(builder.optionStart), exact(builder.optionValue),
             exact(builder.usageStart), exact(builder.usageRow), exact(builder.usageCoefficient))
-        (minimumStart, minimum, pairStart, pairRegion) = (exact(builder.minimumStart), exact(builder.minimum),
-                                                          exact(builder.pairStart), exact(builder.pairRegion))
+        (minimumStart, minimum, pairStart, pairClass) = (exact(builder.minimumStart), exact(builder.minimum),
+                                                          exact(builder.pairStart), exact(builder.pairClass))
         (segmentStart, segmentWidth, segmentRevenuePerFTE, mostPairs) =
             (exact(builder.segmentStart), exact(builder.segmentWidth), exact(builder.segmentGain), builder.mostPairs)
     }
@@ -172,7 +179,7 @@ final class PricingTable: Sendable {
     struct Builder {
         fileprivate var optionStart = [0], optionValue: [Double] = [], usageStart = [0], usageRow: [Int] = []
         fileprivate var usageCoefficient: [Double] = [], minimumStart: [Int] = [], minimum: [Double] = []
-        fileprivate var pairStart = [0], pairRegion: [Int] = [], segmentStart = [0], segmentWidth: [Double] = []
+        fileprivate var pairStart = [0], pairClass: [Int] = [], segmentStart = [0], segmentWidth: [Double] = []
         fileprivate var segmentGain: [Double] = [], mostPairs = 0
 
         /// One option of the current account: its value, its nonzero row coefficients in row
@@ -192,12 +199,12 @@ final class PricingTable: Sendable {
         mutating func endAccount(pairs: [(region: Int, widths: [Double], revenuePerFTE: [Double])]) {
             optionStart.append(optionValue.count)
             for pair in pairs {
-                pairRegion.append(pair.region)
+                pairClass.append(pair.region)
                 segmentWidth += pair.widths
                 segmentGain += pair.revenuePerFTE
                 segmentStart.append(segmentWidth.count)
             }
-            pairStart.append(pairRegion.count)
+            pairStart.append(pairClass.count)
             mostPairs = max(mostPairs, pairs.count)
         }
 

@@ -3,11 +3,31 @@
 import Foundation
 internal import LinearProgramming
 
-/// Column generation on the linking rows (step 1 of ``DecompositionSolver``): a master LP over
-/// whole plans, new plans priced at its duals, in-out smoothing, and the Lagrangian bound.
-extension DecompositionSolver {
-    /// Column generation on the linking rows of one programme case.
-    func priceLinkingRows(_ structure: LinkingStructure, start: Date, warm: WarmStart?) throws -> CaseResult {
+/// Column generation on the linking rows (step 1 of ``DecompositionSolver``, and of the
+/// roadmap's decomposition): a master LP over whole plans, new plans priced at its duals,
+/// in-out smoothing, and the Lagrangian bound. It sees the program only as a ``BlockStructure``.
+struct ColumnGeneration {
+    let options: PlanningOptions
+    /// The model's relative MIP gap: column generation stops well inside it.
+    let mipGap: Double
+    /// The part of the objective no decision changes (the gap is relative to the rest).
+    let fixedPart: Double
+    /// Column generation stops after this share of the time limit, counted from `start`.
+    let timeLimit: Double
+
+    /// What column generation found for one case.
+    struct Result {
+        var bound: Double
+        /// The prices of the best bound.
+        var duals: [Double]
+        var infeasible: Bool
+        var iterations: Int
+        var plans: [BlockPricing.Plan]
+    }
+
+    /// Column generation on the linking rows of `structure`, from the plans and prices of
+    /// `warm` when given.
+    func run(_ structure: any BlockStructure, start: Date, warm: (plans: [BlockPricing.Plan], center: [Double])?) throws -> Result {
         let pricing = BlockPricing(structure: structure)
         let rows = structure.rowCount
         let zero = [Double](repeating: 0, count: rows)
@@ -30,10 +50,10 @@ extension DecompositionSolver {
         let scales = (0..<rows).map { i in 1 / max(1, abs(structure.rightHandSides[i]), abs(plans[0].usage[i])) }
         let penalty = 10 * max(1, abs(plans[0].objective) + abs(plans[0].bound))
         // Column generation stops well inside the MIP gap (default 1e-4) so the recovery has room.
-        let tolerance = min(1e-6, max(1e-8, 0.01 * instance.model.solver.mipGap)) * max(1, abs(plans[0].bound - fixedPart))
+        let tolerance = min(1e-6, max(1e-8, 0.01 * mipGap)) * max(1, abs(plans[0].bound - fixedPart))
         var iterations = 1
         var infeasible = false
-        let limit = options.timeLimit(instance.model.solver.timeLimit)
+        let limit = options.timeLimit(timeLimit)
         while true {
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
             let master = try solveMaster(plans, structure: structure, scales: scales, penalty: penalty)
@@ -72,8 +92,7 @@ extension DecompositionSolver {
                 break
             }
         }
-        return CaseResult(structure: structure, bound: bestBound, duals: center, infeasible: infeasible,
-                          iterations: iterations, plans: plans)
+        return Result(bound: bestBound, duals: center, infeasible: infeasible, iterations: iterations, plans: plans)
     }
 
     /// Whether prices in the direction of `duals` prove that no plan of the case satisfies the
@@ -96,7 +115,7 @@ extension DecompositionSolver {
 
     /// max Σ_j μ_j·objective_j over mixtures of the plans found, with penalised artificial
     /// columns so that it is always feasible.
-    private func solveMaster(_ plans: [BlockPricing.Plan], structure: LinkingStructure, scales: [Double],
+    private func solveMaster(_ plans: [BlockPricing.Plan], structure: any BlockStructure, scales: [Double],
                              penalty: Double) throws -> MasterSolution {
         let rows = structure.rowCount
         var lp = LinearProgram(sense: .maximize)
@@ -124,5 +143,16 @@ extension DecompositionSolver {
                               duals: (0..<rows).map { duals[linking[$0].rawValue] * scales[$0] },
                               convexityDual: duals[convexity.rawValue],
                               artificialActivity: artificials.reduce(0) { $0 + result.variableValues[$1.rawValue] })
+    }
+}
+
+extension DecompositionSolver {
+    /// Column generation on the linking rows of one programme case.
+    func priceLinkingRows(_ structure: LinkingStructure, start: Date, warm: WarmStart?) throws -> CaseResult {
+        let generation = ColumnGeneration(options: options, mipGap: instance.model.solver.mipGap, fixedPart: fixedPart,
+                                          timeLimit: instance.model.solver.timeLimit)
+        let result = try generation.run(structure, start: start, warm: warm.map { ($0.plans, $0.center) })
+        return CaseResult(structure: structure, bound: result.bound, duals: result.duals, infeasible: result.infeasible,
+                          iterations: result.iterations, plans: result.plans)
     }
 }

@@ -8,7 +8,7 @@
 /// With the programme decision fixed (`programmeActive`), the model separates: each account
 /// chooses a tier and its local effort alone, except for the linking rows — every limit row
 /// of the formulation.
-struct LinkingStructure {
+struct LinkingStructure: BlockStructure {
     typealias Sense = Formulation.Sense
 
     struct TierOption {
@@ -48,12 +48,8 @@ struct LinkingStructure {
     var margins: [Double] = []
     /// Objective constant of the case (minus the programme cost when it runs).
     var constant = 0.0
-    /// Per row: the weight of local FTE cost and of revenue, and the capacity row of each region.
-    var costWeights: [Double] = []
-    var revenueWeights: [Double] = []
-    /// The rows with a cost or revenue weight (those local effort enters besides capacity).
-    var weightedRows: [Int] = []
-    var capacityRow: [Int] = []
+    /// How effort enters rows and objective: one class per region, one group (weight 1).
+    private(set) var effort = EffortClasses()
     /// The blocks in flat arrays for ``BlockPricing``.
     private(set) var pricingTable = PricingTable()
 
@@ -67,12 +63,16 @@ struct LinkingStructure {
         let rows = formulation.rows
         constant = -(programmeActive ? instance.model.costs.programmeFixedCost : 0)
         rightHandSides = rows.map { formulation.bound(of: $0, programmeActive: programmeActive) }
-        costWeights = rows.map { formulation.costWeight(in: $0) }
-        revenueWeights = rows.map { formulation.revenueWeight(in: $0) }
-        weightedRows = rows.indices.filter { costWeights[$0] != 0 || revenueWeights[$0] != 0 }
-        capacityRow = [Int](repeating: -1, count: instance.dataset.regions.count)
+        effort.costWeights = rows.map { formulation.costWeight(in: $0) }
+        effort.revenueWeights = rows.map { formulation.revenueWeight(in: $0) }
+        let weighted = rows.indices.filter { effort.costWeights[$0] != 0 || effort.revenueWeights[$0] != 0 }
+        effort.weight = [1]
+        effort.rows = [weighted]
+        effort.cost = instance.dataset.regions.map(\.localFTECost)
+        effort.group = instance.dataset.regions.map { _ in 0 }
+        effort.capacityRow = [Int](repeating: -1, count: instance.dataset.regions.count)
         for (i, row) in rows.enumerated() {
-            if let r = formulation.capacityRegion(of: row) { capacityRow[r] = i }
+            if let r = formulation.capacityRegion(of: row) { effort.capacityRow[r] = i }
         }
         var table = PricingTable.Builder()
         var saturations: [Double] = []
@@ -99,7 +99,7 @@ struct LinkingStructure {
         let finished = pricingTable
         pairs = instance.pairs.indices.map { a in
             (finished.pairStart[a]..<finished.pairStart[a + 1]).map { p in
-                Pair(region: finished.pairRegion[p], saturation: saturations[p], table: finished, index: p)
+                Pair(region: finished.pairClass[p], saturation: saturations[p], table: finished, index: p)
             }
         }
     }
@@ -123,48 +123,4 @@ struct LinkingStructure {
     }
     var accountCount: Int { options.count }
 
-    /// Prices of one FTE at linking-row duals `π`: one FTE in region `r` winning `g` is worth
-    /// `α·g − β_r` net of its prices, with `α = margin − Σ π·revenueWeight` (``revenueFactor``)
-    /// and `β_r = c_r·(1 + Σ π·costWeight) + π_capacity(r)`.
-    func costFactor(_ duals: [Double]) -> Double {
-        var factor = 1.0
-        for i in weightedRows where costWeights[i] != 0 { factor += duals[i] * costWeights[i] }
-        return factor
-    }
-
-    /// `Σ π·revenueWeight`: what one unit of revenue costs in the linking rows at `duals`.
-    func revenueFactor(_ duals: [Double]) -> Double {
-        var factor = 0.0
-        for i in weightedRows where revenueWeights[i] != 0 { factor += duals[i] * revenueWeights[i] }
-        return factor
-    }
-
-    /// `duals` with the signs a Lagrangian bound needs: ≥ 0 on ≤ rows, ≤ 0 on ≥ rows.
-    func signedDuals(_ duals: [Double]) -> [Double] {
-        zip(duals, senses).map { dual, sense in sense == .atMost ? max(0, dual) : min(0, dual) }
-    }
-
-    /// A value no plan of the case can fall below: every account in its least valuable option
-    /// with every effort segment at its worst (empty or full).
-    var objectiveLowerBound: Double {
-        var total = constant
-        for a in 0..<accountCount {
-            total += options[a].map(\.value).min() ?? 0
-            for pair in pairs[a] {
-                let cost = instance.dataset.regions[pair.region].localFTECost
-                for k in pair.segmentRange {
-                    total += min(0, (margins[a] * pricingTable.segmentRevenuePerFTE[k] - cost) * pricingTable.segmentWidth[k])
-                }
-            }
-        }
-        return total
-    }
-
-    /// `β_r` for every region at `duals`.
-    func effortPrices(_ duals: [Double]) -> [Double] {
-        let factor = costFactor(duals)
-        return instance.dataset.regions.indices.map { r in
-            instance.dataset.regions[r].localFTECost * factor + duals[capacityRow[r]]
-        }
-    }
 }

@@ -187,6 +187,11 @@ struct Formulation: Sendable {
         combine(row) { amount(of: $0, inEffortOf: r, revenuePerFTE: revenuePerFTE) }
     }
 
+    /// A tier change's coefficient in a row, when changes are decisions of their own.
+    func changeCoefficient(in row: Row) -> Double {
+        combine(row) { amountOfChange($0) }
+    }
+
     /// The programme binary's coefficient in a row.
     func programmeCoefficient(in row: Row) -> Double {
         combine(row) { amountOfProgramme($0) }

@@ -177,6 +177,13 @@ struct ProgramBuilder {
         return variable
     }
 
+    /// Fixes a tier change (a roadmap's, between two fixed tiers): its cost into the objective
+    /// constant, its use off every right-hand side.
+    mutating func fixChange() {
+        lp.objectiveConstant -= formulation.instance.model.transition.changeCost * scale
+        for i in formulation.rows.indices { bounds[i] -= formulation.changeCoefficient(in: formulation.rows[i]) }
+    }
+
     /// Adds the limit rows and returns the program with each row's constraint and, with
     /// `elastic`, the slack that lets the row give way (in the row's own units).
     mutating func finish(elastic: Bool = false)

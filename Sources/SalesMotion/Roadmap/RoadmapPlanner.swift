@@ -47,7 +47,67 @@ public enum RoadmapPlanner {
     /// explains it year by year.
     public static func plan(_ roadmap: RoadmapInstance, options: PlanningOptions,
                             inputTimings: PhaseTimings = PhaseTimings()) throws -> RoadmapResult {
+        let search = try search(roadmap, options: options)
         var timings = inputTimings
+        (timings.build, timings.lp, timings.mip) = (search.timings.build, search.timings.lp, search.timings.mip)
+        var result = RoadmapResult(status: search.status, years: [], objective: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
+                                   fixedPart: search.fixedPart, timings: timings, rawStatus: search.rawStatus)
+        guard search.status.hasPlan, let found = search.found else {
+            if search.status == .infeasible {
+                let start = Date()
+                try explainInfeasibility(roadmap, options: options, into: &result)
+                result.timings.diagnosis = Date().timeIntervalSince(start)
+            }
+            result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
+            return result
+        }
+        // Each year reported as `solve` reports one: the plan recomputed from the decisions with
+        // the specification's formulas, against that year's instance (tiers pinned, the year
+        // before's tiers current), with the year's undiscounted shadow prices.
+        let reportStart = Date()
+        let tiers = found.decisions.map(\.tiers)
+        for k in 1...roadmap.years {
+            let instance = try roadmap.reportingInstance(year: k, tiers: tiers)
+            let plan = PlanAssembler(instance: instance, decisions: found.decisions[k - 1], limitDuals: found.duals[k - 1]).plan()
+            let year = PlanningResult(status: search.status, plan: plan, bestBound: nil, relativeGap: nil, absoluteGap: nil,
+                                      fixedPart: 0, timings: PhaseTimings(), rawStatus: search.rawStatus)
+            result.years.append(RoadmapYear(year: k, discountFactor: roadmap.settings.discountFactor(year: k), instance: instance,
+                                            result: year))
+        }
+        result.timings.duals = search.timings.duals + Date().timeIntervalSince(reportStart)
+        // The years' figures are recomputed from the decisions: their total is the search's
+        // objective up to solver tolerance; the bound never falls below it.
+        let objective = result.years.reduce(0) { $0 + $1.discounted }
+        let bound = max(objective, search.bound ?? objective)
+        result.objective = objective
+        result.bestBound = bound
+        result.absoluteGap = bound - objective
+        result.relativeGap = (bound - objective) / max(Double.ulpOfOne, abs(objective - search.fixedPart))
+        result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
+        return result
+    }
+
+    /// Whether the roadmap is decomposed: as for one year, above the automatic threshold of
+    /// accounts, when its programme cases can be enumerated.
+    static func decomposes(_ roadmap: RoadmapInstance, _ options: PlanningOptions) -> Bool {
+        guard roadmap.years <= RoadmapDecomposition.maximumYears else { return false }
+        switch options.method {
+        case .monolithic: return false
+        case .decomposition: return true
+        case .automatic: return roadmap.base.dataset.accounts.count > SolutionMethod.automaticThreshold
+        }
+    }
+
+    /// The search for each year's tiers: the decomposition, or the whole program.
+    private static func search(_ roadmap: RoadmapInstance, options: PlanningOptions) throws -> RoadmapDecomposition.Outcome {
+        if decomposes(roadmap, options) {
+            do {
+                return try RoadmapDecomposition(roadmap: roadmap, options: options).solve()
+            } catch RoadmapBlocks.Failure.tooManyPaths {
+                // Accounts with more paths than the decomposition enumerates: solved whole.
+            }
+        }
+        var timings = PhaseTimings()
         let buildStart = Date()
         let built = RoadmapProgram(roadmap)
         let session: any SolverSession
@@ -67,42 +127,15 @@ public enum RoadmapPlanner {
         timings.mip = mipSeconds - timings.lp
         if options.stop?.isRequested == true { throw PlanningInterrupted() }
         let status = try PlanStatus.of(mip)
-        let fixedPart = built.program.objectiveConstant
-        var result = RoadmapResult(status: status, years: [], objective: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
-                                   fixedPart: fixedPart, timings: timings, rawStatus: mip.rawStatus)
-        guard status.hasPlan else {
-            if status == .infeasible {
-                let start = Date()
-                try explainInfeasibility(roadmap, options: options, into: &result)
-                result.timings.diagnosis = Date().timeIntervalSince(start)
-            }
-            result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
-            return result
+        var found: RoadmapDecomposition.Found?
+        if status.hasPlan, let value = mip.objectiveValue {
+            let dualStart = Date()
+            let duals = try built.yearDuals(session, solution: mip.variableValues, verbose: options.verbose)
+            timings.duals = Date().timeIntervalSince(dualStart)
+            found = RoadmapDecomposition.Found(objective: value, decisions: built.decisions(from: mip.variableValues), duals: duals)
         }
-        let tiers = built.tiers(from: mip.variableValues)
-        let reportStart = Date()
-        var reportOptions = options
-        reportOptions.method = .automatic
-        for k in 1...roadmap.years {
-            let instance = try roadmap.reportingInstance(year: k, tiers: tiers)
-            let year = try AllocationPlanner.solve(instance, options: reportOptions)
-            guard year.plan != nil else {
-                throw PlanningFailure("year \(k) of the roadmap could not be evaluated with its tiers (\(year.rawStatus))")
-            }
-            result.years.append(RoadmapYear(year: k, discountFactor: roadmap.settings.discountFactor(year: k), instance: instance,
-                                            result: year))
-        }
-        result.timings.duals = Date().timeIntervalSince(reportStart)
-        // The years' plans re-optimise effort with the tiers kept: their total is the program's
-        // objective, or better by solver tolerance; the bound never falls below it.
-        let objective = result.years.reduce(0) { $0 + $1.discounted }
-        let bound = max(objective, mip.bestBound ?? objective)
-        result.objective = objective
-        result.bestBound = bound
-        result.absoluteGap = bound - objective
-        result.relativeGap = (bound - objective) / max(Double.ulpOfOne, abs(objective - fixedPart))
-        result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
-        return result
+        return RoadmapDecomposition.Outcome(status: status, found: found, objective: mip.objectiveValue, bound: mip.bestBound,
+                                            fixedPart: built.program.objectiveConstant, rawStatus: mip.rawStatus, timings: timings)
     }
 
     /// Explains an infeasible roadmap: each year that admits no plan alone is diagnosed as
