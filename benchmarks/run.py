@@ -39,7 +39,7 @@ def main():
     binary = subprocess.run(['swift', 'build', '-c', 'release', '--show-bin-path'], cwd=ROOT, capture_output=True,
                             text=True, check=True).stdout.strip() + '/salesmotion'
     work = tempfile.mkdtemp(prefix='salesmotion-bench-')
-    rows, sweeps, batches = [], [], []
+    rows, sweeps, batches, roadmaps = [], [], [], []
     try:
         for n in SIZES:
             data = os.path.join(work, f'n{n}')
@@ -105,7 +105,10 @@ def main():
                 cold, warm = scenario_batch(binary, data, model, work)
                 batches.append((n, cold, warm))
                 print(f'  scenarios run {warm:.2f} s vs 20 cold solves {cold:.2f} s', flush=True)
-        write_report(rows, sweeps, batches)
+            if n in (10000, 100000):
+                roadmaps.append(roadmap_bench(binary, work, n))
+                print(f'  roadmap 3 years {roadmaps[-1][2]:.2f} s vs one year {roadmaps[-1][1]:.2f} s', flush=True)
+        write_report(rows, sweeps, batches, roadmaps)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -169,7 +172,26 @@ def scenario_batch(binary, data, model, work):
     return cold, time.time() - start
 
 
-def write_report(rows, sweeps, batches=()):
+def roadmap_bench(binary, work, n):
+    """A three-year roadmap of the generated instance (`generate --years 3`: budget +4 %, GAM headcount +15 % a
+    year) against `solve` of its first year: (accounts, solve seconds, roadmap seconds, roadmap peak MB, status, gap)."""
+    data = os.path.join(work, f'roadmap{n}')
+    subprocess.run([binary, 'generate', '--accounts', str(n), '--regions', str(REGIONS), '--years', '3', '--out', data],
+                   check=True, stdout=subprocess.DEVNULL)
+    model = os.path.join(data, 'model.toml')
+    single = min(run([binary, 'solve', '--data', data, '--model', model, '--out', work, '--name', 'year1', '--quiet'])[0]
+                 for _ in range(3))
+    best = None
+    for _ in range(3):
+        seconds, peak, _, ok = run([binary, 'roadmap', '--data', data, '--model', model, '--out', work, '--name', 'roadmap',
+                                    '--quiet'])
+        if best is None or seconds < best[0]:
+            best = (seconds, peak)
+    summary = json.load(open(os.path.join(work, 'roadmap', 'roadmap_summary.json')))
+    return n, single, best[0], best[1], summary['status'], summary['mip_gap']['relative']
+
+
+def write_report(rows, sweeps, batches=(), roadmaps=()):
     lines = ['# Benchmarks', '',
              f'Measured {datetime.date.today().isoformat()} by `make bench` on: {machine()}.', '',
              'Instances from `salesmotion generate --accounts N --regions 8 --seed 1` (limits that bind). Every route',
@@ -207,6 +229,13 @@ def write_report(rows, sweeps, batches=()):
                   '| accounts | 20 cold solves | one scenarios run | ratio |', '|---:|---:|---:|---:|']
         for n, cold, warm in batches:
             lines.append(f'| {n:,} | {cold:.2f} s | {warm:.2f} s | {warm / cold:.2f} |')
+    if roadmaps:
+        lines += ['', 'Roadmaps (`roadmap`, three years, `generate --years 3`, default gap 1e-4 of the decision-dependent part;',
+                  'best of three) against `solve` of the same data (year 1):', '',
+                  '| accounts | solve (one year) | roadmap (3 years) | ratio | roadmap peak memory | status | gap |',
+                  '|---:|---:|---:|---:|---:|---|---:|']
+        for n, single, seconds, peak, status, gap in roadmaps:
+            lines.append(f'| {n:,} | {single:.2f} s | {seconds:.2f} s | {seconds / single:.1f}× | {peak:.0f} MB | {status} | {gap:.1e} |')
     lines.append('')
     # The findings written by hand (every section from the first '## ' on) are kept as they are.
     path = os.path.join(ROOT, 'docs/benchmarks.md')

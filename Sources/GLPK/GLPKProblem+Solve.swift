@@ -34,8 +34,9 @@ extension GLPKProblem {
         return result
     }
 
-    /// How often a stop signal is looked at while the simplex runs, in seconds.
-    static let stopCheckInterval = 0.5
+    /// How often a stop signal is looked at while the simplex runs, in iterations (a few
+    /// thousand take well under a second on the programs SalesMotion builds).
+    static let stopCheckIterations: Int32 = 5000
 
     private static func timeLimitMilliseconds(_ seconds: Double?) -> Int32 {
         guard let seconds else { return Int32.max }
@@ -53,13 +54,14 @@ extension GLPKProblem {
             parameters.meth = GLP_DUALP
             parameters.r_test = GLP_RT_FLIP
         }
-        // glp_simplex has no callback: with a stop signal it runs in slices of at most a second,
-        // each resuming from the basis the last one left, and the signal is checked in between.
+        // glp_simplex has no callback: with a stop signal it runs in slices of a fixed number of
+        // iterations, each resuming from the basis the last one left, and the signal is checked in
+        // between. Slices by count, not by time: a resumed simplex takes another path, and where
+        // the slices end must not depend on the machine's speed (same input, same plan).
         let start = Date()
+        if options.stop != nil { parameters.it_lim = Self.stopCheckIterations }
         func slice() -> Int32 {
-            var seconds = options.timeLimit.map { max(0.001, $0 - Date().timeIntervalSince(start)) }
-            if options.stop != nil { seconds = min(seconds ?? Self.stopCheckInterval, Self.stopCheckInterval) }
-            return Self.timeLimitMilliseconds(seconds)
+            Self.timeLimitMilliseconds(options.timeLimit.map { max(0.001, $0 - Date().timeIntervalSince(start)) })
         }
         if !hasBasis { glp_adv_basis(problem, 0) }
         parameters.tm_lim = slice()
@@ -69,12 +71,15 @@ extension GLPKProblem {
             parameters.tm_lim = slice()
             code = glp_simplex(problem, &parameters)
         }
-        while code == GLP_ETMLIM, let stop = options.stop {
+        while code == GLP_EITLIM, let stop = options.stop {
             if stop.isRequested {
                 hasBasis = false
                 return SolveResult(termination: .interrupted, rawStatus: "glp_simplex stopped on request")
             }
-            if let limit = options.timeLimit, Date().timeIntervalSince(start) >= limit { break }
+            if let limit = options.timeLimit, Date().timeIntervalSince(start) >= limit {
+                code = GLP_ETMLIM
+                break
+            }
             parameters.tm_lim = slice()
             code = glp_simplex(problem, &parameters)
         }

@@ -87,6 +87,19 @@ public protocol SolverSession: AnyObject {
 extension SolverSession {
     public func setStartingBasis(atUpper: [VariableIndex], basicFor: [(VariableIndex, ConstraintIndex)]) throws {}
 
+    /// Starts the next warm solve of `program` (a maximisation held by this session) from the
+    /// basis in which every row is basic and every variable sits at the bound its objective
+    /// favours: dual feasible, so the dual simplex mends the violated rows in long steps instead of
+    /// the primal simplex moving columns one by one. Variables with a positive objective need a
+    /// finite upper bound; those without one stay at their lower bound.
+    public func setDualFeasibleStart(for program: LinearProgram) throws {
+        var atUpper: [VariableIndex] = []
+        for j in 0..<program.variableCount where program.objectiveCoefficients[j] > 0 && program.variableUpperBounds[j].isFinite {
+            atUpper.append(VariableIndex(j))
+        }
+        try setStartingBasis(atUpper: atUpper, basicFor: [])
+    }
+
     /// Solves the program as it stands, cold unless `warmStart`.
     public func solve(options: SolveOptions = SolveOptions(), warmStart: Bool = false) throws -> SolveResult {
         try solve(options: options, warmStart: warmStart, incumbent: nil)

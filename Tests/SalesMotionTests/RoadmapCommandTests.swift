@@ -185,4 +185,21 @@ import Testing
         #expect(abs(whole - decomposed) <= 1e-6 * max(1, abs(whole - fixed)), "monolithic \(whole), decomposition \(decomposed)")
         #expect(results["decomposition"]?["status"] as? String == "optimal")
     }
+
+    /// Same input, same bytes — also when the restricted programs' simplex runs long enough to be
+    /// sliced for the stop signal (10,000 accounts × 3 years: it was sliced by time, and two runs
+    /// wrote two different plans; it is now sliced by iteration count).
+    @Test func sameInputSameBytes() throws {
+        let folder = TemporaryFolder()
+        let data = folder.path + "/data"
+        #expect(try CommandRun.run(["generate", "--accounts", "10000", "--seed", "1", "--years", "3", "--out", data]).status == 0)
+        var plans: [Data] = []
+        for name in ["one", "two"] {
+            let run = try CommandRun.run(["roadmap", "--quiet", "--data", data, "--model", data + "/model.toml", "--out", folder.path,
+                                          "--name", name])
+            #expect(run.status == 0, "\(run.errors)")
+            plans.append(try Data(contentsOf: URL(fileURLWithPath: folder.path + "/\(name)/roadmap_plan.csv")))
+        }
+        #expect(plans[0] == plans[1])
+    }
 }

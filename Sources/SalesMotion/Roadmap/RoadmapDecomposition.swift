@@ -126,8 +126,11 @@ struct RoadmapDecomposition {
             let restricted = RoadmapProgram(roadmap, restriction: restriction)
             let tolerance = 0.95 * settings.mipGap * max(1, abs(bound - fixedPart))
             let session = try options.backend.makeSession(restricted.program)
-            let solution = try session.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: max(0.001, remaining), verbose: options.verbose,
-                                                                   cuttingPlanes: true, stop: options.stop, targetObjective: bound - tolerance))
+            try session.setDualFeasibleStart(for: restricted.program)
+            var solveOptions = SolveOptions(relativeGap: 1e-9, timeLimit: max(0.001, remaining), verbose: options.verbose,
+                                            cuttingPlanes: true, stop: options.stop, targetObjective: bound - tolerance)
+            solveOptions.dualSimplex = true
+            let solution = try session.solve(options: solveOptions, warmStart: true, incumbent: nil)
             timings.mip += Date().timeIntervalSince(mipStart)
             if solution.termination == .interrupted { throw PlanningInterrupted() }
             if solution.termination.hasSolution, let value = solution.objectiveValue {
