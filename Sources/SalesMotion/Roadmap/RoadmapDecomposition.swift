@@ -114,7 +114,7 @@ struct RoadmapDecomposition {
         let choices = plan.choices
         let accounts = blocks.accountCount
         // As for one year: the free set grows with the rows of a year, not of the whole horizon.
-        var freeCount = 64 + 16 * blocks.rowCount / roadmap.years
+        var freeCount = 64 + 4 * blocks.rowCount / roadmap.years
         var best: Found?
         while true {
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
