@@ -202,4 +202,21 @@ import Testing
         }
         #expect(plans[0] == plans[1])
     }
+
+    /// Infeasibility is explained year by year: with two accounts pinned to total (1 GAM FTE
+    /// each), year 2's headcount of 1.5 cannot carry them; the summary holds year 2's diagnosis
+    /// and no plan files are written.
+    @Test func infeasibilityIsExplainedPerYear() throws {
+        let folder = TemporaryFolder()
+        let run = try CommandRun.run(["roadmap", "--model", Self.model, "--pin", "A001=total", "--pin", "A003=total",
+                                      "--set", "limits.gam_headcount=[6, 1.5, 10]", "--out", folder.path, "--name", "r"])
+        #expect(run.status == 1)
+        #expect(run.output.contains("Year 2:\nWhy:\n- pins and eligibility alone need 2 GAM FTE against 1.5 available."), "\(run.output)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/r")
+        #expect(files == ["roadmap_summary.json"])
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/r/roadmap_summary.json")))
+            as! [String: Any]
+        #expect(summary["status"] as? String == "infeasible")
+        #expect((summary["diagnosis"] as? [String: Any])?["year_2"] != nil)
+    }
 }
