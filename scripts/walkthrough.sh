@@ -31,3 +31,4 @@ ask "How does the plan move with the budget?" sweep --vary limits.budget=20M..32
 ask "What if the budget is cut by 15 %? (a scenario file)" solve --scenario models/scenarios/budget-cut.toml --out "$work"
 ask "How do the example scenarios compare with the base?" scenarios run models/scenarios/0-base.toml models/scenarios/apac-capacity-loss.toml models/scenarios/budget-cut.toml models/scenarios/competitor-attack.toml models/scenarios/two-more-gams.toml --threads 1 --out "$work"
 ask "What if the budget cannot cover the minimum?" solve --budget 4.7M --out "$work"
+ask "In which order do we get there over three years?" roadmap --model models/roadmap.toml --out "$work"

@@ -38,7 +38,7 @@ public struct RoadmapText {
         lines.append("                  = " + result.years.map { "\(SummaryText.money($0.discounted)) (year \($0.year))" }.joined(separator: " + "))
         if let gap = result.relativeGap {
             lines.append("MIP gap           \(gap == 0 ? "0" : String(format: "%.2g", gap)) of the decision-dependent part"
-                         + (result.absoluteGap.map { " (absolute \(SummaryText.money($0)))" } ?? ""))
+                         + (result.absoluteGap.map { " (absolute \(SummaryText.money($0)) of discounted net contribution)" } ?? ""))
         }
         lines.append("")
         let tierIds = roadmap.base.model.tiers.map(\.id)

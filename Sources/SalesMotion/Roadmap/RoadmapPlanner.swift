@@ -79,10 +79,12 @@ public enum RoadmapPlanner {
         // objective up to solver tolerance; the bound never falls below it.
         let objective = result.years.reduce(0) { $0 + $1.discounted }
         let bound = max(objective, search.bound ?? objective)
+        // A difference within the rounding of a long sum of money is no gap.
+        let gap = bound - objective <= 1e-12 * max(1, abs(objective)) ? 0 : bound - objective
         result.objective = objective
-        result.bestBound = bound
-        result.absoluteGap = bound - objective
-        result.relativeGap = (bound - objective) / max(Double.ulpOfOne, abs(objective - search.fixedPart))
+        result.bestBound = objective + gap
+        result.absoluteGap = gap
+        result.relativeGap = gap / max(Double.ulpOfOne, abs(objective - search.fixedPart))
         result.timings.peakMemoryBytes = PhaseTimings.currentPeakMemory()
         return result
     }
