@@ -68,4 +68,27 @@ extension BlockStructure {
         }
         return total
     }
+
+    /// Every effort pair of the accounts not `free`, with how close its segments come to break
+    /// even at `duals` (the least |priced gain − priced cost| × width): the pairs a restricted
+    /// program leaves free first. Pairs without segments are left out; `pair` counts from 0 within
+    /// the account.
+    func pairsNearBreakEven(_ duals: [Double], skipping free: [Bool]) -> [(account: Int, pair: Int, closeness: Double)] {
+        let table = pricingTable, effort = self.effort
+        let revenueFactors = effort.revenueFactors(duals)
+        let beta = effort.effortPrices(duals)
+        var result: [(account: Int, pair: Int, closeness: Double)] = []
+        for a in 0..<accountCount where !free[a] {
+            for p in table.pairStart[a]..<table.pairStart[a + 1] where table.segmentStart[p] < table.segmentStart[p + 1] {
+                let c = table.pairClass[p], g = effort.group[c]
+                let alpha = effort.weight[g] * margins[a] - revenueFactors[g]
+                var closeness = Double.infinity
+                for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
+                    closeness = min(closeness, abs(alpha * table.segmentRevenuePerFTE[k] - beta[c]) * table.segmentWidth[k])
+                }
+                result.append((a, p - table.pairStart[a], closeness))
+            }
+        }
+        return result
+    }
 }

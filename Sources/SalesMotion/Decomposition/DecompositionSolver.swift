@@ -217,22 +217,7 @@ struct DecompositionSolver {
         let indifference = choices.map { $0.reducedValue - $0.runnerUp }
         var free = [Bool](repeating: false, count: accounts)
         for a in Self.smallest(freeAccounts, of: indifference) where choices[a].runnerUp > -.infinity { free[a] = true }
-        let effort = structure.effort
-        let revenueFactors = effort.revenueFactors(result.duals)
-        let beta = effort.effortPrices(result.duals)
-        var nearBreakEven: [(account: Int, pair: Int, closeness: Double)] = []
-        let table = structure.pricingTable
-        for a in 0..<accounts where !free[a] {
-            for (e, pair) in structure.pairs[a].enumerated() where pair.hasSegments {
-                let c = table.pairClass[pair.index], g = effort.group[c]
-                let alpha = effort.weight[g] * structure.margins[a] - revenueFactors[g]
-                var closeness = Double.infinity
-                for k in pair.segmentRange {
-                    closeness = min(closeness, abs(alpha * table.segmentRevenuePerFTE[k] - beta[c]) * table.segmentWidth[k])
-                }
-                nearBreakEven.append((a, e, closeness))
-            }
-        }
+        let nearBreakEven = structure.pairsNearBreakEven(result.duals, skipping: free)
         let everything = freeAccounts >= accounts
         var set = FreeSet(accounts: free, pairs: [], stride: 1 + (structure.pairs.map(\.count).max() ?? 0),
                           everything: everything)

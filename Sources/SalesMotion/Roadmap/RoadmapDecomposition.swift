@@ -163,21 +163,7 @@ struct RoadmapDecomposition {
         where choices[a].runnerUp > -.infinity {
             free[a] = true
         }
-        let table = blocks.pricingTable, effort = blocks.effort
-        let revenueFactors = effort.revenueFactors(duals)
-        let beta = effort.effortPrices(duals)
-        var nearBreakEven: [(account: Int, pair: Int, closeness: Double)] = []
-        for a in 0..<accounts where !free[a] {
-            for p in table.pairStart[a]..<table.pairStart[a + 1] where table.segmentStart[p] < table.segmentStart[p + 1] {
-                let c = table.pairClass[p], g = effort.group[c]
-                let alpha = effort.weight[g] * blocks.margins[a] - revenueFactors[g]
-                var closeness = Double.infinity
-                for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    closeness = min(closeness, abs(alpha * table.segmentRevenuePerFTE[k] - beta[c]) * table.segmentWidth[k])
-                }
-                nearBreakEven.append((a, p - table.pairStart[a], closeness))
-            }
-        }
+        let nearBreakEven = blocks.pairsNearBreakEven(duals, skipping: free)
         var fte: [[Double?]] = choices.map { $0.fte.map { Optional($0) } }
         let everything = freeAccounts >= accounts
         let chosen = everything ? Array(nearBreakEven.indices) : DecompositionSolver.smallest(freeAccounts * 2, of: nearBreakEven.map(\.closeness))
