@@ -57,7 +57,9 @@ extension BlockStructure {
         let table = pricingTable, effort = self.effort
         var total = constant
         for a in 0..<accountCount {
-            total += (table.optionStart[a]..<table.optionStart[a + 1]).map { table.optionValue[$0] }.min() ?? 0
+            var least = Double.infinity
+            for o in table.optionStart[a]..<table.optionStart[a + 1] { least = min(least, table.optionValue[o]) }
+            if least.isFinite { total += least }
             for p in table.pairStart[a]..<table.pairStart[a + 1] {
                 let c = table.pairClass[p]
                 let weight = effort.weight[effort.group[c]]
