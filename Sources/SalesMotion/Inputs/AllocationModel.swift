@@ -102,11 +102,26 @@ public struct TransitionRules: Sendable, Hashable {
 public struct TierPin: Sendable, Hashable {
     public var account: String
     public var tier: String
+    /// The GAM who leads the account (portfolios.md); the tier must then be global.
+    public var gam: String?
     /// Where the pin was given (`--pin`, or the model file's line), for messages.
     public var source: SourceLocation?
 
-    public init(account: String, tier: String, source: SourceLocation? = nil) {
-        (self.account, self.tier, self.source) = (account, tier, source)
+    public init(account: String, tier: String, gam: String? = nil, source: SourceLocation? = nil) {
+        (self.account, self.tier, self.gam, self.source) = (account, tier, gam, source)
+    }
+}
+
+/// What named GAMs are worth and cost beyond their FTE (`[portfolio]`, portfolios.md).
+public struct PortfolioRules: Sendable, Hashable {
+    /// Per year, for each global account led by its `current_gam`.
+    public var continuityValue: Double = 0
+    /// Per year, for each global account led by a GAM whose home region is not the account's
+    /// headquarters region; a sales and a global expense.
+    public var awayCost: Double = 0
+
+    public init(continuityValue: Double = 0, awayCost: Double = 0) {
+        (self.continuityValue, self.awayCost) = (continuityValue, awayCost)
     }
 }
 
@@ -136,6 +151,7 @@ public struct AllocationModel: Sendable, Hashable {
     /// Ordered from the least to the most integrated.
     public var tiers: [CoverageTier]
     public var transition = TransitionRules()
+    public var portfolio = PortfolioRules()
     public var pins: [TierPin] = []
     /// `[roadmap]`, when the model file has it (single-year commands ignore it).
     public var roadmap: RoadmapSettings?

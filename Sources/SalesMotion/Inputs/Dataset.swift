@@ -47,6 +47,9 @@ public struct Account: Sendable, Hashable {
     public var fit: Double
     /// Tier id the account is handled in today; nil when it has none.
     public var currentTier: String?
+    /// Index into ``Dataset/gams`` of the GAM who leads the account today (`current_gam`); nil
+    /// when none.
+    public var currentGAM: Int?
     /// Regions with their shares; only shares > 0 are kept, and the list is never empty
     /// (no footprint rows means 100 % in the headquarters region).
     public var footprint: [FootprintShare]
@@ -73,15 +76,45 @@ public struct Account: Sendable, Hashable {
     }
 }
 
+/// One global account manager (a row of gams.csv, portfolios.md).
+public struct GlobalAccountManager: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    /// Index into ``Dataset/regions`` of where the GAM sits.
+    public var homeRegion: Int
+    /// FTE this person can give to accounts.
+    public var capacityFTE: Double
+    /// The most accounts this person may lead; nil: no limit.
+    public var maxAccounts: Int?
+    /// Where the GAM was read, for messages.
+    public var source: SourceLocation
+
+    public init(id: String, name: String? = nil, homeRegion: Int, capacityFTE: Double = 1, maxAccounts: Int? = nil,
+                source: SourceLocation = SourceLocation(file: "gams.csv")) {
+        self.id = id
+        self.name = name ?? id
+        self.homeRegion = homeRegion
+        self.capacityFTE = capacityFTE
+        self.maxAccounts = maxAccounts
+        self.source = source
+    }
+}
+
 /// The world the model allocates over: customer accounts and the own regional organisation.
 public struct Dataset: Sendable {
     public var accounts: [Account]
     public var regions: [Region]
+    /// The global account managers by name (gams.csv); empty when the dataset has none.
+    public var gams: [GlobalAccountManager]
 
-    public init(accounts: [Account], regions: [Region]) {
+    public init(accounts: [Account], regions: [Region], gams: [GlobalAccountManager] = []) {
         self.accounts = accounts
         self.regions = regions
+        self.gams = gams
     }
+
+    /// Whether the dataset names its global account managers (gams.csv).
+    public var hasNamedGAMs: Bool { !gams.isEmpty }
 
     /// Whether any account names a current tier (then the plan reports changes).
     public var hasCurrentTiers: Bool { accounts.contains { $0.currentTier != nil } }

@@ -13,10 +13,11 @@ extension Dataset {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError([InputDiagnostic(SourceLocation(file: folder), "data folder not found")])
         }
-        let footprintPath = (folder as NSString).appendingPathComponent("footprint.csv")
-        let hasFootprint = FileManager.default.fileExists(atPath: footprintPath)
+        let optional = Set(["footprint.csv", "gams.csv"].filter {
+            FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0))
+        })
         return try read { name in
-            guard name != "footprint.csv" || hasFootprint else { return nil }
+            guard name == "accounts.csv" || name == "regions.csv" || optional.contains(name) else { return nil }
             let path = (folder as NSString).appendingPathComponent(name)
             return try CSVTable(path: path, displayName: path)
         }
@@ -25,11 +26,12 @@ extension Dataset {
     /// Parses a dataset from the bytes of its files (`footprint` may be absent), with messages
     /// that name them `accounts.csv`, `regions.csv` and `footprint.csv`: the same rules as
     /// ``read(from:)``, for callers that hold the files in memory (and the fuzzer).
-    public static func parse(accounts: Data, regions: Data, footprint: Data?) throws -> Dataset {
+    public static func parse(accounts: Data, regions: Data, footprint: Data?, gams: Data? = nil) throws -> Dataset {
         try read { name in
             switch name {
             case "accounts.csv": return try CSVTable(data: accounts, displayName: name)
             case "regions.csv": return try CSVTable(data: regions, displayName: name)
+            case "gams.csv": return try gams.map { try CSVTable(data: $0, displayName: name) }
             default: return try footprint.map { try CSVTable(data: $0, displayName: name) }
             }
         }
@@ -53,26 +55,34 @@ extension Dataset {
         let regionTable = open("regions.csv")
         let accountTable = open("accounts.csv")
         let footprintTable = open("footprint.csv")
+        let gamTable = open("gams.csv")
 
         var declaredRegions: Set<String> = []
         let regions = regionTable.map { readRegions($0, declared: &declaredRegions, &problems) } ?? []
         // Without a usable regions file every region reference would be reported again.
         let checkRegions = regionTable.map { !$0.rows.isEmpty } ?? false
+        var declaredGAMs: Set<String> = []
+        let gams = gamTable.map { readGAMs($0, regions: regions, declared: checkRegions ? declaredRegions : nil,
+                                           declaredGAMs: &declaredGAMs, &problems) } ?? []
         var declaredAccounts: Set<String> = []
         var accounts = accountTable.map {
             readAccounts($0, regions: regions, declared: checkRegions ? declaredRegions : nil,
                          declaredAccounts: &declaredAccounts, &problems)
         } ?? []
+        if let accountTable {
+            readCurrentGAMs(accountTable, gams: gams, hasGAMFile: gamTable != nil, declaredGAMs: declaredGAMs,
+                            accounts: &accounts, &problems)
+        }
         if let footprintTable, !declaredAccounts.isEmpty {
             readFootprint(footprintTable, regions: regions, declared: checkRegions ? declaredRegions : nil,
                           declaredAccounts: declaredAccounts, accounts: &accounts, &problems)
         }
         try problems.throwIfAny()
-        return Dataset(accounts: accounts, regions: regions)
+        return Dataset(accounts: accounts, regions: regions, gams: gams)
     }
 
     /// Whether `id` is seen for the first time; a repeat is reported with the line of the first.
-    private static func isFirst(_ id: String, _ what: String, at location: SourceLocation, _ firstLine: inout [String: Int],
+    static func isFirst(_ id: String, _ what: String, at location: SourceLocation, _ firstLine: inout [String: Int],
                                 _ problems: inout DiagnosticCollector) -> Bool {
         // One hash in the usual case: insert, and put the first line back for a duplicate.
         if let earlier = firstLine.updateValue(location.line, forKey: id) {

@@ -16,7 +16,7 @@ enum KeySchema {
         enum Kind: Sendable { case amount, count, band, list, text, table }
         enum Rule: Sendable { case none, cost, nonNegative, fraction, positiveSeconds, years, growthRate }
 
-        /// `costs`, `limits`, `response`, `solver`, `transition`, `tier` or `pin`.
+        /// `costs`, `limits`, `response`, `solver`, `transition`, `portfolio`, `roadmap`, `tier` or `pin`.
         let section: String
         let name: String
         let kind: Kind
@@ -113,6 +113,9 @@ enum KeySchema {
         model("transition", "max_changes", .count, .nonNegative, limit: .maxChanges, isBound: true,
               words: ("tier changes", "tier change"), get: { $0.transition.maxChanges.map(Double.init) },
               set: { $0.transition.maxChanges = count($1) }),
+        model("portfolio", "continuity_value", .amount, .cost, get: { $0.portfolio.continuityValue },
+              set: { $0.portfolio.continuityValue = $1 ?? 0 }),
+        model("portfolio", "away_cost", .amount, .cost, get: { $0.portfolio.awayCost }, set: { $0.portfolio.awayCost = $1 ?? 0 }),
         model("roadmap", "years", .count, .years, get: { $0.roadmap?.years.map(Double.init) },
               set: { $0[roadmap: RoadmapSettings()].years = count($1) }),
         model("roadmap", "discount_rate", .amount, .nonNegative, get: { $0.roadmap?.discountRate },
@@ -138,6 +141,7 @@ enum KeySchema {
         tier("min_fit", .amount, .fraction, \.minFit),
         model("pin", "account", .text),
         model("pin", "tier", .text),
+        model("pin", "gam", .text),
     ]
 
     // MARK: - Lookups

@@ -142,6 +142,9 @@ extension AllocationModel {
             if tierIndex(of: pin.tier) == nil {
                 report("\(path).tier", "unknown tier '\(pin.tier)'\(suggestion(for: pin.tier, in: tiers.map(\.id)))")
             }
+            if pin.gam != nil, let t = tierIndex(of: pin.tier), !tiers[t].isGlobal {
+                report("\(path).gam", "a pin that names a GAM needs a global tier; '\(pin.tier)' has gam_fte 0")
+            }
             if let earlier = pinned[pin.account], earlier != pin.tier {
                 report("\(path).account", "account '\(pin.account)' is pinned twice, to '\(earlier)' and '\(pin.tier)'")
             }
@@ -281,9 +284,10 @@ struct ModelDecoder {
             checkKeys(entries, Self.pinKeys, path)
             let account = text(path, "account", entries, required: true)
             let tier = text(path, "tier", entries, required: true)
+            let gam = text(path, "gam", entries, required: false)
             if let account, let tier {
                 let position = locator?.position(of: "\(path).account")
-                model.pins.append(TierPin(account: account, tier: tier,
+                model.pins.append(TierPin(account: account, tier: tier, gam: gam,
                                           source: SourceLocation(file: file, line: position?.line ?? 0, column: position?.column ?? 0)))
             }
         }

@@ -27,6 +27,8 @@ public struct AllocationInstance: Sendable {
     public let openTiers: [[Int]]
     /// The pinned tier of each account, if any.
     public let pinnedTier: [Int?]
+    /// The GAM a pin names to lead each account, if any (index into ``Dataset/gams``).
+    public let pinnedGAM: [Int?]
     /// Index of each account's current tier; nil when it has none.
     public private(set) var currentTier: [Int?]
     /// Footprint pairs of each account, in region order.
@@ -44,6 +46,8 @@ public struct AllocationInstance: Sendable {
         let tierIds = model.tiers.map(\.id)
         let accountIndex = Dictionary(dataset.accounts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var pinned = [Int?](repeating: nil, count: dataset.accounts.count)
+        var pinnedGAM = [Int?](repeating: nil, count: dataset.accounts.count)
+        let gamIndex = Dictionary(dataset.gams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         for pin in model.pins {
             guard let account = accountIndex[pin.account] else {
                 let shown = pin.source?.file == "--pin" ? "\(pin.account)=\(pin.tier): unknown account" : "pin: unknown account"
@@ -52,6 +56,17 @@ public struct AllocationInstance: Sendable {
                 continue
             }
             pinned[account] = model.tierIndex(of: pin.tier)
+            if let gam = pin.gam {
+                if dataset.gams.isEmpty {
+                    problems.report(pin.source ?? SourceLocation(file: modelFile),
+                                    "pin: account '\(pin.account)' is pinned to GAM '\(gam)', but the dataset has no gams.csv")
+                } else if let g = gamIndex[gam] {
+                    pinnedGAM[account] = g
+                } else {
+                    problems.report(pin.source ?? SourceLocation(file: modelFile),
+                                    "pin: unknown GAM '\(gam)'\(suggestion(for: gam, in: dataset.gams.map(\.id)))")
+                }
+            }
         }
         var open: [[Int]] = []
         var current: [Int?] = []
@@ -89,6 +104,7 @@ public struct AllocationInstance: Sendable {
         try problems.throwIfAny()
         openTiers = open
         pinnedTier = pinned
+        self.pinnedGAM = pinnedGAM
         currentTier = current
         self.pairs = pairs
         tierCost = model.tiers.map { model.costs.cost(of: $0) }

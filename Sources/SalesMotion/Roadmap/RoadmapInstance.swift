@@ -21,6 +21,10 @@ public struct RoadmapInstance: Sendable {
     public init(_ base: AllocationInstance, modelFile: String = "model.toml") throws {
         self.base = base
         var problems = DiagnosticCollector()
+        if base.dataset.hasNamedGAMs {
+            throw InputError([InputDiagnostic(SourceLocation(file: base.dataset.gams[0].source.file),
+                                              "roadmap: named GAMs (gams.csv) are not planned over years in this version; plan the years without gams.csv, then name the leads of year 1 with solve")])
+        }
         guard let settings = base.model.roadmap, let years = settings.years else {
             throw InputError([InputDiagnostic(SourceLocation(file: modelFile),
                                               "roadmap: the model file has no [roadmap] with years = Y; add one (see docs/model.md, \"The roadmap\")")])
