@@ -219,4 +219,20 @@ import Testing
         #expect(summary["status"] as? String == "infeasible")
         #expect((summary["diagnosis"] as? [String: Any])?["year_2"] != nil)
     }
+
+    /// Named GAMs are not planned over years (roadmap.md): `roadmap` with a gams.csv in the
+    /// dataset is an input error that says so, and nothing is written.
+    @Test func namedGAMsAreRefused() throws {
+        let folder = TemporaryFolder()
+        let data = folder.path + "/data"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        for file in ["accounts.csv", "regions.csv", "footprint.csv"] {
+            try FileManager.default.copyItem(atPath: packageRoot + "/data/sample/" + file, toPath: data + "/" + file)
+        }
+        try Data("gam_id,home_region\nG1,EMEA\n".utf8).write(to: URL(fileURLWithPath: data + "/gams.csv"))
+        let run = try CommandRun.run(["roadmap", "--data", data, "--model", Self.model, "--out", folder.path + "/out"])
+        #expect(run.status == 2)
+        #expect(run.errors.contains("\(data)/gams.csv: roadmap: named GAMs (gams.csv) are not planned over years"), "\(run.errors)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
+    }
 }

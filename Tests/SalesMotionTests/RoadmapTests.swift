@@ -160,4 +160,20 @@ import Testing
             }
         }
     }
+
+    /// A relative change of a year-by-year key changes every year (28M, 30M, 33M less 10 % is
+    /// 25.2M, 27M, 29.7M); a plain value replaces the array by one value for every year.
+    @Test func changesOfYearByYearKeys() throws {
+        let file = packageRoot + "/models/roadmap.toml"
+        let scaled = try AllocationModel.read(from: file, overrides: [ModelOverride("limits.budget=-10%")!])
+        let budgets = try #require(scaled.yearValues["limits.budget"])
+        #expect(zip(budgets, [25_200_000.0, 27_000_000, 29_700_000]).allSatisfy { isApproximatelyEqual($0, $1) })
+        #expect(scaled.limits.budget.map { isApproximatelyEqual($0, 25_200_000) } == true)
+        let added = try AllocationModel.read(from: file, overrides: [ModelOverride("limits.gam_headcount=+1")!])
+        #expect(added.yearValues["limits.gam_headcount"] == [7, 9, 11])
+        let replaced = try AllocationModel.read(from: file, overrides: [ModelOverride("limits.budget=20M")!])
+        #expect(replaced.yearValues["limits.budget"] == nil)
+        #expect((1...3).map { replaced.year($0).limits.budget } == [20e6, 20e6, 20e6])
+        #expect(replaced.year(3).limits.gamHeadcount == 10)
+    }
 }
