@@ -153,9 +153,6 @@ struct InputOptions: ParsableArguments {
                 throw ExitCode(interruptedExitCode)
             }
             if announce, let notice = instance.model.singleYearNotice { printError("Note: \(model): \(notice).") }
-            if announce, instance.dataset.hasNamedGAMs {
-                printError("Note: \(data)/gams.csv: \(Words.count(instance.dataset.gams.count, "GAM")) read and checked; this version plans GAM FTE in total and does not yet name each global account's lead GAM.")
-            }
             return instance
         } catch let error as InputError {
             reportInputError(error)

@@ -73,13 +73,9 @@ struct DecompositionSolver {
     }
 
     static func fixedPart(of instance: AllocationInstance) -> Double {
-        instance.openTiers.indices.reduce(0) { total, a in
-            let account = instance.dataset.accounts[a]
-            return total + (instance.openTiers[a].map { t -> Double in
-                let (kept, central) = instance.tierRevenue(account: a, tier: t)
-                return account.margin * (kept + central) - instance.tierCost[t]
-                    - (instance.isChange(account: a, tier: t) ? instance.model.transition.changeCost : 0)
-            }.min() ?? 0)
+        let formulation = Formulation(instance: instance)
+        return instance.openTiers.indices.reduce(0) { total, a in
+            total + (formulation.choices(account: a).map(\.value).min() ?? 0)
         }
     }
 
@@ -349,16 +345,20 @@ struct DecompositionSolver {
     func planDecisions(_ structure: LinkingStructure, values: [Double], tiers: [[VariableIndex]?], optionIndices: [[Int]?],
                        effort: [[[VariableIndex]]], choices: [BlockPricing.Choice]) -> PlanDecisions {
         var chosenTiers: [Int] = []
+        var leads: [Int?] = []
         var fte: [[Double]] = []
         for a in 0..<structure.accountCount {
             let options = structure.options[a], ys = tiers[a], efforts = effort[a]
-            chosenTiers.append(ys.map { ys in options[optionIndices[a]![ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!]].tier }
-                               ?? options[choices[a].option].tier)
+            let option = ys.map { ys in options[optionIndices[a]![ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!]] }
+                ?? options[choices[a].option]
+            chosenTiers.append(option.tier)
+            leads.append(option.choice.gam)
             fte.append(efforts.indices.map { e in
                 efforts[e].isEmpty && ys == nil ? choices[a].fte[e] : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
             })
         }
-        return PlanDecisions(tiers: chosenTiers, fte: fte, programmeActive: structure.programmeActive)
+        return PlanDecisions(tiers: chosenTiers, fte: fte, programmeActive: structure.programmeActive,
+                             leads: structure.instance.dataset.hasNamedGAMs ? leads : [])
     }
 
     /// What one recovery attempt found.

@@ -81,8 +81,7 @@ struct LinkingStructure: BlockStructure {
             let segments = instance.pairs[a].map { formulation.segments(of: $0) }
             saturations += zip(instance.pairs[a], segments).map { $1.isEmpty ? 0 : $0.saturation }
             var accountOptions: [TierOption] = []
-            for t in instance.openTiers[a] {
-                let choice = formulation.choice(account: a, tier: t)
+            for choice in formulation.choices(account: a) {
                 if choice.isGlobal && !programmeActive { continue }
                 let option = TierOption(choice: choice, minimumFTE: instance.pairs[a].map { choice.minimumCoverage * $0.saturation })
                 // The option's coefficient in every linking row goes to the pricing table only.

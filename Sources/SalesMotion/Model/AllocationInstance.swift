@@ -165,7 +165,19 @@ public struct AllocationInstance: Sendable {
         if limits.globalShare != nil { kinds += [.globalShareMinimum, .globalShareMaximum] }
         if limits.maxGlobalAccounts != nil { kinds.append(.maxGlobalAccounts) }
         if model.transition.maxChanges != nil { kinds.append(.maxChanges) }
+        for (g, gam) in dataset.gams.enumerated() {
+            kinds.append(.gamCapacity(gam: g))
+            if gam.maxAccounts != nil { kinds.append(.gamMaxAccounts(gam: g)) }
+        }
         return kinds
+    }
+
+    /// Who may lead account `a` in tier `t`: nil alone unless the tier is global and the dataset
+    /// names its GAMs; then the pinned GAM, or every GAM.
+    func leadCandidates(account a: Int, tier t: Int) -> [Int?] {
+        guard model.tiers[t].isGlobal, !dataset.gams.isEmpty else { return [nil] }
+        if let pinned = pinnedGAM[a] { return [pinned] }
+        return dataset.gams.indices.map { $0 }
     }
 
     /// Whether choosing tier `t` for account `a` counts as a change of tier.

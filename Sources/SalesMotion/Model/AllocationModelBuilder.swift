@@ -14,6 +14,10 @@ public enum LimitKind: Hashable, Sendable {
     case globalShareMaximum
     case maxGlobalAccounts
     case maxChanges
+    /// A named GAM's FTE (`capacity_fte` in gams.csv).
+    case gamCapacity(gam: Int)
+    /// A named GAM's number of accounts (`max_accounts`).
+    case gamMaxAccounts(gam: Int)
 
     /// The key as users know it: `budget`, `gam_headcount`, `local_capacity_fte.EMEA`, …
     public func name(in dataset: Dataset) -> String {
@@ -28,6 +32,8 @@ public enum LimitKind: Hashable, Sendable {
         case .globalShareMaximum: return "global_share_max"
         case .maxGlobalAccounts: return "max_global_accounts"
         case .maxChanges: return "max_changes"
+        case .gamCapacity(let g): return "gam_capacity_fte.\(dataset.gams[g].id)"
+        case .gamMaxAccounts(let g): return "gam_max_accounts.\(dataset.gams[g].id)"
         }
     }
 
@@ -35,8 +41,11 @@ public enum LimitKind: Hashable, Sendable {
     /// `regions.EMEA.local_capacity_fte`, …); nil for the two ends of the global-share band,
     /// which are set together as `limits.global_share`.
     public func key(in dataset: Dataset) -> String? {
-        if case .regionalCapacity(let r) = self { return "regions.\(dataset.regions[r].id).local_capacity_fte" }
-        return KeySchema.key(of: self)?.path
+        switch self {
+        case .regionalCapacity(let r): return "regions.\(dataset.regions[r].id).local_capacity_fte"
+        case .gamCapacity, .gamMaxAccounts: return nil
+        default: return KeySchema.key(of: self)?.path
+        }
     }
 }
 
@@ -51,8 +60,11 @@ public enum LimitKind: Hashable, Sendable {
 public struct AllocationProgram: Sendable {
     public let instance: AllocationInstance
     public let program: LinearProgram
-    /// `tierVariables[a][j]` is the binary for account `a` in tier `instance.openTiers[a][j]`.
+    /// `tierVariables[a][j]` is the binary for account `a` in choice `choices[a][j]` (a tier,
+    /// and for a global tier of a dataset with gams.csv its lead GAM).
     public let tierVariables: [[VariableIndex]]
+    /// The tier and lead GAM each binary of `tierVariables` stands for.
+    let choices: [[(tier: Int, gam: Int?)]]
     /// `effortVariables[a][e]` are the segment variables of footprint pair `e` of account `a`
     /// (empty when the pair's saturation scale is 0).
     public let effortVariables: [[[VariableIndex]]]
@@ -74,8 +86,10 @@ public struct AllocationProgram: Sendable {
         var builder = ProgramBuilder(formulation: formulation, programmeActive: nil, names: names)
         var tierVariables: [[VariableIndex]] = []
         var effortVariables: [[[VariableIndex]]] = []
+        var chosen: [[(tier: Int, gam: Int?)]] = []
         for a in instance.dataset.accounts.indices {
-            let choices = instance.openTiers[a].map { formulation.choice(account: a, tier: $0) }
+            let choices = formulation.choices(account: a)
+            chosen.append(choices.map { ($0.tier, $0.gam) })
             let variables = builder.addTierChoices(account: a, choices, shiftToFloor: true)
             tierVariables.append(variables)
             effortVariables.append(instance.pairs[a].indices.map { e in
@@ -86,6 +100,7 @@ public struct AllocationProgram: Sendable {
         let (program, limits, slacks) = builder.finish(elastic: elastic)
         self.program = program
         self.tierVariables = tierVariables
+        self.choices = chosen
         self.effortVariables = effortVariables
         self.programmeVariable = programme
         self.limitConstraints = limits

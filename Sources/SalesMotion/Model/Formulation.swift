@@ -30,6 +30,9 @@ struct Formulation: Sendable {
         case globalAccounts
         /// Accounts whose tier changes.
         case changes
+        /// A named GAM's FTE, and the accounts the GAM leads.
+        case gamLoad(Int)
+        case gamAccounts(Int)
     }
 
     /// One limit in force, as a row of the program: `Σ weight·quantity` against a bound.
@@ -63,6 +66,13 @@ struct Formulation: Sendable {
         var gamFTE, centralFTE, execHours: Double
         /// `min_local_coverage`: the least effort in every pair, as a share of its saturation.
         var minimumCoverage: Double
+        /// The named GAM who leads the account (a global tier of a dataset with gams.csv).
+        var gam: Int? = nil
+        /// `away_cost` when the lead GAM sits outside the account's headquarters region (in
+        /// `expense` and `value` already; a global expense too).
+        var awayCost = 0.0
+        /// `continuity_value` when the lead GAM is the account's current GAM (in `value` already).
+        var continuity = 0.0
     }
 
     let instance: AllocationInstance
@@ -117,6 +127,12 @@ struct Formulation: Sendable {
         case .maxGlobalAccounts:
             return row("max_global_accounts", .atMost, Double(limits.maxGlobalAccounts!), [(.globalAccounts, 1)])
         case .maxChanges: return row("max_changes", .atMost, Double(model.transition.maxChanges!), [(.changes, 1)])
+        case .gamCapacity(let g):
+            let gam = instance.dataset.gams[g]
+            return row("gam_capacity[\(gam.id)]", .atMost, gam.capacityFTE, [(.gamLoad(g), 1)])
+        case .gamMaxAccounts(let g):
+            let gam = instance.dataset.gams[g]
+            return row("gam_max_accounts[\(gam.id)]", .atMost, Double(gam.maxAccounts!), [(.gamAccounts(g), 1)])
         }
     }
 
@@ -128,12 +144,14 @@ struct Formulation: Sendable {
         case .regionEffort: return 0
         case .expense: return choice.expense
         case .revenue: return choice.revenue
-        case .globalExpense: return choice.tierCost
+        case .globalExpense: return choice.tierCost + choice.awayCost
         case .gamFTE: return choice.gamFTE
         case .centralFTE: return choice.centralFTE
         case .execHours: return choice.execHours
         case .globalAccounts: return choice.isGlobal ? 1 : 0
         case .changes: return choice.isChange ? 1 : 0
+        case .gamLoad(let g): return choice.gam == g ? choice.gamFTE : 0
+        case .gamAccounts(let g): return choice.gam == g ? 1 : 0
         }
     }
 
@@ -215,18 +233,28 @@ struct Formulation: Sendable {
         programmeActive ? row.bound - programmeCoefficient(in: row) : row.bound
     }
 
-    /// What choosing tier `t` for account `a` contributes.
-    func choice(account a: Int, tier t: Int) -> TierChoice {
+    /// What choosing tier `t` for account `a`, led by the named GAM `gam` (a global tier of a
+    /// dataset with gams.csv), contributes.
+    func choice(account a: Int, tier t: Int, gam: Int? = nil) -> TierChoice {
         let model = instance.model, tier = model.tiers[t]
+        let account = instance.dataset.accounts[a]
         let (kept, central) = instance.tierRevenue(account: a, tier: t)
         let change = instance.isChange(account: a, tier: t)
         let changeCost = change ? model.transition.changeCost : 0
         let tierCost = instance.tierCost[t]
+        let away = gam.map { instance.dataset.gams[$0].homeRegion != account.headquarters ? model.portfolio.awayCost : 0 } ?? 0
+        let continuity = gam != nil && gam == account.currentGAM ? model.portfolio.continuityValue : 0
         return TierChoice(
-            tier: t, revenue: kept + central, tierCost: tierCost, expense: tierCost + changeCost,
-            value: instance.dataset.accounts[a].margin * (kept + central) - tierCost - changeCost,
+            tier: t, revenue: kept + central, tierCost: tierCost, expense: tierCost + changeCost + away,
+            value: account.margin * (kept + central) - tierCost - changeCost - away + continuity,
             isChange: change, isGlobal: tier.isGlobal, gamFTE: tier.gamFTE, centralFTE: tier.centralFTE,
-            execHours: tier.execHours, minimumCoverage: tier.minLocalCoverage)
+            execHours: tier.execHours, minimumCoverage: tier.minLocalCoverage, gam: gam, awayCost: away, continuity: continuity)
+    }
+
+    /// Every choice open to account `a`: each open tier, and a global tier once per GAM who may
+    /// lead it (the pinned GAM, or every GAM) when the dataset names its GAMs.
+    func choices(account a: Int) -> [TierChoice] {
+        instance.openTiers[a].flatMap { t in instance.leadCandidates(account: a, tier: t).map { choice(account: a, tier: t, gam: $0) } }
     }
 
     /// The objective value of one FTE of effort in region `r` that wins `revenuePerFTE`.

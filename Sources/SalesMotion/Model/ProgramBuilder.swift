@@ -83,13 +83,15 @@ struct ProgramBuilder {
         lp.objectiveConstant += floor * scale
         var variables: [VariableIndex] = []
         for choice in choices {
-            let y = lp.addBinaryVariable(name: label("tier[\(account.id),\(instance.model.tiers[choice.tier].id)]"),
+            let lead = choice.gam.map { "," + instance.dataset.gams[$0].id } ?? ""
+            let y = lp.addBinaryVariable(name: label("tier[\(account.id),\(instance.model.tiers[choice.tier].id)\(lead)]"),
                                          objective: (choice.value - floor) * scale)
             variables.append(y)
             let formulation = self.formulation
             add(y, at: formulation.tierTerms) { formulation.amount(of: $0, in: choice) }
         }
-        if instance.pinnedTier[a] != nil, let y = variables.first { lp.setBounds(of: y, lower: 1, upper: 1) }
+        // A pinned account has one choice, unless several GAMs may lead it in the pinned tier.
+        if instance.pinnedTier[a] != nil, variables.count == 1, let y = variables.first { lp.setBounds(of: y, lower: 1, upper: 1) }
         lp.addConstraint(name: label("one_tier[\(account.id)]"), terms: variables.map { ($0, 1) }, lower: 1, upper: 1)
         if let programme {
             let global = zip(choices, variables).filter { $0.0.isGlobal }.map { ($0.1, 1.0) }

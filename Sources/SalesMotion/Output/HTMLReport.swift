@@ -163,6 +163,12 @@ public struct HTMLReport {
             let end = limit.kind == .globalShareMinimum ? "lower" : "upper"
             return "The global share of expense sits at its \(end) end, \(String(format: "%.1f", 100 * limit.value)) %: "
                 + "moving it by one percentage point is worth \(money(abs(limit.shadowPrice ?? 0) / 100)) a year."
+        case .gamCapacity(let g):
+            let gam = instance.dataset.gams[g]
+            return "\(gam.name) (\(gam.id)) gives all \(SummaryText.amount(limit.value)) FTE to the accounts led."
+        case .gamMaxAccounts(let g):
+            let gam = instance.dataset.gams[g]
+            return "\(gam.name) (\(gam.id)) leads the most accounts allowed, \(SummaryText.amount(limit.value))."
         case .gamHeadcount, .centralFTE, .execHours, .maxGlobalAccounts, .maxChanges:
             let words = KeySchema.key(of: limit.kind)?.words ?? (plural: limit.name, singular: limit.name)
             var text = "All \(SummaryText.amount(limit.value)) \(words.plural) are used"

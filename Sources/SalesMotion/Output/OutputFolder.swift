@@ -9,7 +9,7 @@ public enum OutputFolder {
     /// Every file name a SalesMotion run writes into an output folder (all commands): a folder
     /// holding only these may be replaced by the next run.
     public static let runFiles: Set<String> = [
-        PlanReport.accountsFile, PlanReport.localFile, PlanReport.regionsFile, PlanReport.summaryFile,
+        PlanReport.accountsFile, PlanReport.localFile, PlanReport.regionsFile, PlanReport.summaryFile, PlanReport.gamsFile,
         SweepReport.csvFile, SweepReport.chartFile, HTMLReport.file,
         PlanComparison.accountsFile, PlanComparison.regionsFile, PlanComparison.summaryFile,
         RoadmapReport.tiersFile, RoadmapReport.planFile, RoadmapReport.localFile, RoadmapReport.yearsFile, RoadmapReport.summaryFile,

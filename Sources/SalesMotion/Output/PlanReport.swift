@@ -9,6 +9,7 @@ public struct PlanReport {
     public static let localFile = "plan_local.csv"
     public static let regionsFile = "plan_regions.csv"
     public static let summaryFile = "summary.json"
+    public static let gamsFile = "plan_gams.csv"
 
     public let instance: AllocationInstance
     public private(set) var result: PlanningResult
@@ -32,6 +33,7 @@ public struct PlanReport {
             files.append((Self.accountsFile, try accountsCSV(plan).data(dialect)))
             files.append((Self.localFile, try localCSV(plan).data(dialect)))
             files.append((Self.regionsFile, try regionsCSV(plan).data(dialect)))
+            if instance.dataset.hasNamedGAMs { files.append((Self.gamsFile, try gamsCSV(plan).data(dialect))) }
         }
         var timed = self
         timed.result.timings.write = Date().timeIntervalSince(start)
@@ -55,6 +57,8 @@ public struct PlanReport {
         var header = ["account_id", "name", "hq_region", "tier", "gam_fte", "central_fte", "exec_hours", "local_fte",
                       "expected_revenue", "gross_profit", "sales_expense", "net_contribution"]
         if withCurrent { header += ["current_tier", "changed"] }
+        let withGAMs = instance.dataset.hasNamedGAMs
+        if withGAMs { header.append("lead_gam") }
         var document = CSVDocument(header: header)
         for staffing in plan.accounts {
             let account = instance.dataset.accounts[staffing.account]
@@ -65,6 +69,7 @@ public struct PlanReport {
                 .number(staffing.grossProfit), .number(staffing.salesExpense), .number(staffing.netContribution),
             ]
             if withCurrent { row += [.text(account.currentTier ?? ""), .flag(staffing.changed)] }
+            if withGAMs { row.append(.text(staffing.leadGAM.map { instance.dataset.gams[$0].id } ?? "")) }
             document.append(row)
         }
         return document
@@ -93,6 +98,21 @@ public struct PlanReport {
         return document
     }
 
+    /// plan_gams.csv: each named GAM's portfolio and load (portfolios.md).
+    func gamsCSV(_ plan: StaffingPlan) -> CSVDocument {
+        let dataset = instance.dataset
+        var document = CSVDocument(header: ["gam_id", "name", "home_region", "capacity_fte", "used_fte", "accounts", "kept",
+                                            "away", "account_ids"])
+        for portfolio in plan.portfolios(dataset) {
+            let gam = dataset.gams[portfolio.gam]
+            document.append([.text(gam.id), .text(gam.name), .text(dataset.regions[gam.homeRegion].id), .number(gam.capacityFTE),
+                             .number(withoutNoise(portfolio.usedFTE)), .number(Double(portfolio.accounts.count)),
+                             .number(Double(portfolio.kept)), .number(Double(portfolio.away)),
+                             .text(portfolio.accounts.map { dataset.accounts[$0].id }.joined(separator: " "))])
+        }
+        return document
+    }
+
     func summaryJSON() throws -> Data {
         Data(summary.rendered.utf8)
     }
@@ -110,18 +130,36 @@ public struct PlanReport {
         members.append(("tier_changes", plan.map { .number(Double($0.tierChanges)) } ?? .null))
         members.append(("reconciliation", plan.map { plan in
             let parts = plan.reconciliation
+            let named = instance.dataset.hasNamedGAMs
+            var net: [(String, JSONValue)] = [("accounts", .number(parts.accountsNetContribution)),
+                                              ("programme", .number(-parts.programmeCost)),
+                                              ("tier_changes", .number(-parts.tierChangeCost))]
+            var expense: [(String, JSONValue)] = [("accounts", .number(parts.accountsSalesExpense)),
+                                                  ("programme", .number(parts.programmeCost)),
+                                                  ("tier_changes", .number(parts.tierChangeCost))]
+            if named {
+                net += [("gam_continuity", .number(parts.continuityValue)), ("gams_away", .number(-parts.awayCost))]
+                expense.append(("gams_away", .number(parts.awayCost)))
+            }
             return .object([
-                ("net_contribution", .object([
-                    ("accounts", .number(parts.accountsNetContribution)), ("programme", .number(-parts.programmeCost)),
-                    ("tier_changes", .number(-parts.tierChangeCost)), ("total", .number(parts.netContribution)),
-                ])),
-                ("sales_expense", .object([
-                    ("accounts", .number(parts.accountsSalesExpense)), ("programme", .number(parts.programmeCost)),
-                    ("tier_changes", .number(parts.tierChangeCost)), ("total", .number(parts.salesExpense)),
-                ])),
+                ("net_contribution", .object(net + [("total", .number(parts.netContribution))])),
+                ("sales_expense", .object(expense + [("total", .number(parts.salesExpense))])),
                 ("note", .string("plan_accounts.csv carries each account's figures; the programme's fixed cost and the cost of tier changes are group lines")),
             ])
         } ?? .null))
+        if instance.dataset.hasNamedGAMs, let plan {
+            let portfolios = plan.portfolios(instance.dataset)
+            members.append(("gams", .object([
+                ("gams", .number(Double(instance.dataset.gams.count))),
+                ("gams_used", .number(Double(portfolios.filter { !$0.accounts.isEmpty }.count))),
+                ("fte_used", .number(withoutNoise(portfolios.reduce(0) { $0 + $1.usedFTE }))),
+                ("fte_capacity", .number(instance.dataset.gams.reduce(0) { $0 + $1.capacityFTE })),
+                ("accounts_kept_with_gam", .number(Double(plan.keptWithGAM))),
+                ("accounts_led_from_away", .number(Double(plan.ledFromAway))),
+                ("continuity_value", .number(plan.continuityValue)),
+                ("away_cost", .number(plan.awayCost)),
+            ])))
+        }
         members.append(("tiers", plan.map { plan in
             .object(zip(instance.model.tiers, plan.tierCounts).map { ($0.id, .number(Double($1))) })
         } ?? .null))

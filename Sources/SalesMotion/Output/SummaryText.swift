@@ -35,16 +35,20 @@ public struct SummaryText {
         let parts = plan.reconciliation
         let changes = Words.count(parts.tierChanges, "tier change")
         lines.append("Net contribution  \(Self.money(plan.netContribution))")
+        let named = instance.dataset.hasNamedGAMs
+        let gamLines: [(label: String, value: Double)] = named
+            ? [(" + kept with their GAM ", parts.continuityValue), (" − led from away ", -parts.awayCost)] : []
         lines.append("                  = accounts " + Self.reconciled(plan.netContribution, parts.accountsNetContribution,
                                                                       [(" − programme ", -parts.programmeCost),
-                                                                       (" − \(changes) ", -parts.tierChangeCost)]))
+                                                                       (" − \(changes) ", -parts.tierChangeCost)] + gamLines))
         lines.append("Expected revenue  \(Self.money(plan.expectedRevenue))   gross profit \(Self.money(plan.grossProfit))")
         lines.append("Sales expense     \(Self.money(plan.salesExpense))"
                      + (budget.map { " of budget \(Self.money($0))" } ?? " (no budget cap)")
                      + "   global \(Self.money(plan.globalExpense))")
         lines.append("                  = accounts " + Self.reconciled(plan.salesExpense, parts.accountsSalesExpense,
                                                                       [(" + programme ", parts.programmeCost),
-                                                                       (" + \(changes) ", parts.tierChangeCost)]))
+                                                                       (" + \(changes) ", parts.tierChangeCost)]
+                                                                      + (named ? [(" + led from away ", parts.awayCost)] : [])))
         if let gap = result.relativeGap {
             lines.append("MIP gap           \(gap == 0 ? "0" : String(format: "%.2g", gap)) of the decision-dependent part"
                          + (result.absoluteGap.map { " (absolute \(Self.money($0)) of net contribution)" } ?? ""))
@@ -53,6 +57,7 @@ public struct SummaryText {
         lines.append("Accounts per tier \(tiers)")
         if instance.dataset.hasCurrentTiers { lines.append("Tier changes      \(plan.tierChanges)") }
         lines.append("Programme         \(plan.programmeActive ? "running" : "not running")")
+        if named { lines += gamLinesText(plan) }
         if !result.warnings.isEmpty {
             lines.append("")
             lines.append("Check the inputs:")
@@ -73,6 +78,20 @@ public struct SummaryText {
                             result.timings.build + result.timings.solve, result.timings.build, result.timings.lp,
                             result.timings.mip, result.timings.duals))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Each named GAM's load and portfolio (the first accounts by net contribution).
+    private func gamLinesText(_ plan: StaffingPlan) -> [String] {
+        let dataset = instance.dataset
+        var lines = ["", "GAM portfolios    \(Words.count(plan.keptWithGAM, "account")) kept with their GAM, \(Words.count(plan.ledFromAway, "account")) led from another region"]
+        for portfolio in plan.portfolios(dataset) {
+            let gam = dataset.gams[portfolio.gam]
+            let shown = portfolio.accounts.prefix(6).map { dataset.accounts[$0].id }.joined(separator: " ")
+            let more = portfolio.accounts.count > 6 ? " … +\(portfolio.accounts.count - 6)" : ""
+            lines.append("  \(gam.id) \(gam.name) (\(dataset.regions[gam.homeRegion].id)): \(Self.amount(withoutNoise(portfolio.usedFTE))) of \(Self.amount(gam.capacityFTE)) FTE, "
+                         + "\(Words.count(portfolio.accounts.count, "account"))" + (shown.isEmpty ? "" : ": \(shown)\(more)"))
+        }
+        return lines
     }
 
     /// `first` and the signed `lines` in whole units that add up to `total` as printed: the

@@ -108,6 +108,8 @@ public struct InfeasibilityDiagnosis: Sendable {
         case .execHours: return max(1, model.limits.execHours ?? 1)
         case .maxGlobalAccounts: return Double(max(1, model.limits.maxGlobalAccounts ?? 1))
         case .maxChanges: return Double(max(1, model.transition.maxChanges ?? 1))
+        case .gamCapacity(let g): return max(1, instance.dataset.gams[g].capacityFTE)
+        case .gamMaxAccounts(let g): return Double(max(1, instance.dataset.gams[g].maxAccounts ?? 1))
         case .maxCostOfSales, .globalShareMinimum, .globalShareMaximum:
             return max(1, (model.limits.budget ?? 0.01 * revenue))
         }

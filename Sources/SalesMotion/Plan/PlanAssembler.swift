@@ -9,18 +9,24 @@ struct PlanDecisions: Sendable {
     /// Local FTE of each account in each of its footprint pairs (``AllocationInstance/pairs``).
     var fte: [[Double]]
     var programmeActive: Bool
+    /// The named GAM who leads each account (global tiers of a dataset with gams.csv); empty
+    /// when the dataset names no GAMs.
+    var leads: [Int?] = []
+
+    func lead(of a: Int) -> Int? { leads.isEmpty ? nil : leads[a] }
 }
 
 extension AllocationProgram {
     /// The decisions in a solution of this program.
     func decisions(from values: [Double]) -> PlanDecisions {
-        let tiers = instance.openTiers.indices.map { a in
-            zip(instance.openTiers[a], tierVariables[a]).max { values[$0.1.rawValue] < values[$1.1.rawValue] }!.0
+        let chosen = choices.indices.map { a in
+            zip(choices[a], tierVariables[a]).max { values[$0.1.rawValue] < values[$1.1.rawValue] }!.0
         }
         let fte = effortVariables.map { pairs in
             pairs.map { segments in max(0, segments.reduce(0) { $0 + values[$1.rawValue] }) }
         }
-        return PlanDecisions(tiers: tiers, fte: fte, programmeActive: values[programmeVariable.rawValue] > 0.5)
+        return PlanDecisions(tiers: chosen.map(\.tier), fte: fte, programmeActive: values[programmeVariable.rawValue] > 0.5,
+                             leads: instance.dataset.hasNamedGAMs ? chosen.map(\.gam) : [])
     }
 
     /// Row duals of the limits, keyed by limit.
@@ -45,6 +51,8 @@ struct PlanAssembler {
         var regionRevenue = [Double](repeating: 0, count: dataset.regions.count)
         var tierCounts = [Int](repeating: 0, count: model.tiers.count)
         var changes = 0
+        // Global accounts led by their current GAM, and led from another region.
+        var keptCount = 0, awayCount = 0
         for (a, account) in dataset.accounts.enumerated() {
             let t = decisions.tiers[a], tier = model.tiers[t]
             let (kept, central) = instance.tierRevenue(account: a, tier: t)
@@ -64,25 +72,37 @@ struct PlanAssembler {
             let changed = instance.isChange(account: a, tier: t)
             if changed { changes += 1 }
             tierCounts[t] += 1
+            // The lead GAM (portfolios.md): continuity and away cost are group lines.
+            let lead = tier.isGlobal ? decisions.lead(of: a) : nil
+            if let lead {
+                if lead == account.currentGAM { keptCount += 1 }
+                if dataset.gams[lead].homeRegion != account.headquarters { awayCount += 1 }
+            }
             accounts.append(AccountStaffing(
                 account: a, tier: t, gamFTE: tier.gamFTE, centralFTE: tier.centralFTE, execHours: tier.execHours,
                 localFTE: local.reduce(0) { $0 + $1.localFTE }, expectedRevenue: revenue,
                 grossProfit: account.margin * revenue, salesExpense: instance.tierCost[t] + localExpense,
-                changed: changed, local: local))
+                changed: changed, local: local, leadGAM: lead))
         }
         let programmeActive = decisions.programmeActive
         let programmeCost = programmeActive ? model.costs.programmeFixedCost : 0
         let changeCost = Double(changes) * model.transition.changeCost
+        let continuity = Double(keptCount) * model.portfolio.continuityValue
+        let awayCost = Double(awayCount) * model.portfolio.awayCost
         let tierCost = accounts.reduce(0) { $0 + instance.tierCost[$1.tier] }
-        let expense = accounts.reduce(0) { $0 + $1.salesExpense } + programmeCost + changeCost
+        let expense = accounts.reduce(0) { $0 + $1.salesExpense } + programmeCost + changeCost + awayCost
         let revenue = accounts.reduce(0) { $0 + $1.expectedRevenue }
         let grossProfit = accounts.reduce(0) { $0 + $1.grossProfit }
-        let globalExpense = tierCost + programmeCost
+        let globalExpense = tierCost + programmeCost + awayCost
         var plan = StaffingPlan(
             accounts: accounts, regions: [], limits: [], programmeActive: programmeActive, tierChanges: changes,
             tierCounts: tierCounts, expectedRevenue: revenue, grossProfit: grossProfit, salesExpense: expense,
-            globalExpense: globalExpense, netContribution: grossProfit - expense, programmeCost: programmeCost,
+            globalExpense: globalExpense, netContribution: grossProfit - expense + continuity, programmeCost: programmeCost,
             tierChangeCost: changeCost)
+        plan.keptWithGAM = keptCount
+        plan.ledFromAway = awayCount
+        plan.continuityValue = continuity
+        plan.awayCost = awayCost
         plan.limits = limitUses(plan, regionFTE: regionFTE)
         plan.regions = dataset.regions.enumerated().map { r, region in
             let capacityUse = plan.limits.first { $0.kind == .regionalCapacity(region: r) }
@@ -134,6 +154,13 @@ struct PlanAssembler {
             case .maxChanges:
                 value = Double(model.transition.maxChanges!)
                 used = Double(plan.tierChanges); slack = value - used; scale = 1; priced = false
+            case .gamCapacity(let g):
+                value = dataset.gams[g].capacityFTE
+                used = plan.accounts.reduce(0) { $0 + ($1.leadGAM == g ? $1.gamFTE : 0) }; slack = value - used
+                scale = 1; priced = false
+            case .gamMaxAccounts(let g):
+                value = Double(dataset.gams[g].maxAccounts!)
+                used = Double(plan.accounts.filter { $0.leadGAM == g }.count); slack = value - used; scale = 1; priced = false
             }
             let binding = slack <= 1e-6 * max(1, abs(value))
             var shadow: Double? = nil

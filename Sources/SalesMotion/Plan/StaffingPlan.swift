@@ -27,6 +27,9 @@ public struct AccountStaffing: Sendable, Hashable {
     /// Whether the tier differs from the account's current tier (false without one).
     public var changed: Bool
     public var local: [LocalStaffing]
+    /// The named GAM who leads the account (index into ``Dataset/gams``): global tiers of a
+    /// dataset with gams.csv only.
+    public var leadGAM: Int? = nil
 }
 
 /// The plan for one region (a row of plan_regions.csv).
@@ -75,6 +78,13 @@ public struct StaffingPlan: Sendable {
     /// not run) and the tier changes' cost (changes × change cost).
     public var programmeCost: Double
     public var tierChangeCost: Double
+    /// Named GAMs (portfolios.md): global accounts led by their current GAM and the value that
+    /// keeps (a group line added), global accounts led from another region and their cost (a
+    /// group line of sales and global expense).
+    public var keptWithGAM = 0
+    public var ledFromAway = 0
+    public var continuityValue = 0.0
+    public var awayCost = 0.0
 
     /// The objective from its parts: Σ accounts' net contribution, less the programme and
     /// the tier changes (the lines `plan_accounts.csv` does not carry).
@@ -82,7 +92,33 @@ public struct StaffingPlan: Sendable {
         Reconciliation(accountsNetContribution: accounts.reduce(0) { $0 + $1.netContribution },
                        accountsSalesExpense: accounts.reduce(0) { $0 + $1.salesExpense },
                        programmeCost: programmeCost, tierChangeCost: tierChangeCost, tierChanges: tierChanges,
+                       continuityValue: continuityValue, awayCost: awayCost,
                        netContribution: netContribution, salesExpense: salesExpense)
+    }
+}
+
+/// One named GAM's portfolio in a plan.
+public struct GAMPortfolio: Sendable {
+    public var gam: Int
+    /// The accounts led, in descending net contribution.
+    public var accounts: [Int]
+    public var usedFTE: Double
+    /// Accounts led that were already this GAM's; accounts led from another region.
+    public var kept: Int
+    public var away: Int
+}
+
+extension StaffingPlan {
+    /// Every named GAM's portfolio (in gams.csv's order), empty portfolios included.
+    public func portfolios(_ dataset: Dataset) -> [GAMPortfolio] {
+        var led = [[AccountStaffing]](repeating: [], count: dataset.gams.count)
+        for staffing in accounts { if let g = staffing.leadGAM { led[g].append(staffing) } }
+        return led.enumerated().map { g, staffings in
+            let sorted = staffings.sorted { $0.netContribution > $1.netContribution || ($0.netContribution == $1.netContribution && $0.account < $1.account) }
+            return GAMPortfolio(gam: g, accounts: sorted.map(\.account), usedFTE: sorted.reduce(0) { $0 + $1.gamFTE },
+                                kept: sorted.filter { dataset.accounts[$0.account].currentGAM == g }.count,
+                                away: sorted.filter { dataset.accounts[$0.account].headquarters != dataset.gams[g].homeRegion }.count)
+        }
     }
 }
 
@@ -93,6 +129,9 @@ public struct Reconciliation: Sendable {
     public var programmeCost: Double
     public var tierChangeCost: Double
     public var tierChanges: Int
+    /// Named GAMs: the value of accounts kept with their GAM, the cost of accounts led from away.
+    public var continuityValue: Double
+    public var awayCost: Double
     /// The totals as reported (equal to the parts up to rounding in the last digits).
     public var netContribution: Double
     public var salesExpense: Double

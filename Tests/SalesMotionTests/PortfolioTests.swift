@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+@testable import SalesMotion
+import Testing
+
+/// Named GAM portfolios (portfolios.md) on instances solved by hand, both ways (the whole
+/// program and the decomposition).
+///
+/// The set-up of `TinyInstanceTests` (no growth potential, margin 0.5, competition 0.4; "local"
+/// keeps 0.8·revenue), with GAM FTE at 200k: X (10M), Y (5M), Z (8M).
+@Suite struct PortfolioTests {
+    typealias Tiny = TinyInstanceTests
+
+    static func solve(_ accounts: [Account], gams: [GlobalAccountManager], model: AllocationModel,
+                      regions: [Region] = [Tiny.region], method: SolutionMethod) throws -> (StaffingPlan, AllocationInstance) {
+        var model = model
+        model.solver.mipGap = 0
+        let instance = try AllocationInstance(dataset: Dataset(accounts: accounts, regions: regions, gams: gams), model: model)
+        var options = PlanningOptions.glpk
+        options.method = method
+        let result = try AllocationPlanner.solve(instance, options: options)
+        #expect(result.status == .optimal)
+        return (result.plan!, instance)
+    }
+
+    static func leads(_ plan: StaffingPlan, _ instance: AllocationInstance) -> [String: String] {
+        var leads: [String: String] = [:]
+        for staffing in plan.accounts { leads[instance.dataset.accounts[staffing.account].id] = staffing.leadGAM.map { instance.dataset.gams[$0].id } }
+        return leads
+    }
+
+    /// Premium needs 0.75 GAM FTE (150k): X 5.0M − 0.15M = 4.85M (+0.85M over local 4.0M),
+    /// Y 2.35M (+0.35M over 2.0M), Z 3.85M (+0.65M over 3.2M). Two GAMs of 1.2 FTE each hold 2.4
+    /// FTE, more than the 2.25 three premium accounts need, but one person cannot carry two
+    /// (1.5 > 1.2): only two accounts go premium, X and Z, one per GAM: 4.85 + 2.0 + 3.85 = 10.7M.
+    /// With the same 2.4 FTE as a headcount and no names, all three would: 11.05M.
+    @Test(arguments: [SolutionMethod.monolithic, .decomposition])
+    func peopleAreNotFractions(_ method: SolutionMethod) throws {
+        var premium = Tiny.premium
+        premium.gamFTE = 0.75
+        let model = AllocationModel(tiers: [Tiny.local, premium], costs: CostRates(gamFTECost: 200_000))
+        let accounts = [Tiny.account("X", revenue: 10e6), Tiny.account("Y", revenue: 5e6), Tiny.account("Z", revenue: 8e6)]
+        let gams = [GlobalAccountManager(id: "G1", homeRegion: 0, capacityFTE: 1.2), GlobalAccountManager(id: "G2", homeRegion: 0, capacityFTE: 1.2)]
+        let (plan, instance) = try Self.solve(accounts, gams: gams, model: model, method: method)
+        #expect(isApproximatelyEqual(plan.netContribution, 10_700_000))
+        let leads = Self.leads(plan, instance)
+        #expect(leads["Y"] == nil && leads["X"] != nil && leads["Z"] != nil && leads["X"] != leads["Z"])
+        #expect(plan.limits.filter { if case .gamCapacity = $0.kind { return true } else { return false } }.map(\.used) == [0.75, 0.75])
+
+        var counted = model
+        counted.limits.gamHeadcount = 2.4
+        let (unnamed, _) = try Self.solve(accounts, gams: [], model: counted, method: method)
+        #expect(isApproximatelyEqual(unnamed.netContribution, 11_050_000))
+    }
+
+    /// Two regions, EMEA and APAC; G1 sits in EMEA, G2 in APAC, one FTE each; premium needs one.
+    /// X (10M, EMEA) is led by G2 today; Y (5M, EMEA) by nobody. Both go premium: 4.8M + 2.3M.
+    /// Continuity is worth 100k, leading from away costs 50k:
+    ///   X with G1, Y with G2: Y led from away          7.1M − 50k = 7.05M
+    ///   X with G2, Y with G1: X kept (+100k), from away 7.1M + 100k − 50k = 7.15M
+    /// X stays with its GAM at the cost of being led from APAC. Sales and global expense carry the
+    /// away cost: 200k + 200k + 50k = 450k.
+    @Test(arguments: [SolutionMethod.monolithic, .decomposition])
+    func continuityKeepsAnAccountWithItsGAM(_ method: SolutionMethod) throws {
+        let regions = [Tiny.region, Region(id: "APAC", localCapacityFTE: 100, localFTECost: 100_000, productivity: 10_000_000)]
+        var model = AllocationModel(tiers: [Tiny.local, Tiny.premium], costs: CostRates(gamFTECost: 200_000))
+        model.portfolio = PortfolioRules(continuityValue: 100_000, awayCost: 50_000)
+        var x = Tiny.account("X", revenue: 10e6)
+        x.currentGAM = 1
+        let gams = [GlobalAccountManager(id: "G1", homeRegion: 0), GlobalAccountManager(id: "G2", homeRegion: 1)]
+        let (plan, instance) = try Self.solve([x, Tiny.account("Y", revenue: 5e6)], gams: gams, model: model, regions: regions,
+                                              method: method)
+        #expect(Self.leads(plan, instance) == ["X": "G2", "Y": "G1"])
+        #expect(isApproximatelyEqual(plan.netContribution, 7_150_000))
+        #expect(plan.keptWithGAM == 1 && plan.ledFromAway == 1)
+        #expect(isApproximatelyEqual(plan.salesExpense, 450_000) && isApproximatelyEqual(plan.globalExpense, 450_000))
+        let parts = plan.reconciliation
+        #expect(isApproximatelyEqual(parts.accountsNetContribution + parts.continuityValue - parts.awayCost, plan.netContribution))
+    }
+}
