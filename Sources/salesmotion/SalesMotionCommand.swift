@@ -47,8 +47,8 @@ struct InputOptions: ParsableArguments {
         valueName: "section.key=value"))
     var overrides: [String] = []
 
-    @Option(name: .customLong("pin"), help: ArgumentHelp("Force an account into a tier (repeatable).",
-                                                         valueName: "ACCOUNT=TIER"))
+    @Option(name: .customLong("pin"), help: ArgumentHelp("Force an account into a tier, and with gams.csv name its lead GAM: A001=total or A001=total@G03 (repeatable).",
+                                                         valueName: "ACCOUNT=TIER[@GAM]"))
     var pins: [String] = []
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
@@ -106,7 +106,13 @@ struct InputOptions: ParsableArguments {
                 throw ValidationError("--pin \(TerminalText.escaped(parts[0])) is given twice (=\(TerminalText.escaped(earlier)) and =\(TerminalText.escaped(parts[1]))); give it once")
             }
             seen[parts[0]] = parts[1]
-            return TierPin(account: parts[0], tier: parts[1], source: SourceLocation(file: "--pin"))
+            // TIER@GAM names the lead GAM as well.
+            let tierAndGAM = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            if tierAndGAM.count == 2, tierAndGAM.contains(where: \.isEmpty) {
+                throw ValidationError("--pin expects ACCOUNT=TIER or ACCOUNT=TIER@GAM, got '\(TerminalText.escaped(text))'")
+            }
+            return TierPin(account: parts[0], tier: tierAndGAM[0], gam: tierAndGAM.count == 2 ? tierAndGAM[1] : nil,
+                           source: SourceLocation(file: "--pin"))
         }
     }
 

@@ -79,3 +79,61 @@ import Testing
         #expect(isApproximatelyEqual(parts.accountsNetContribution + parts.continuityValue - parts.awayCost, plan.netContribution))
     }
 }
+
+/// Named GAMs end to end on the sample with a team of four.
+@Suite struct PortfolioCommandTests {
+    /// The sample with gams.csv: G1–G2 in EMEA, G3 in AMER, G4 in APAC.
+    static func sampleWithGAMs(_ folder: TemporaryFolder, capacity: String = "1.5") throws -> String {
+        let data = folder.path + "/data"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        for file in ["accounts.csv", "regions.csv", "footprint.csv"] {
+            try FileManager.default.copyItem(atPath: packageRoot + "/data/sample/" + file, toPath: data + "/" + file)
+        }
+        folder.write("data/gams.csv", """
+            gam_id,name,home_region,capacity_fte,max_accounts
+            G1,Maria,EMEA,\(capacity),
+            G2,Ken,EMEA,1.5,2
+            G3,Ana,AMER,1.5,
+            G4,Li,APAC,1.5,
+
+            """)
+        return data
+    }
+
+    /// Every global account has one lead, every other none; plan_gams.csv's loads are the sums
+    /// of the leads' GAM FTE and respect each capacity and max_accounts.
+    @Test func thePlanNamesTheLeads() throws {
+        let folder = TemporaryFolder()
+        let data = try Self.sampleWithGAMs(folder)
+        let run = try CommandRun.run(["solve", "--data", data, "--out", folder.path, "--name", "plan"])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("GAM portfolios"), "\(run.output)")
+        let accounts = try PlanTable(folder.path + "/plan/plan_accounts.csv")
+        let gams = try PlanTable(folder.path + "/plan/plan_gams.csv")
+        for row in accounts.rows {
+            #expect((row["lead_gam"]!.isEmpty) == (accounts.number(row, "gam_fte") == 0), "\(row)")
+        }
+        for gam in gams.rows {
+            let led = accounts.rows.filter { $0["lead_gam"] == gam["gam_id"] }
+            #expect(isApproximatelyEqual(gams.number(gam, "used_fte"), led.reduce(0) { $0 + accounts.number($1, "gam_fte") }))
+            #expect(gams.number(gam, "used_fte") <= gams.number(gam, "capacity_fte") + 1e-9)
+            #expect(Int(gams.number(gam, "accounts")) == led.count)
+            #expect(Set(gam["account_ids"]!.split(separator: " ").map(String.init)) == Set(led.map { $0["account_id"]! }))
+        }
+        #expect(Int(gams.number(gams.rows[1], "accounts")) <= 2)
+    }
+
+    /// Two accounts pinned to total (1 GAM FTE each) on a GAM of 1.5 FTE: infeasible, and the
+    /// explanation names the GAM. A pin naming a GAM in a local tier is refused.
+    @Test func pinsThatOverloadAGAMAreExplained() throws {
+        let folder = TemporaryFolder()
+        let data = try Self.sampleWithGAMs(folder)
+        let run = try CommandRun.run(["solve", "--data", data, "--pin", "A001=total@G1", "--pin", "A003=total@G1",
+                                      "--out", folder.path, "--name", "plan"])
+        #expect(run.status == 1)
+        #expect(run.output.contains("the accounts pinned to G1 need 2 FTE; G1 has 1.5"), "\(run.output)")
+        let local = try CommandRun.run(["solve", "--data", data, "--pin", "A001=local@G1", "--out", folder.path, "--name", "x"])
+        #expect(local.status == 2)
+        #expect(local.errors.contains("A001=local@G1: a pin that names a GAM needs a global tier; 'local' has gam_fte 0"), "\(local.errors)")
+    }
+}

@@ -77,6 +77,9 @@ extension AllocationModel {
             if result.tierIndex(of: pin.tier) == nil {
                 problems.report(pin.source ?? SourceLocation(file: "--pin"),
                                 "\(pin.account)=\(pin.tier): unknown tier '\(pin.tier)'\(suggestion(for: pin.tier, in: result.tiers.map(\.id)))")
+            } else if let gam = pin.gam, let t = result.tierIndex(of: pin.tier), !result.tiers[t].isGlobal {
+                problems.report(pin.source ?? SourceLocation(file: "--pin"),
+                                "\(pin.account)=\(pin.tier)@\(gam): a pin that names a GAM needs a global tier; '\(pin.tier)' has gam_fte 0")
             }
             result.pins.removeAll { $0.account == pin.account }
             result.pins.append(pin)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+internal import OutputFiles
 internal import LinearProgramming
 
 /// Why no plan satisfies the limits, in business terms, and what would make one possible.
@@ -182,6 +183,21 @@ public struct InfeasibilityDiagnosis: Sendable {
         }
         for (r, region) in dataset.regions.enumerated() where coverage[r] > region.localCapacityFTE + 1e-9 {
             messages.append("the minimum local coverage in \(region.id) alone needs \(amount(coverage[r])) FTE against a capacity of \(amount(region.localCapacityFTE))")
+        }
+        // Named GAMs (portfolios.md): what pins naming a GAM put on that person.
+        var pinnedFTE = [Double](repeating: 0, count: dataset.gams.count), pinnedCount = [Int](repeating: 0, count: dataset.gams.count)
+        for (a, gam) in instance.pinnedGAM.enumerated() {
+            guard let gam, let t = instance.pinnedTier[a] else { continue }
+            pinnedFTE[gam] += model.tiers[t].gamFTE
+            pinnedCount[gam] += 1
+        }
+        for (g, gam) in dataset.gams.enumerated() {
+            if pinnedFTE[g] > gam.capacityFTE + 1e-9 {
+                messages.append("the accounts pinned to \(gam.id) need \(amount(pinnedFTE[g])) FTE; \(gam.id) has \(amount(gam.capacityFTE))")
+            }
+            if let most = gam.maxAccounts, pinnedCount[g] > most {
+                messages.append("\(Words.count(pinnedCount[g], "account")) are pinned to \(gam.id), who may lead at most \(most)")
+            }
         }
         return messages
     }
