@@ -31,12 +31,19 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Also plan a roadmap: model.toml gets [roadmap] with this many years and year-by-year budget and GAM headcount.")
     var years: Int?
 
+    @Flag(help: "Also name the GAM team: gams.csv with one GAM per about \(GAMTeam.accountsPerGAM) accounts open to a global tier, and today's leads in accounts.csv (current_gam).")
+    var gams = false
+
+    @Option(help: "With --gams: the team's size instead of one GAM per about \(GAMTeam.accountsPerGAM) eligible accounts.")
+    var gamCount: Int?
+
     func validate() throws {
         guard accounts >= 1, accounts <= 10_000_000 else { throw ValidationError("--accounts must be between 1 and 10,000,000") }
         guard profile == "standard" || ProfileDataset.Profile(rawValue: profile) != nil else {
             throw ValidationError("--profile must be standard or one of \(ProfileDataset.Profile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard regions >= 1, regions <= 1000 else { throw ValidationError("--regions must be between 1 and 1000") }
+        if let gamCount, !(1...100_000).contains(gamCount) { throw ValidationError("--gam-count must be between 1 and 100,000") }
         if let years, !(1...RoadmapSettings.maximumYears).contains(years) {
             throw ValidationError("--years must be between 1 and \(RoadmapSettings.maximumYears)")
         }
@@ -53,7 +60,7 @@ struct GenerateCommand: ParsableCommand {
                 let model = RoadmapSection.adding(years: years, accounts: accounts, to: String(decoding: files[index].contents, as: UTF8.self))
                 files[index].contents = Data(model.utf8)
             }
-            return files
+            return gams || gamCount != nil ? try GAMTeam.adding(to: files, count: gamCount) : files
         }
         printOut("Wrote \(Words.count(accounts, "account")) in \(Words.count(regions, "region")) to \(out)/ (model: \(out)/model.toml)")
     }
