@@ -265,17 +265,20 @@ struct DecompositionSolver {
     /// The restricted MIP, built like the monolithic program: free decisions as variables,
     /// fixed ones (at the pricing's choices) folded into the right-hand sides.
     private func restrictedProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ free: FreeSet)
-        -> (program: LinearProgram, rows: [ConstraintIndex], tiers: [[VariableIndex]?], effort: [[[VariableIndex]]],
-            coverage: [ConstraintIndex]) {
+        -> (program: LinearProgram, rows: [ConstraintIndex], tiers: [[VariableIndex]?], optionIndices: [[Int]?],
+            effort: [[[VariableIndex]]], coverage: [ConstraintIndex]) {
         let accounts = structure.accountCount
         var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programmeActive)
         var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
+        var optionIndices = [[Int]?](repeating: nil, count: accounts)
         var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
         for a in 0..<accounts {
-            let tierChoices = structure.options[a].map(\.choice)
             if free.accounts[a] {
+                let kept = Self.keptOptions(structure, account: a, choices[a], everything: free.everything)
+                let tierChoices = kept.map { structure.options[a][$0].choice }
                 let ys = builder.addTierChoices(account: a, tierChoices, shiftToFloor: false)
                 tierVariables[a] = ys
+                optionIndices[a] = kept
                 effortVariables[a] = structure.pairs[a].indices.map { e in
                     builder.addEffort(account: a, pair: e, choices: Array(zip(tierChoices, ys)))
                 }
@@ -293,7 +296,26 @@ struct DecompositionSolver {
             }
         }
         let (lp, limits, _) = builder.finish()
-        return (lp, limits.map(\.constraint), tierVariables, effortVariables, builder.coverageRows)
+        return (lp, limits.map(\.constraint), tierVariables, optionIndices, effortVariables, builder.coverageRows)
+    }
+
+    /// The most GAMs a free account keeps per global tier in a restricted program (named GAMs).
+    static let keptLeads = 4
+
+    /// The options a free account keeps in a restricted program: all of them, but with named
+    /// GAMs only the `keptLeads` best leads of each global tier at the pricing's prices (and the
+    /// priced choice), unless the program is the whole case.
+    static func keptOptions(_ structure: LinkingStructure, account a: Int, _ choice: BlockPricing.Choice, everything: Bool) -> [Int] {
+        let all = Array(structure.options[a].indices)
+        guard structure.instance.dataset.hasNamedGAMs, !everything, choice.optionValues.count == all.count else { return all }
+        var byTier: [Int: [Int]] = [:]
+        for o in all { byTier[structure.options[a][o].tier, default: []].append(o) }
+        var kept: Set<Int> = [choice.option]
+        for (_, options) in byTier {
+            kept.formUnion(options.sorted { choice.optionValues[$0] > choice.optionValues[$1] || (choice.optionValues[$0] == choice.optionValues[$1] && $0 < $1) }
+                .prefix(keptLeads))
+        }
+        return kept.sorted()
     }
 
     /// Fixes every clear decision at the prices of `result`, leaves the `freeAccounts` most
@@ -302,7 +324,9 @@ struct DecompositionSolver {
     private func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double, target: Double,
                          firstPlan: Bool) throws -> Attempt {
         let structure = result.structure
-        let choices = BlockPricing(structure: structure).price(result.duals, recordChoices: true).choices
+        // With named GAMs the option values pick the leads a free account keeps.
+        let choices = BlockPricing(structure: structure).price(result.duals, recordChoices: true,
+                                                               recordOptionValues: structure.instance.dataset.hasNamedGAMs).choices
         let free = freeSet(result, choices, freeAccounts: freeAccounts)
         let restricted = restrictedProgram(structure, choices, free)
         let problem = try options.backend.makeSession(restricted.program)
@@ -333,7 +357,7 @@ struct DecompositionSolver {
             exactBound = nil
         }
         let decisions = planDecisions(structure, values: values, tiers: restricted.tiers,
-                                      optionIndices: restricted.tiers.map { $0.map { Array($0.indices) } },
+                                      optionIndices: restricted.optionIndices,
                                       effort: restricted.effort, choices: choices)
         let (duals, dualSeconds) = try fixedTierDuals(problem, values, restricted.tiers, restricted.rows, structure.kinds)
         return .plan(Recovered(decisions: decisions, objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds))

@@ -84,15 +84,23 @@ public struct SummaryText {
     private func gamLinesText(_ plan: StaffingPlan) -> [String] {
         let dataset = instance.dataset
         var lines = ["", "GAM portfolios    \(Words.count(plan.keptWithGAM, "account")) kept with their GAM, \(Words.count(plan.ledFromAway, "account")) led from another region"]
-        for portfolio in plan.portfolios(dataset) {
+        let portfolios = plan.portfolios(dataset)
+        let idle = portfolios.filter { $0.accounts.isEmpty }.count
+        for portfolio in portfolios.filter({ !$0.accounts.isEmpty }).prefix(Self.listedGAMs) {
             let gam = dataset.gams[portfolio.gam]
             let shown = portfolio.accounts.prefix(6).map { dataset.accounts[$0].id }.joined(separator: " ")
             let more = portfolio.accounts.count > 6 ? " … +\(portfolio.accounts.count - 6)" : ""
             lines.append("  \(gam.id) \(gam.name) (\(dataset.regions[gam.homeRegion].id)): \(Self.amount(withoutNoise(portfolio.usedFTE))) of \(Self.amount(gam.capacityFTE)) FTE, "
                          + "\(Words.count(portfolio.accounts.count, "account"))" + (shown.isEmpty ? "" : ": \(shown)\(more)"))
         }
+        let busy = portfolios.count - idle
+        if busy > Self.listedGAMs { lines.append("  … \(Words.count(busy - Self.listedGAMs, "more GAM")) with accounts (\(PlanReport.gamsFile))") }
+        if idle > 0 { lines.append("  \(Words.count(idle, "GAM")) without accounts") }
         return lines
     }
+
+    /// GAMs listed in the terminal before the rest are counted.
+    static let listedGAMs = 20
 
     /// `first` and the signed `lines` in whole units that add up to `total` as printed: the
     /// rounding difference, if any, goes to `first` (the largest part), so a reader's sum of
