@@ -54,6 +54,28 @@ import Testing
         #expect(isApproximatelyEqual(unnamed.netContribution, 11_050_000))
     }
 
+    /// What-ifs of the team, on the packing case: G1 at 1.5 FTE carries two premium accounts
+    /// (X and Z, 0.75 each), G2 the third: all three, 4.85 + 2.35 + 3.85 = 11.05M. Without G2
+    /// (`gams.G2=none`) one person of 1.2 FTE leads one account, X: 4.85 + 2.0 + 3.2 = 10.05M.
+    @Test func theTeamChangesWithWhatIfs() throws {
+        var premium = Tiny.premium
+        premium.gamFTE = 0.75
+        var model = AllocationModel(tiers: [Tiny.local, premium], costs: CostRates(gamFTECost: 200_000))
+        model.solver.mipGap = 0
+        let dataset = Dataset(accounts: [Tiny.account("X", revenue: 10e6), Tiny.account("Y", revenue: 5e6), Tiny.account("Z", revenue: 8e6)],
+                              regions: [Tiny.region],
+                              gams: [GlobalAccountManager(id: "G1", homeRegion: 0, capacityFTE: 1.2),
+                                     GlobalAccountManager(id: "G2", homeRegion: 0, capacityFTE: 1.2)])
+        for (change, expected) in [("gams.G1.capacity_fte=1.5", 11_050_000.0), ("gams.G2=none", 10_050_000), ("gams.G1.capacity_fte=+25%", 11_050_000)] {
+            let changed = try dataset.applying([ModelOverride(change)!])
+            let instance = try AllocationInstance(dataset: changed, model: model)
+            let plan = try AllocationPlanner.solve(instance, options: .glpk).plan!
+            #expect(isApproximatelyEqual(plan.netContribution, expected), "\(change)")
+        }
+        #expect(inputMessages { _ = try dataset.applying([ModelOverride("gams.G1.capacity_fte=0")!]) }
+                == ["--set: gams.G1.capacity_fte: expected a number > 0, found 0"])
+    }
+
     /// Two regions, EMEA and APAC; G1 sits in EMEA, G2 in APAC, one FTE each; premium needs one.
     /// X (10M, EMEA) is led by G2 today; Y (5M, EMEA) by nobody. Both go premium: 4.8M + 2.3M.
     /// Continuity is worth 100k, leading from away costs 50k:

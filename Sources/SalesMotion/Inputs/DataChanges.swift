@@ -23,6 +23,10 @@ extension Dataset {
         for change in changes {
             let path = change.path, key = change.key
             func report(_ message: String) { problems.report(change.source, "\(key): \(message)") }
+            if path[0] == "gams" {
+                dataset.applyGAMChange(change, report)
+                continue
+            }
             guard path.count == 3 else {
                 report("expected \(path[0]).ID.column")
                 continue
@@ -63,6 +67,50 @@ extension Dataset {
         }
         try problems.throwIfAny()
         return dataset
+    }
+
+    /// A change of the named team: `gams.ID.capacity_fte`, `gams.ID.max_accounts` (`none`: no
+    /// limit), or `gams.ID=none`, which removes the GAM (what if Maria leaves?): the accounts she
+    /// leads today have no current GAM, and a pin naming her is then an error.
+    private mutating func applyGAMChange(_ change: ModelOverride, _ report: (String) -> Void) {
+        let path = change.path
+        let ids = gams.map(\.id)
+        guard path.count >= 2, let g = ids.firstIndex(of: path[1]) else {
+            report(gams.isEmpty ? "the dataset has no gams.csv" : "no GAM '\(path.count > 1 ? path[1] : "")'\(suggestion(for: path.count > 1 ? path[1] : "", in: ids))")
+            return
+        }
+        if path.count == 2 {
+            guard change.valueText.trimmingCharacters(in: .whitespaces).lowercased() == "none" else {
+                report("gams.ID takes none (the GAM leaves the team); change a column with gams.ID.capacity_fte or gams.ID.max_accounts")
+                return
+            }
+            gams.remove(at: g)
+            for a in accounts.indices {
+                if let current = accounts[a].currentGAM { accounts[a].currentGAM = current == g ? nil : current > g ? current - 1 : current }
+            }
+            return
+        }
+        guard path.count == 3 else {
+            report("expected gams.ID.column")
+            return
+        }
+        switch path[2] {
+        case "capacity_fte":
+            if let value = Self.changed(gams[g].capacityFTE, by: change, rule: .positive, report) { gams[g].capacityFTE = value }
+        case "max_accounts":
+            if change.valueText.trimmingCharacters(in: .whitespaces).lowercased() == "none" {
+                gams[g].maxAccounts = nil
+                return
+            }
+            guard let value = Self.changed(Double(gams[g].maxAccounts ?? 0), by: change, rule: .nonNegative, report) else { return }
+            guard value >= 1, value == value.rounded(), value < 1e9 else {
+                report("expected a whole number ≥ 1 (or none for no limit), found \(formatShort(value))")
+                return
+            }
+            gams[g].maxAccounts = Int(value)
+        default:
+            report("not a GAM column that can change\(suggestion(for: path[2], in: ["capacity_fte", "max_accounts"]))")
+        }
     }
 
     /// `current` changed by `change` under `rule`; nil (and a report) when it cannot be.

@@ -36,7 +36,7 @@ public struct ModelOverride: Sendable, Hashable {
     public var key: String { path.joined(separator: ".") }
 
     /// A change of a data column (`regions.…`, `accounts.…`) rather than of the model file.
-    public var isDataChange: Bool { path.first == "regions" || path.first == "accounts" }
+    public var isDataChange: Bool { path.first == "regions" || path.first == "accounts" || path.first == "gams" }
 }
 
 extension AllocationModel {
@@ -260,7 +260,7 @@ struct ModelDecoder {
             section[path[1]] = try newValue(key, current: section[path[1]], tier: nil)
             root[path[0]] = .table(section)
         } else {
-            throw fail("unknown key; use section.key (\(sections.keys.sorted().joined(separator: ", "))), tier.ID.key, regions.ID.column or accounts.ID.column")
+            throw fail("unknown key; use section.key (\(sections.keys.sorted().joined(separator: ", "))), tier.ID.key, regions.ID.column, accounts.ID.column or gams.ID.column")
         }
         tree = .table(root)
     }
