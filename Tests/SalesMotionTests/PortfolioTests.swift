@@ -182,4 +182,17 @@ import Testing
         #expect(abs(whole - decomposed) <= 1e-6 * max(1, abs(whole - fixed)), "monolithic \(whole), decomposition \(decomposed)")
         #expect((results["decomposition"]?["gams"] as? [String: Any])?["gams"] as? Double == Double(gams))
     }
+
+    /// The report lists each GAM's portfolio and load, names escaped as HTML.
+    @Test func theReportListsThePortfolios() throws {
+        let folder = TemporaryFolder()
+        let data = try Self.sampleWithGAMs(folder)
+        let gams = try String(contentsOfFile: data + "/gams.csv", encoding: .utf8).replacingOccurrences(of: "G1,Maria", with: "G1,Maria <script>")
+        try Data(gams.utf8).write(to: URL(fileURLWithPath: data + "/gams.csv"))
+        let run = try CommandRun.run(["report", "--quiet", "--data", data, "--out", folder.path, "--name", "r"])
+        #expect(run.status == 0, "\(run.errors)")
+        let html = try String(contentsOfFile: folder.path + "/r/report.html", encoding: .utf8)
+        #expect(html.contains("<h2>GAM portfolios</h2>") && html.contains("id=\"gam-load\""))
+        #expect(html.contains("Maria &lt;script&gt;") && !html.contains("Maria <script>"))
+    }
 }

@@ -92,6 +92,7 @@ public struct HTMLReport {
         }
         body += "</table>\n</section>\n"
         body += tierChangesSection(plan)
+        body += portfolioSection(plan)
         if let sweepChart {
             body += "<section><h2>Sweep</h2>\n<div class=\"sweep\">\(sweepChart)</div>\n</section>\n"
         }
@@ -142,6 +143,29 @@ public struct HTMLReport {
                 + "<td class=\"n\">\(Self.money(staffing.netContribution))</td></tr>\n"
         }
         if changed.count > 100 { body += "<tr><td colspan=\"5\">… \(changed.count - 100) more in plan_accounts.csv</td></tr>\n" }
+        return body + "</table>\n</section>\n"
+    }
+
+    /// Each named GAM's portfolio and load (portfolios.md): load against capacity as bars, and
+    /// the accounts led.
+    func portfolioSection(_ plan: StaffingPlan) -> String {
+        let dataset = instance.dataset
+        guard dataset.hasNamedGAMs else { return "" }
+        let portfolios = plan.portfolios(dataset)
+        var body = "<section><h2>GAM portfolios</h2>\n<p>\(Words.count(plan.keptWithGAM, "account")) kept with their GAM"
+            + (plan.continuityValue > 0 ? " (worth \(Self.money(plan.continuityValue)))" : "")
+            + ", \(Words.count(plan.ledFromAway, "account")) led from another region"
+            + (plan.awayCost > 0 ? " (costing \(Self.money(plan.awayCost)))" : "") + ".</p>\n"
+        body += Self.barChart(portfolios.map { ("\(dataset.gams[$0.gam].id) \(dataset.gams[$0.gam].name)", $0.usedFTE, dataset.gams[$0.gam].capacityFTE) },
+                              unit: "FTE", id: "gam-load")
+        body += "<table><tr><th>GAM</th><th>Home</th><th class=\"n\">FTE</th><th>Accounts led</th></tr>\n"
+        for portfolio in portfolios.prefix(200) {
+            let gam = dataset.gams[portfolio.gam]
+            body += "<tr><td>\(Self.escape(gam.id)) \(Self.escape(gam.name))</td><td>\(Self.escape(dataset.regions[gam.homeRegion].id))</td>"
+                + "<td class=\"n\">\(SummaryText.amount(withoutNoise(portfolio.usedFTE))) of \(SummaryText.amount(gam.capacityFTE))</td><td>"
+                + portfolio.accounts.map { Self.escape(dataset.accounts[$0].name) }.joined(separator: ", ") + "</td></tr>\n"
+        }
+        if portfolios.count > 200 { body += "<tr><td colspan=\"4\">… \(portfolios.count - 200) more in plan_gams.csv</td></tr>\n" }
         return body + "</table>\n</section>\n"
     }
 
