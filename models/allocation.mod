@@ -51,6 +51,17 @@ param hour_cost >= 0;
 param program_cost >= 0;
 param change_cost >= 0, default 0;
 
+/* ---------- named GAMs (gams.csv, portfolios.md): all optional ---------- */
+set G default {};                        # global account managers
+param home{G} symbolic;                  # home_region
+param gcap{G} > 0, default 1;            # capacity_fte
+param gmax{G} >= 0, default 0;           # max_accounts (0: no limit)
+param hq{A} symbolic, default '';        # hq_region (needed with GAMs)
+set CURG within A cross G default setof{a in A, g in G: 0 = 1} (a, g);   # current_gam
+set PING within A cross G default setof{a in A, g in G: 0 = 1} (a, g);   # pins naming a GAM
+param continuity_value >= 0, default 0;
+param away_cost >= 0, default 0;
+
 /* ---------- optional limits: a flag says whether each is in force ---------- */
 param use_budget binary, default 0;        param budget default 0;
 param use_gam binary, default 0;           param gam_headcount default 0;
@@ -100,16 +111,26 @@ s.t. revenue_def{a in A}: rev[a] =
 var cost{a in A};
 s.t. cost_def{a in A}: cost[a] = sum{t in T} tier_cost[t] * y[a, t]
                                + sum{r in R: (a, r) in FPS} fte_cost[r] * x[a, r];
+/* named GAMs: a global account has one lead, who carries its tier's GAM FTE */
+var lead{a in A, t in T, g in G: gam[t] > 0} binary;
+s.t. one_lead{a in A, t in T: gam[t] > 0 and card(G) > 0}: sum{g in G} lead[a, t, g] = y[a, t];
+var kept_gam;                            # global accounts led by their current GAM
+s.t. kept_def: kept_gam = sum{(a, g) in CURG, t in T: gam[t] > 0} lead[a, t, g];
+var away_gam;                            # global accounts led from another region
+s.t. away_def: away_gam = sum{a in A, t in T, g in G: gam[t] > 0 and home[g] != hq[a]} lead[a, t, g];
+
 var chg{a in HASCUR};
 s.t. change_def{a in HASCUR}: chg[a] = 1 - sum{t in T: (a, t) in CUR} y[a, t];
 var E;
-s.t. expense_def: E = sum{a in A} cost[a] + program_cost * p + change_cost * sum{a in HASCUR} chg[a];
-var G;
-s.t. global_def: G = sum{a in A, t in T} tier_cost[t] * y[a, t] + program_cost * p;
+s.t. expense_def: E = sum{a in A} cost[a] + program_cost * p + change_cost * sum{a in HASCUR} chg[a]
+                     + away_cost * away_gam;
+var GE;
+s.t. global_def: GE = sum{a in A, t in T} tier_cost[t] * y[a, t] + program_cost * p + away_cost * away_gam;
 
 /* objective: group net contribution */
 maximize net: sum{a in A} (margin[a] * rev[a] - cost[a])
-              - program_cost * p - change_cost * sum{a in HASCUR} chg[a];
+              - program_cost * p - change_cost * sum{a in HASCUR} chg[a]
+              + continuity_value * kept_gam - away_cost * away_gam;
 
 /* ---------- constraints (spec §6) ---------- */
 # 1. one tier per account; closed tiers are not allowed
@@ -128,13 +149,17 @@ s.t. budget_cap{i in 1..use_budget}: E <= budget;
 # 6. cost of sales
 s.t. cost_of_sales{i in 1..use_cos}: E <= max_cost_of_sales * sum{a in A} rev[a];
 # 7. global share of expense
-s.t. share_low{i in 1..use_share}: share_lo * E <= G;
-s.t. share_high{i in 1..use_share}: G <= share_hi * E;
+s.t. share_low{i in 1..use_share}: share_lo * E <= GE;
+s.t. share_high{i in 1..use_share}: GE <= share_hi * E;
 # 8. number of global accounts
 s.t. global_count{i in 1..use_max_global}:
     sum{a in A, t in T: is_global[t] = 1} y[a, t] <= max_global_accounts;
 # 9. the programme runs when any account is in a global tier
 s.t. programme{a in A, t in T: is_global[t] = 1}: y[a, t] <= p;
+# named GAMs: capacity, number of accounts, pins naming the lead
+s.t. gam_load{g in G}: sum{a in A, t in T: gam[t] > 0} gam[t] * lead[a, t, g] <= gcap[g];
+s.t. gam_count{g in G: gmax[g] > 0}: sum{a in A, t in T: gam[t] > 0} lead[a, t, g] <= gmax[g];
+s.t. pinned_lead{(a, g) in PING}: sum{t in T: gam[t] > 0} lead[a, t, g] = 1;
 # 10. stability
 s.t. change_cap{i in 1..use_max_changes}: sum{a in HASCUR} chg[a] <= max_changes;
 

@@ -195,4 +195,39 @@ import Testing
         #expect(html.contains("<h2>GAM portfolios</h2>") && html.contains("id=\"gam-load\""))
         #expect(html.contains("Maria &lt;script&gt;") && !html.contains("Maria <script>"))
     }
+
+    /// Two routes, one answer: glpsol on models/allocation.mod (which names leads when the data
+    /// has GAMs) agrees with `solve` on the sample with a team and today's leads, with continuity
+    /// and away costed and capacities that bind.
+    @Test(.enabled(if: glpsolPath != nil, "glpsol is not installed (apt-get install glpk-utils)"),
+          arguments: [
+            [],
+            ["--set", "portfolio.continuity_value=300k", "--set", "portfolio.away_cost=200k"],
+            ["--set", "gams.G1.capacity_fte=0.5", "--set", "gams.G3=none", "--set", "portfolio.away_cost=1M",
+             "--set", "limits.gam_headcount=none", "--pin", "A005=total@G4"],
+          ])
+    func glpsolAgreesWithNamedGAMs(_ variant: [String]) throws {
+        let folder = TemporaryFolder()
+        let data = try Self.sampleWithGAMs(folder)
+        // Today's leads of three accounts.
+        var lines = try String(contentsOfFile: data + "/accounts.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let leads = ["A001": "G2", "A002": "G4", "A003": "G1"]
+        lines = lines.enumerated().map { index, line in
+            index == 0 ? line + ",current_gam" : line + "," + (leads[String(line.prefix { $0 != "," })] ?? "")
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: data + "/accounts.csv"))
+        let arguments = ["--data", data, "--set", "solver.mip_gap=0"] + variant
+        let solve = try CommandRun.run(["solve", "--quiet", "--out", folder.path, "--name", "plan"] + arguments)
+        #expect(solve.status == 0, "\(solve.errors)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/plan/summary.json")))
+            as! [String: Any]
+        let ours = try #require(summary["objective"] as? Double)
+        #expect(try CommandRun.run(["export", "--format", "gmpl", "--output", folder.file("instance.dat")] + arguments).status == 0)
+        let glpsol = try CommandRun.run(["-m", packageRoot + "/models/allocation.mod", "-d", folder.file("instance.dat"), "--mipgap", "0"],
+                                        executable: glpsolPath!)
+        #expect(glpsol.output.contains("INTEGER OPTIMAL SOLUTION FOUND"), "\(glpsol.output)")
+        let line = glpsol.output.split(separator: "\n").first { $0.hasPrefix("NET_CONTRIBUTION ") }
+        let theirs = try #require(line.flatMap { Double($0.split(separator: " ")[1]) })
+        #expect(isApproximatelyEqual(ours, theirs, relative: 1e-9), "ours \(ours), glpsol \(theirs)")
+    }
 }

@@ -104,6 +104,19 @@ struct GMPLDataWriter {
                 param("share_hi", years.enumerated().map { ("\($0 + 1)", $1.limits.globalShare?.upperBound ?? 1) })
             }
         }
+        if !dataset.gams.isEmpty {
+            out += "\n"
+            let gamIds = dataset.gams.map { symbol($0.id) }
+            set("G", gamIds)
+            out += "param home :=" + zip(gamIds, dataset.gams).map { "\n  \($0) \(symbol(dataset.regions[$1.homeRegion].id))" }.joined() + ";\n"
+            param("gcap", zip(gamIds, dataset.gams.map(\.capacityFTE)).map { ($0, $1) })
+            param("gmax", zip(gamIds, dataset.gams.map { Double($0.maxAccounts ?? 0) }).map { ($0, $1) })
+            out += "param hq :=" + zip(accounts, dataset.accounts).map { "\n  \($0) \(symbol(dataset.regions[$1.headquarters].id))" }.joined() + ";\n"
+            set("CURG", dataset.accounts.compactMap { account in account.currentGAM.map { "\(symbol(account.id)) \(gamIds[$0])" } })
+            set("PING", model.pins.compactMap { pin in pin.gam.map { "\(symbol(pin.account)) \(symbol($0))" } })
+            scalar("continuity_value", model.portfolio.continuityValue)
+            scalar("away_cost", model.portfolio.awayCost)
+        }
         if let roadmap {
             out += "\n"
             scalar("nY", Double(roadmap.years))
