@@ -39,7 +39,7 @@ def main():
     binary = subprocess.run(['swift', 'build', '-c', 'release', '--show-bin-path'], cwd=ROOT, capture_output=True,
                             text=True, check=True).stdout.strip() + '/salesmotion'
     work = tempfile.mkdtemp(prefix='salesmotion-bench-')
-    rows, sweeps, batches, roadmaps = [], [], [], []
+    rows, sweeps, batches, roadmaps, portfolios = [], [], [], [], []
     try:
         for n in SIZES:
             data = os.path.join(work, f'n{n}')
@@ -105,10 +105,13 @@ def main():
                 cold, warm = scenario_batch(binary, data, model, work)
                 batches.append((n, cold, warm))
                 print(f'  scenarios run {warm:.2f} s vs 20 cold solves {cold:.2f} s', flush=True)
+            if n == 10000:
+                portfolios.append(portfolio_bench(binary, work, n, 200))
+                print(f'  named GAMs: 200 GAMs {portfolios[-1][2]:.2f} s vs none {portfolios[-1][1]:.2f} s', flush=True)
             if n in (10000, 100000):
                 roadmaps.append(roadmap_bench(binary, work, n))
                 print(f'  roadmap 3 years {roadmaps[-1][2]:.2f} s vs one year {roadmaps[-1][1]:.2f} s', flush=True)
-        write_report(rows, sweeps, batches, roadmaps)
+        write_report(rows, sweeps, batches, roadmaps, portfolios)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -191,7 +194,29 @@ def roadmap_bench(binary, work, n):
     return n, single, best[0], best[1], summary['status'], summary['mip_gap']['relative']
 
 
-def write_report(rows, sweeps, batches=(), roadmaps=()):
+def portfolio_bench(binary, work, n, gams):
+    """`solve` with a named team (`generate --gam-count`) against the same data without it: (accounts, seconds
+    without, seconds with, peak MB with, status, gap, GAMs)."""
+    data = os.path.join(work, f'gams{n}')
+    subprocess.run([binary, 'generate', '--accounts', str(n), '--regions', str(REGIONS), '--gam-count', str(gams), '--out', data],
+                   check=True, stdout=subprocess.DEVNULL)
+    model = os.path.join(data, 'model.toml')
+    plain = os.path.join(work, f'plain{n}')
+    os.makedirs(plain, exist_ok=True)
+    for name in ('accounts.csv', 'regions.csv', 'footprint.csv'):
+        shutil.copy(os.path.join(data, name), plain)
+    # Without the team: the same accounts without current_gam.
+    subprocess.run([sys.executable, '-c', 'import sys,csv; r=list(csv.reader(open(sys.argv[1]))); '
+                    'w=csv.writer(open(sys.argv[1],"w",newline="")); [w.writerow(x[:-1]) for x in r]',
+                    os.path.join(plain, 'accounts.csv')], check=True)
+    without = run([binary, 'solve', '--data', plain, '--model', model, '--out', work, '--name', 'plain', '--quiet'])[0]
+    seconds, peak, _, ok = run([binary, 'solve', '--data', data, '--model', model, '--out', work, '--name', 'team', '--quiet'],
+                               TIMEOUT)
+    summary = json.load(open(os.path.join(work, 'team', 'summary.json'))) if ok else {'status': 'timeout', 'mip_gap': {'relative': None}}
+    return n, without, seconds, peak, summary['status'], summary['mip_gap']['relative'], gams
+
+
+def write_report(rows, sweeps, batches=(), roadmaps=(), portfolios=()):
     lines = ['# Benchmarks', '',
              f'Measured {datetime.date.today().isoformat()} by `make bench` on: {machine()}.', '',
              'Instances from `salesmotion generate --accounts N --regions 8 --seed 1` (limits that bind). Every route',
@@ -236,6 +261,14 @@ def write_report(rows, sweeps, batches=(), roadmaps=()):
                   '|---:|---:|---:|---:|---:|---|---:|']
         for n, single, seconds, peak, status, gap in roadmaps:
             lines.append(f'| {n:,} | {single:.2f} s | {seconds:.2f} s | {seconds / single:.1f}× | {peak:.0f} MB | {status} | {gap:.1e} |')
+    if portfolios:
+        lines += ['', 'Named GAMs (`generate --gam-count`, `[portfolio]` continuity 20k, away 15k) against the same accounts without',
+                  'a team:', '', '| accounts | GAMs | without a team | with the team | peak memory | status | gap |',
+                  '|---:|---:|---:|---:|---:|---|---:|']
+        for n, without, seconds, peak, status, gap, gams in portfolios:
+            gap_cell = f'{gap:.1e}' if gap is not None else '—'
+            peak_cell = f'{peak:.0f} MB' if peak is not None else '—'
+            lines.append(f'| {n:,} | {gams:,} | {without:.2f} s | {seconds:.2f} s | {peak_cell} | {status} | {gap_cell} |')
     lines.append('')
     # The findings written by hand (every section from the first '## ' on) are kept as they are.
     path = os.path.join(ROOT, 'docs/benchmarks.md')
