@@ -230,4 +230,26 @@ import Testing
         let theirs = try #require(line.flatMap { Double($0.split(separator: " ")[1]) })
         #expect(isApproximatelyEqual(ours, theirs, relative: 1e-9), "ours \(ours), glpsol \(theirs)")
     }
+
+    /// The sample with its team (`data/sample-gams`: eight GAMs in four regions, today's leads):
+    /// glpsol on models/allocation.mod finds the same optimum, and the plan keeps accounts with
+    /// their GAMs (standard.toml values continuity 20,000 against away 15,000).
+    @Test(.enabled(if: glpsolPath != nil, "glpsol is not installed (apt-get install glpk-utils)"))
+    func theSampleTeam() throws {
+        let folder = TemporaryFolder()
+        let data = packageRoot + "/data/sample-gams"
+        let solve = try CommandRun.run(["solve", "--quiet", "--data", data, "--set", "solver.mip_gap=0", "--out", folder.path, "--name", "plan"])
+        #expect(solve.status == 0, "\(solve.errors)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/plan/summary.json")))
+            as! [String: Any]
+        let gams = try #require(summary["gams"] as? [String: Any])
+        #expect(gams["gams"] as? Double == 8)
+        #expect((gams["accounts_kept_with_gam"] as? Double ?? 0) >= 1)
+        #expect(try CommandRun.run(["export", "--data", data, "--format", "gmpl", "--output", folder.file("team.dat")]).status == 0)
+        let glpsol = try CommandRun.run(["-m", packageRoot + "/models/allocation.mod", "-d", folder.file("team.dat"), "--mipgap", "0"],
+                                        executable: glpsolPath!)
+        let line = glpsol.output.split(separator: "\n").first { $0.hasPrefix("NET_CONTRIBUTION ") }
+        let theirs = try #require(line.flatMap { Double($0.split(separator: " ")[1]) })
+        #expect(isApproximatelyEqual(summary["objective"] as! Double, theirs, relative: 1e-9))
+    }
 }
