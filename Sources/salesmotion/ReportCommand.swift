@@ -3,7 +3,6 @@
 import ArgumentParser
 import Foundation
 import SalesMotion
-import InputFiles
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,17 +71,10 @@ struct ReportCommand: ParsableCommand {
     private func runRoadmap() throws {
         var timings = PhaseTimings()
         let scenario = try input.scenarios().first
-        let instance = try input.load(scenario: scenario, timings: &timings, announce: false)
-        let plannedRoadmap: RoadmapInstance
-        do {
-            plannedRoadmap = try RoadmapInstance(instance, modelFile: input.model)
-        } catch let error as InputError {
-            reportInputError(error)
-            throw ExitCode(2)
-        }
+        let plannedRoadmap = try input.loadRoadmap(scenario: scenario, timings: &timings)
         let folder = output.runFolder(input, scenario: scenario, suffix: "-roadmap-report")
         let stage = try input.openOutput(folder)
-        let options = planningOptions(verbose: solver.verbose, instance: instance)
+        let options = planningOptions(verbose: solver.verbose, instance: plannedRoadmap.base)
         let result = try planning { try RoadmapPlanner.plan(plannedRoadmap, options: options, inputTimings: timings) }
         try commit(stage) { try RoadmapHTMLReport(roadmap: plannedRoadmap, result: result).files() }
         if !output.quiet { printOut("Report written to \(folder)/\(HTMLReport.file)") }

@@ -23,17 +23,10 @@ struct RoadmapCommand: ParsableCommand {
     func run() throws {
         var phases = PhaseTimings()
         let scenario = try input.scenarios().first
-        let instance = try input.load(scenario: scenario, timings: &phases, announce: false)
-        let roadmap: RoadmapInstance
-        do {
-            roadmap = try RoadmapInstance(instance, modelFile: input.model)
-        } catch let error as InputError {
-            reportInputError(error)
-            throw ExitCode(2)
-        }
+        let roadmap = try input.loadRoadmap(scenario: scenario, timings: &phases)
         let folder = output.runFolder(input, scenario: scenario, suffix: "-roadmap")
         let stage = try input.openOutput(folder)
-        var options = planningOptions(verbose: solver.verbose, instance: instance)
+        var options = planningOptions(verbose: solver.verbose, instance: roadmap.base)
         options.method = method
         let planned = try planning { try RoadmapPlanner.plan(roadmap, options: options, inputTimings: phases) }
         let (files, result) = try planning { try RoadmapReport(roadmap: roadmap, result: planned).rendered(output.csvDialect) }
@@ -47,6 +40,20 @@ struct RoadmapCommand: ParsableCommand {
         case .optimal, .timeLimit: return
         case .infeasible: throw ExitCode(1)
         case .noSolution: throw ExitCode(3)
+        }
+    }
+}
+
+extension InputOptions {
+    /// Loads the inputs and checks them as a roadmap (`[roadmap]`, regions of its capacities, no
+    /// gams.csv); bad input ends the process with exit code 2.
+    func loadRoadmap(scenario: Scenario?, timings: inout PhaseTimings) throws -> RoadmapInstance {
+        let instance = try load(scenario: scenario, timings: &timings, announce: false)
+        do {
+            return try RoadmapInstance(instance, modelFile: model)
+        } catch let error as InputError {
+            reportInputError(error)
+            throw ExitCode(2)
         }
     }
 }

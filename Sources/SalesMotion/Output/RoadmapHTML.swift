@@ -99,11 +99,7 @@ public struct RoadmapHTMLReport {
             svg += "\n"
         }
         let axisY = top + Double(rows.count) * rowHeight + 4
-        svg += "<line x1=\"\(Int(left))\" y1=\"\(Int(axisY))\" x2=\"\(Int(x(axisEnd)))\" y2=\"\(Int(axisY))\" stroke=\"#888\"/>\n"
-        for tick in ticks {
-            svg += "<text x=\"\(String(format: "%.1f", x(tick)))\" y=\"\(Int(axisY + 16))\" text-anchor=\"middle\">\(SweepReport.short(tick))</text>"
-        }
-        svg += "<text x=\"\(Int(left + plot / 2))\" y=\"\(Int(axisY + 32))\" text-anchor=\"middle\">accounts</text>\n"
+        svg += Self.axis(ticks, end: axisEnd, x: x, from: left, width: plot, lineY: axisY, labelY: axisY + 16, name: "accounts")
         return svg + "</svg>\n"
     }
 
@@ -146,12 +142,19 @@ public struct RoadmapHTMLReport {
                 y += rowHeight
             }
         }
-        svg += "<line x1=\"\(Int(left))\" y1=\"\(Int(y + 2))\" x2=\"\(Int(x(axisEnd)))\" y2=\"\(Int(y + 2))\" stroke=\"#888\"/>\n"
-        for tick in ticks {
-            svg += "<text x=\"\(String(format: "%.1f", x(tick)))\" y=\"\(Int(y + 16))\" text-anchor=\"middle\">\(SweepReport.short(tick))</text>"
-        }
-        svg += "<text x=\"\(Int(left + plot / 2))\" y=\"\(Int(y + 32))\" text-anchor=\"middle\">accounts moving</text>\n"
+        svg += Self.axis(ticks, end: axisEnd, x: x, from: left, width: plot, lineY: y + 2, labelY: y + 16, name: "accounts moving")
         return svg + "</svg>\n"
+    }
+
+    /// A horizontal value axis from zero: its line at `lineY`, the tick labels at `labelY`, its
+    /// name below them.
+    private static func axis(_ ticks: [Double], end: Double, x: (Double) -> Double, from left: Double, width: Double,
+                             lineY: Double, labelY: Double, name: String) -> String {
+        var svg = "<line x1=\"\(Int(left))\" y1=\"\(Int(lineY))\" x2=\"\(Int(x(end)))\" y2=\"\(Int(lineY))\" stroke=\"#888\"/>\n"
+        for tick in ticks {
+            svg += "<text x=\"\(String(format: "%.1f", x(tick)))\" y=\"\(Int(labelY))\" text-anchor=\"middle\">\(SweepReport.short(tick))</text>"
+        }
+        return svg + "<text x=\"\(Int(left + width / 2))\" y=\"\(Int(labelY + 16))\" text-anchor=\"middle\">\(escape(name))</text>\n"
     }
 
     /// Every account that moves, year by year (up to ``listedMoves`` a year).

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+internal import LinearProgramming
+
+/// Recovery (step 2 of ``DecompositionSolver``): free sets, restricted programs, the plan they
+/// hold and its shadow prices.
+extension DecompositionSolver {
+    /// Which decisions the restricted MIP leaves free.
+    struct FreeSet {
+        /// Per account: its tier and effort are free.
+        var accounts: [Bool]
+        /// Free effort pairs of fixed accounts, as `account · stride + pair`.
+        var pairs: Set<Int>
+        var stride: Int
+        /// Every account that has a choice is free: the restricted MIP is the whole case.
+        var everything: Bool
+
+        func isFree(account a: Int, pair e: Int) -> Bool { pairs.contains(a * stride + e) }
+    }
+
+    /// The `freeAccounts` accounts closest to indifference between their two best options,
+    /// and, among the others, twice as many effort pairs nearest to break-even.
+    func freeSet(_ result: CaseResult, _ choices: [BlockPricing.Choice], freeAccounts: Int) -> FreeSet {
+        let structure = result.structure
+        let accounts = structure.accountCount
+        let indifference = choices.map { $0.reducedValue - $0.runnerUp }
+        var free = [Bool](repeating: false, count: accounts)
+        for a in Self.smallest(freeAccounts, of: indifference) where choices[a].runnerUp > -.infinity { free[a] = true }
+        let nearBreakEven = structure.pairsNearBreakEven(result.duals, skipping: free)
+        let everything = freeAccounts >= accounts
+        var set = FreeSet(accounts: free, pairs: [], stride: 1 + (structure.pairs.map(\.count).max() ?? 0),
+                          everything: everything)
+        let chosen = everything ? Array(nearBreakEven.indices) : Self.smallest(freeAccounts * 2, of: nearBreakEven.map(\.closeness))
+        for index in chosen {
+            set.pairs.insert(nearBreakEven[index].account * set.stride + nearBreakEven[index].pair)
+        }
+        return set
+    }
+
+    /// The indices of the `count` smallest `keys`, ties to the lower index — the first `count`
+    /// of a stable sort — found with a bounded heap: a free set needs tens of the smallest among
+    /// hundreds of thousands, which a full sort of every point of a sweep paid for.
+    static func smallest(_ count: Int, of keys: [Double]) -> [Int] {
+        guard count < keys.count else { return Array(keys.indices) }
+        guard count > 0 else { return [] }
+        // A max-heap on (key, index): its top is the largest of the kept ones.
+        func above(_ i: Int, _ j: Int) -> Bool { keys[i] > keys[j] || (keys[i] == keys[j] && i > j) }
+        var heap: [Int] = []
+        heap.reserveCapacity(count)
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var largest = parent
+                if left < heap.count, above(heap[left], heap[largest]) { largest = left }
+                if right < heap.count, above(heap[right], heap[largest]) { largest = right }
+                if largest == parent { return }
+                heap.swapAt(parent, largest)
+                parent = largest
+            }
+        }
+        for index in keys.indices {
+            if heap.count < count {
+                heap.append(index)
+                var child = heap.count - 1
+                while child > 0, above(heap[child], heap[(child - 1) / 2]) {
+                    heap.swapAt(child, (child - 1) / 2)
+                    child = (child - 1) / 2
+                }
+            } else if above(heap[0], index) {
+                heap[0] = index
+                siftDown(0)
+            }
+        }
+        return heap
+    }
+
+    /// The restricted MIP, built like the monolithic program: free decisions as variables,
+    /// fixed ones (at the pricing's choices) folded into the right-hand sides.
+    func restrictedProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ free: FreeSet)
+        -> (program: LinearProgram, rows: [ConstraintIndex], tiers: [[VariableIndex]?], optionIndices: [[Int]?],
+            effort: [[[VariableIndex]]], coverage: [ConstraintIndex]) {
+        let accounts = structure.accountCount
+        var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programmeActive)
+        var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
+        var optionIndices = [[Int]?](repeating: nil, count: accounts)
+        var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
+        for a in 0..<accounts {
+            if free.accounts[a] {
+                let kept = Self.keptOptions(structure, account: a, choices[a], everything: free.everything)
+                let tierChoices = kept.map { structure.options[a][$0].choice }
+                let ys = builder.addTierChoices(account: a, tierChoices, shiftToFloor: false)
+                tierVariables[a] = ys
+                optionIndices[a] = kept
+                effortVariables[a] = structure.pairs[a].indices.map { e in
+                    builder.addEffort(account: a, pair: e, choices: Array(zip(tierChoices, ys)))
+                }
+                continue
+            }
+            let option = structure.options[a][choices[a].option]
+            builder.fix(option.choice, usage: structure.usage(account: a, option: choices[a].option))
+            effortVariables[a] = structure.pairs[a].indices.map { e in
+                if free.isFree(account: a, pair: e) {
+                    return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: option.minimumFTE[e])
+                }
+                let pair = structure.pairs[a][e]
+                builder.fixEffort(account: a, pair: e, fte: choices[a].fte[e], segments: (pair.widths, pair.revenuePerFTE))
+                return []
+            }
+        }
+        let (lp, limits, _) = builder.finish()
+        return (lp, limits.map(\.constraint), tierVariables, optionIndices, effortVariables, builder.coverageRows)
+    }
+
+    /// The most GAMs a free account keeps per global tier in a restricted program (named GAMs).
+    static let keptLeads = 4
+
+    /// The options a free account keeps in a restricted program: all of them, but with named
+    /// GAMs only the `keptLeads` best leads of each global tier at the pricing's prices (and the
+    /// priced choice), unless the program is the whole case.
+    static func keptOptions(_ structure: LinkingStructure, account a: Int, _ choice: BlockPricing.Choice, everything: Bool) -> [Int] {
+        let all = Array(structure.options[a].indices)
+        guard structure.instance.dataset.hasNamedGAMs, !everything, choice.optionValues.count == all.count else { return all }
+        var byTier: [Int: [Int]] = [:]
+        for o in all { byTier[structure.options[a][o].tier, default: []].append(o) }
+        var kept: Set<Int> = [choice.option]
+        for (_, options) in byTier {
+            kept.formUnion(options.sorted { choice.optionValues[$0] > choice.optionValues[$1] || (choice.optionValues[$0] == choice.optionValues[$1] && $0 < $1) }
+                .prefix(keptLeads))
+        }
+        return kept.sorted()
+    }
+
+    /// Fixes every clear decision at the prices of `result`, leaves the `freeAccounts` most
+    /// nearly indifferent accounts (and the nearly break-even effort segments) to a small MIP,
+    /// and returns the plan it finds (nil when that MIP has none).
+    func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double, target: Double,
+                         firstPlan: Bool) throws -> Attempt {
+        let structure = result.structure
+        // With named GAMs the option values pick the leads a free account keeps.
+        let choices = BlockPricing(structure: structure).price(result.duals, recordChoices: true,
+                                                               recordOptionValues: structure.instance.dataset.hasNamedGAMs).choices
+        let free = freeSet(result, choices, freeAccounts: freeAccounts)
+        let restricted = restrictedProgram(structure, choices, free)
+        let problem = try options.backend.makeSession(restricted.program)
+        let deadline = Date().addingTimeInterval(timeLimit)
+        // Without any plan yet, branch and bound gets half the time; the fallbacks the rest.
+        let solution = try problem.solve(options: SolveOptions(relativeGap: 1e-9, timeLimit: max(0.001, firstPlan ? 0.5 * timeLimit : timeLimit),
+                                                               verbose: options.verbose, cuttingPlanes: true,
+                                                               stop: options.stop, targetObjective: target))
+        var values: [Double], objective: Double, exactBound: Double?
+        if solution.termination.hasSolution, let value = solution.objectiveValue {
+            values = solution.variableValues
+            objective = value
+            // With every decision free the restricted MIP is the whole case, and the solver's bound holds.
+            exactBound = free.everything && solution.termination == .optimal ? solution.bestBound : nil
+        } else {
+            // Only the whole case, found infeasible by the solver, proves the case has no plan;
+            // a time limit, a numerical failure or a restricted set of free decisions does not.
+            let proof = free.everything && (solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded)
+            if proof { return .provenInfeasible }
+            guard firstPlan, solution.termination != .interrupted, Date() < deadline,
+                  let found = try leastExpensePlan(problem, restricted.program, budget: zip(structure.kinds, restricted.rows)
+                                                      .first { $0.0 == .budget }?.1,
+                                                   coverage: restricted.coverage, tiers: restricted.tiers, deadline: deadline)
+                      ?? dive(problem, restricted.program, tiers: restricted.tiers, deadline: deadline)
+            else { return .noPlan }
+            values = found
+            objective = restricted.program.objectiveValue(of: found)
+            exactBound = nil
+        }
+        let decisions = planDecisions(structure, values: values, tiers: restricted.tiers,
+                                      optionIndices: restricted.optionIndices,
+                                      effort: restricted.effort, choices: choices)
+        let (duals, dualSeconds) = try fixedTierDuals(problem, values, restricted.tiers, restricted.rows, structure.kinds)
+        return .plan(Recovered(decisions: decisions, objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds))
+    }
+
+    /// The plan in a restricted program's `values`: free accounts take the option whose binary
+    /// is set (`optionIndices` maps each binary to its option), fixed ones the pricing's choice;
+    /// effort is the sum of a pair's segments, or the pricing's when the pair was fixed.
+    func planDecisions(_ structure: LinkingStructure, values: [Double], tiers: [[VariableIndex]?], optionIndices: [[Int]?],
+                       effort: [[[VariableIndex]]], choices: [BlockPricing.Choice]) -> PlanDecisions {
+        var chosenTiers: [Int] = []
+        var leads: [Int?] = []
+        var fte: [[Double]] = []
+        for a in 0..<structure.accountCount {
+            let options = structure.options[a], ys = tiers[a], efforts = effort[a]
+            let option = ys.map { ys in options[optionIndices[a]![ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!]] }
+                ?? options[choices[a].option]
+            chosenTiers.append(option.tier)
+            leads.append(option.choice.gam)
+            fte.append(efforts.indices.map { e in
+                efforts[e].isEmpty && ys == nil ? choices[a].fte[e] : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
+            })
+        }
+        return PlanDecisions(tiers: chosenTiers, fte: fte, programmeActive: structure.programmeActive,
+                             leads: structure.instance.dataset.hasNamedGAMs ? leads : [])
+    }
+
+    /// What one recovery attempt found.
+    enum Attempt {
+        case plan(Recovered)
+        /// The whole case (every decision free) has no plan: the solver proved it.
+        case provenInfeasible
+        /// No plan, and no proof there is none (a restricted free set, a time limit, a failure).
+        case noPlan
+
+        var recovered: Recovered? {
+            if case .plan(let recovered) = self { return recovered }
+            return nil
+        }
+    }
+
+    /// Shadow prices: the restricted model with its binaries fixed at `values`, as an LP.
+    func fixedTierDuals(_ problem: any SolverSession, _ values: [Double], _ tiers: [[VariableIndex]?],
+                                _ rows: [ConstraintIndex], _ kinds: [LimitKind]) throws -> ([LimitKind: Double]?, Double) {
+        for ys in tiers.compactMap({ $0 }) {
+            for y in ys { try problem.setBounds(of: y, lower: values[y.rawValue].rounded(), upper: values[y.rawValue].rounded()) }
+        }
+        let start = Date()
+        // Fixing binaries moves bounds only: the basis the search left stays dual feasible.
+        var lpOptions = SolveOptions(relaxIntegrality: true, verbose: options.verbose)
+        lpOptions.dualSimplex = true
+        let fixedLP = try problem.solve(options: lpOptions)
+        let seconds = Date().timeIntervalSince(start)
+        guard fixedLP.termination == .optimal, let rowDuals = fixedLP.constraintDuals else { return (nil, seconds) }
+        return (Dictionary(uniqueKeysWithValues: zip(kinds, rows.map { rowDuals[$0.rawValue] })), seconds)
+    }
+
+    /// A plan recovered for one programme case.
+    struct Recovered {
+        var decisions: PlanDecisions
+        var objective: Double
+        var duals: [LimitKind: Double]?
+        /// The case's proven bound when the restricted MIP was the whole case.
+        var exactBound: Double?
+        var dualSeconds: Double
+    }
+}
