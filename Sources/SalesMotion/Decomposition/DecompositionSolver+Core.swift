@@ -97,7 +97,7 @@ extension DecompositionSolver {
         for a in 0..<structure.accountCount {
             if let ys = core.tiers[a] {
                 guard let kept = allowed[a], let k = kept.firstIndex(where: {
-                    structure.options[a][$0].tier == decisions.tiers[a] && structure.options[a][$0].choice.gam == decisions.lead(of: a)
+                    structure.options[a][$0].tier == decisions.tiers[a] && structure.options[a][$0].choice.lead == decisions.leadKey(of: a)
                 })
                 else { return nil }
                 values[ys[k].rawValue] = 1

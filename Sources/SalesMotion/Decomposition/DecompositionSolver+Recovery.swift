@@ -183,7 +183,7 @@ extension DecompositionSolver {
     func planDecisions(_ structure: LinkingStructure, values: [Double], tiers: [[VariableIndex]?], optionIndices: [[Int]?],
                        effort: [[[VariableIndex]]], choices: [BlockPricing.Choice]) -> PlanDecisions {
         var chosenTiers: [Int] = []
-        var leads: [Int?] = []
+        var leads: [Int?] = [], pools: [Int?] = []
         var fte: [[Double]] = []
         for a in 0..<structure.accountCount {
             let options = structure.options[a], ys = tiers[a], efforts = effort[a]
@@ -191,12 +191,14 @@ extension DecompositionSolver {
                 ?? options[choices[a].option]
             chosenTiers.append(option.tier)
             leads.append(option.choice.gam)
+            pools.append(option.choice.gam == nil ? option.choice.pool : nil)
             fte.append(efforts.indices.map { e in
                 efforts[e].isEmpty && ys == nil ? choices[a].fte[e] : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
             })
         }
         return PlanDecisions(tiers: chosenTiers, fte: fte, programmeActive: structure.programmeActive,
-                             leads: structure.instance.dataset.hasNamedGAMs ? leads : [])
+                             leads: structure.instance.dataset.hasNamedGAMs ? leads : [],
+                             pools: structure.instance.leadPools == nil ? [] : pools)
     }
 
     /// What one recovery attempt found.

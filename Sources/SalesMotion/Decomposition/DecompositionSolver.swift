@@ -20,7 +20,13 @@ internal import LinearProgramming
 /// The answer is a plan with a proven bound: the gap reported is measured against the
 /// Lagrangian bound or the exact core's, on the decision-dependent part of the objective.
 struct DecompositionSolver {
+    /// The model the search solves: the instance with interchangeable GAMs pooled
+    /// (``LeadPools``); the persons are named at the end (``LeadPacking``).
     let instance: AllocationInstance
+    /// The instance as given: the plan is assembled on it.
+    let exact: AllocationInstance
+    /// GAMs kept out of pools (their pool's accounts did not fit on its persons before).
+    let apart: Set<Int>
     let options: PlanningOptions
     /// Plans and prices from an earlier solve of the same instance with other limit values,
     /// keyed by the programme decision; column generation restarts from them.
@@ -58,6 +64,8 @@ struct DecompositionSolver {
         var timings = PhaseTimings()
         /// State for the next solve of the same instance with other limit values.
         var warmStart: [Bool: WarmStart] = [:]
+        /// The GAMs the search kept out of pools (the next solve starts from them).
+        var apart: Set<Int> = []
     }
 
     /// The value of every account in its least valuable open tier (as in ``AllocationProgram``),
@@ -66,10 +74,14 @@ struct DecompositionSolver {
 
     /// A solver for `instance`; `fixedPart`, when given, is the fixed part of an instance that
     /// differs from this one only in limit values (it does not depend on them).
-    init(instance: AllocationInstance, options: PlanningOptions, fixedPart: Double? = nil) {
-        self.instance = instance
+    /// `apart`: GAMs to keep out of pools from the start (what an earlier solve learnt).
+    init(instance: AllocationInstance, options: PlanningOptions, fixedPart: Double? = nil, apart: Set<Int> = []) {
+        exact = instance
+        self.apart = apart
+        // Pooling changes no choice's value: the fixed part is the exact model's.
+        self.instance = instance.pooledLeads(apart: apart)
         self.options = options
-        self.fixedPart = fixedPart ?? Self.fixedPart(of: instance)
+        self.fixedPart = fixedPart ?? Self.fixedPart(of: self.instance)
     }
 
     static func fixedPart(of instance: AllocationInstance) -> Double {
@@ -79,7 +91,38 @@ struct DecompositionSolver {
         }
     }
 
+    /// Solves the pooled model, then names the persons; a pool whose accounts do not fit on
+    /// its persons is split and the search runs again, without warm start.
     func solve() throws -> Outcome {
+        var outcome = try solvePooled()
+        outcome.apart = apart
+        guard instance.leadPools != nil, let decisions = outcome.decisions, let objective = outcome.objective else { return outcome }
+        var packing = LeadPacking(instance: instance, backend: options.backend)
+        packing.stop = options.stop
+        let packingStart = Date()
+        let packed = try packing.name(decisions)
+        outcome.timings.mip += Date().timeIntervalSince(packingStart)
+        switch packed {
+        case .named(let named, let continuity):
+            outcome.decisions = named
+            outcome.objective = objective + continuity
+            outcome.bound = outcome.bound.map { max($0, objective + continuity) }
+            return outcome
+        case .unpacked(let gams):
+            if ProcessInfo.processInfo.environment["SM_DEBUG"] != nil { FileHandle.standardError.write("unpacked \(gams.sorted())\n".data(using: .utf8)!) }
+            var again = DecompositionSolver(instance: exact, options: options, fixedPart: fixedPart, apart: apart.union(gams))
+            again.thorough = thorough
+            var next = try again.solve()
+            next.iterations += outcome.iterations
+            next.timings.build += outcome.timings.build
+            next.timings.lp += outcome.timings.lp
+            next.timings.mip += outcome.timings.mip
+            next.timings.duals += outcome.timings.duals
+            return next
+        }
+    }
+
+    private func solvePooled() throws -> Outcome {
         let start = Date()
         var settings = instance.model.solver
         settings.timeLimit = options.timeLimit(settings.timeLimit)
@@ -147,7 +190,9 @@ struct DecompositionSolver {
         }
         for (index, result) in cases.enumerated() {
             if let incumbent = best, caseBounds[index] <= incumbent.objective { continue }
-            var freeAccounts = thorough ? 64 + 16 * result.structure.rowCount : 16 + 2 * result.structure.rowCount
+            // A free set sized by the rows that link accounts; a named GAM's own rows link few.
+            let broad = result.structure.broadRowCount, own = result.structure.rowCount - broad
+            var freeAccounts = thorough ? 64 + 16 * broad + 2 * own : 16 + 2 * broad + own
             var lastCoreDelta = Double.infinity
             while true {
                 if options.stop?.isRequested == true { throw PlanningInterrupted() }
@@ -159,6 +204,7 @@ struct DecompositionSolver {
                 let attempt = try recover(result, freeAccounts: freeAccounts, timeLimit: remaining,
                                           target: caseBounds[index] - tolerance, firstPlan: best == nil)
                 let recovered = attempt.recovered
+                if ProcessInfo.processInfo.environment["SM_DEBUG"] != nil { FileHandle.standardError.write("recover free=\(freeAccounts) rows=\(result.structure.rowCount) \(Date().timeIntervalSince(mipStart))s obj=\(recovered?.objective ?? .nan) bound=\(caseBounds[index])\n".data(using: .utf8)!) }
                 timings.mip += Date().timeIntervalSince(mipStart) - (recovered?.dualSeconds ?? 0)
                 timings.duals += recovered?.dualSeconds ?? 0
                 if let exact = recovered?.exactBound { caseBounds[index] = min(caseBounds[index], exact) }

@@ -116,6 +116,18 @@ struct LinkingStructure: BlockStructure {
 
     var rowCount: Int { formulation.rows.count }
 
+    /// The rows any account may draw on: all but the own rows of named GAMs in shared pools
+    /// (``LeadPools``), which only the accounts they lead by name draw on.
+    var broadRowCount: Int {
+        guard let pools = instance.leadPools else { return rowCount }
+        return kinds.filter { kind in
+            switch kind {
+            case .gamCapacity(let g), .gamMaxAccounts(let g): return !pools.isShared(pools.pool[g])
+            default: return true
+            }
+        }.count
+    }
+
     /// Option `o` of account `a`'s coefficient in every linking row (dense, one per row).
     func usage(account a: Int, option o: Int) -> [Double] {
         pricingTable.usage(ofOption: pricingTable.optionStart[a] + o, rows: rowCount)

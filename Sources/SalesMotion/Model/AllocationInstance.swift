@@ -35,6 +35,9 @@ public struct AllocationInstance: Sendable {
     public private(set) var pairs: [[FootprintPair]]
     /// `c_t` for every tier.
     public let tierCost: [Double]
+    /// Interchangeable GAMs pooled (the decomposition's model, ``pooledLeads(apart:)``); nil in
+    /// the exact model, where every GAM has rows of their own.
+    var leadPools: LeadPools?
 
     /// Cross-checks `dataset` and `model`; throws ``InputError`` listing every problem
     /// (unknown current tiers, pins to unknown accounts, accounts with no open tier).
@@ -166,18 +169,18 @@ public struct AllocationInstance: Sendable {
         if limits.maxGlobalAccounts != nil { kinds.append(.maxGlobalAccounts) }
         if model.transition.maxChanges != nil { kinds.append(.maxChanges) }
         for (g, gam) in dataset.gams.enumerated() {
+            // Pooled: a shared pool's rows at its first GAM, a person's own rows when named.
+            if let pools = leadPools, pools.isShared(pools.pool[g]) {
+                if pools.members[pools.pool[g]][0] == g {
+                    kinds.append(.gamPoolCapacity(firstGAM: g))
+                    if gam.maxAccounts != nil { kinds.append(.gamPoolMaxAccounts(firstGAM: g)) }
+                }
+                guard pools.named[g] else { continue }
+            }
             kinds.append(.gamCapacity(gam: g))
             if gam.maxAccounts != nil { kinds.append(.gamMaxAccounts(gam: g)) }
         }
         return kinds
-    }
-
-    /// Who may lead account `a` in tier `t`: nil alone unless the tier is global and the dataset
-    /// names its GAMs; then the pinned GAM, or every GAM.
-    func leadCandidates(account a: Int, tier t: Int) -> [Int?] {
-        guard model.tiers[t].isGlobal, !dataset.gams.isEmpty else { return [nil] }
-        if let pinned = pinnedGAM[a] { return [pinned] }
-        return dataset.gams.indices.map { $0 }
     }
 
     /// Whether choosing tier `t` for account `a` counts as a change of tier.

@@ -18,6 +18,10 @@ public enum LimitKind: Hashable, Sendable {
     case gamCapacity(gam: Int)
     /// A named GAM's number of accounts (`max_accounts`).
     case gamMaxAccounts(gam: Int)
+    /// The decomposition's pooled model (``LeadPools``): the total FTE and accounts of the pool
+    /// of interchangeable GAMs whose first member is `firstGAM`. Never a limit of a plan.
+    case gamPoolCapacity(firstGAM: Int)
+    case gamPoolMaxAccounts(firstGAM: Int)
 
     /// The key as users know it: `budget`, `gam_headcount`, `local_capacity_fte.EMEA`, …
     public func name(in dataset: Dataset) -> String {
@@ -34,6 +38,8 @@ public enum LimitKind: Hashable, Sendable {
         case .maxChanges: return "max_changes"
         case .gamCapacity(let g): return "gam_capacity_fte.\(dataset.gams[g].id)"
         case .gamMaxAccounts(let g): return "gam_max_accounts.\(dataset.gams[g].id)"
+        case .gamPoolCapacity(let g): return "gam_pool_capacity_fte.\(dataset.gams[g].id)"
+        case .gamPoolMaxAccounts(let g): return "gam_pool_max_accounts.\(dataset.gams[g].id)"
         }
     }
 
@@ -43,7 +49,7 @@ public enum LimitKind: Hashable, Sendable {
     public func key(in dataset: Dataset) -> String? {
         switch self {
         case .regionalCapacity(let r): return "regions.\(dataset.regions[r].id).local_capacity_fte"
-        case .gamCapacity, .gamMaxAccounts: return nil
+        case .gamCapacity, .gamMaxAccounts, .gamPoolCapacity, .gamPoolMaxAccounts: return nil
         default: return KeySchema.key(of: self)?.path
         }
     }

@@ -33,6 +33,9 @@ struct Formulation: Sendable {
         /// A named GAM's FTE, and the accounts the GAM leads.
         case gamLoad(Int)
         case gamAccounts(Int)
+        /// A shared pool's FTE and accounts (the pooled model, ``LeadPools``).
+        case poolLoad(Int)
+        case poolAccounts(Int)
     }
 
     /// One limit in force, as a row of the program: `Σ weight·quantity` against a bound.
@@ -68,6 +71,11 @@ struct Formulation: Sendable {
         var minimumCoverage: Double
         /// The named GAM who leads the account (a global tier of a dataset with gams.csv).
         var gam: Int? = nil
+        /// The pool whose rows carry the load (the pooled model); with `gam` nil, "some GAM"
+        /// of that pool leads.
+        var pool: Int? = nil
+        /// Who leads, as the choice's key among an account's choices.
+        var lead: Lead? { gam == nil && pool == nil ? nil : Lead(gam: gam, pool: pool) }
         /// `away_cost` when the lead GAM sits outside the account's headquarters region (in
         /// `expense` and `value` already; a global expense too).
         var awayCost = 0.0
@@ -133,6 +141,14 @@ struct Formulation: Sendable {
         case .gamMaxAccounts(let g):
             let gam = instance.dataset.gams[g]
             return row("gam_max_accounts[\(gam.id)]", .atMost, Double(gam.maxAccounts!), [(.gamAccounts(g), 1)])
+        case .gamPoolCapacity(let g):
+            let pools = instance.leadPools!, c = pools.pool[g]
+            return row("gam_pool_capacity[\(instance.dataset.gams[g].id)]", .atMost, pools.capacity(of: c, in: instance.dataset),
+                       [(.poolLoad(c), 1)])
+        case .gamPoolMaxAccounts(let g):
+            let pools = instance.leadPools!, c = pools.pool[g]
+            return row("gam_pool_max_accounts[\(instance.dataset.gams[g].id)]", .atMost,
+                       Double(pools.maxAccounts(of: c, in: instance.dataset)!), [(.poolAccounts(c), 1)])
         }
     }
 
@@ -152,6 +168,8 @@ struct Formulation: Sendable {
         case .changes: return choice.isChange ? 1 : 0
         case .gamLoad(let g): return choice.gam == g ? choice.gamFTE : 0
         case .gamAccounts(let g): return choice.gam == g ? 1 : 0
+        case .poolLoad(let c): return choice.pool == c ? choice.gamFTE : 0
+        case .poolAccounts(let c): return choice.pool == c ? 1 : 0
         }
     }
 
@@ -233,28 +251,31 @@ struct Formulation: Sendable {
         programmeActive ? row.bound - programmeCoefficient(in: row) : row.bound
     }
 
-    /// What choosing tier `t` for account `a`, led by the named GAM `gam` (a global tier of a
-    /// dataset with gams.csv), contributes.
-    func choice(account a: Int, tier t: Int, gam: Int? = nil) -> TierChoice {
+    /// What choosing tier `t` for account `a`, led by `lead` (a global tier of a dataset with
+    /// gams.csv), contributes.
+    func choice(account a: Int, tier t: Int, lead: Lead? = nil) -> TierChoice {
         let model = instance.model, tier = model.tiers[t]
         let account = instance.dataset.accounts[a]
         let (kept, central) = instance.tierRevenue(account: a, tier: t)
         let change = instance.isChange(account: a, tier: t)
         let changeCost = change ? model.transition.changeCost : 0
         let tierCost = instance.tierCost[t]
-        let away = gam.map { instance.dataset.gams[$0].homeRegion != account.headquarters ? model.portfolio.awayCost : 0 } ?? 0
+        // A pool's GAMs share their home region.
+        let gam = lead?.gam, someone = gam ?? lead?.pool.map { instance.leadPools!.members[$0][0] }
+        let away = someone.map { instance.dataset.gams[$0].homeRegion != account.headquarters ? model.portfolio.awayCost : 0 } ?? 0
         let continuity = gam != nil && gam == account.currentGAM ? model.portfolio.continuityValue : 0
         return TierChoice(
             tier: t, revenue: kept + central, tierCost: tierCost, expense: tierCost + changeCost + away,
             value: account.margin * (kept + central) - tierCost - changeCost - away + continuity,
             isChange: change, isGlobal: tier.isGlobal, gamFTE: tier.gamFTE, centralFTE: tier.centralFTE,
-            execHours: tier.execHours, minimumCoverage: tier.minLocalCoverage, gam: gam, awayCost: away, continuity: continuity)
+            execHours: tier.execHours, minimumCoverage: tier.minLocalCoverage, gam: gam, pool: lead?.pool, awayCost: away,
+            continuity: continuity)
     }
 
-    /// Every choice open to account `a`: each open tier, and a global tier once per GAM who may
-    /// lead it (the pinned GAM, or every GAM) when the dataset names its GAMs.
+    /// Every choice open to account `a`: each open tier, and a global tier once per lead
+    /// (``AllocationInstance/leadCandidates(account:tier:)``) when the dataset names its GAMs.
     func choices(account a: Int) -> [TierChoice] {
-        instance.openTiers[a].flatMap { t in instance.leadCandidates(account: a, tier: t).map { choice(account: a, tier: t, gam: $0) } }
+        instance.openTiers[a].flatMap { t in instance.leadCandidates(account: a, tier: t).map { choice(account: a, tier: t, lead: $0) } }
     }
 
     /// The objective value of one FTE of effort in region `r` that wins `revenuePerFTE`.

@@ -83,7 +83,9 @@ struct ProgramBuilder {
         lp.objectiveConstant += floor * scale
         var variables: [VariableIndex] = []
         for choice in choices {
-            let lead = choice.gam.map { "," + instance.dataset.gams[$0].id } ?? ""
+            // "Some GAM" of a pool (the decomposition's pooled model) is named by the pool's first.
+            let lead = choice.gam.map { "," + instance.dataset.gams[$0].id }
+                ?? choice.pool.map { ",pool:" + instance.dataset.gams[instance.leadPools!.members[$0][0]].id } ?? ""
             let y = lp.addBinaryVariable(name: label("tier[\(account.id),\(instance.model.tiers[choice.tier].id)\(lead)]"),
                                          objective: (choice.value - floor) * scale)
             variables.append(y)

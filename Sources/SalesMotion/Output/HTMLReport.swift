@@ -193,7 +193,7 @@ public struct HTMLReport {
         case .gamMaxAccounts(let g):
             let gam = instance.dataset.gams[g]
             return "\(gam.name) (\(gam.id)) leads the most accounts allowed, \(SummaryText.amount(limit.value))."
-        case .gamHeadcount, .centralFTE, .execHours, .maxGlobalAccounts, .maxChanges:
+        case .gamHeadcount, .centralFTE, .execHours, .maxGlobalAccounts, .maxChanges, .gamPoolCapacity, .gamPoolMaxAccounts:
             let words = KeySchema.key(of: limit.kind)?.words ?? (plural: limit.name, singular: limit.name)
             var text = "All \(SummaryText.amount(limit.value)) \(words.plural) are used"
             if let gain = oneMoreUnit[limit.name] {

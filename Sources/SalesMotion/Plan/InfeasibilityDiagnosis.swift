@@ -111,6 +111,9 @@ public struct InfeasibilityDiagnosis: Sendable {
         case .maxChanges: return Double(max(1, model.transition.maxChanges ?? 1))
         case .gamCapacity(let g): return max(1, instance.dataset.gams[g].capacityFTE)
         case .gamMaxAccounts(let g): return Double(max(1, instance.dataset.gams[g].maxAccounts ?? 1))
+        case .gamPoolCapacity(let g): return max(1, instance.leadPools.map { $0.capacity(of: $0.pool[g], in: instance.dataset) } ?? 1)
+        case .gamPoolMaxAccounts(let g):
+            return Double(max(1, instance.leadPools.flatMap { $0.maxAccounts(of: $0.pool[g], in: instance.dataset) } ?? 1))
         case .maxCostOfSales, .globalShareMinimum, .globalShareMaximum:
             return max(1, (model.limits.budget ?? 0.01 * revenue))
         }

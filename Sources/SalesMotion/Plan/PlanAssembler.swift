@@ -12,8 +12,17 @@ struct PlanDecisions: Sendable {
     /// The named GAM who leads each account (global tiers of a dataset with gams.csv); empty
     /// when the dataset names no GAMs.
     var leads: [Int?] = []
+    /// The decomposition's pooled model (``LeadPools``): the pool of each account led by
+    /// "some GAM" of it, before ``LeadPacking`` names the person; empty otherwise.
+    var pools: [Int?] = []
 
     func lead(of a: Int) -> Int? { leads.isEmpty ? nil : leads[a] }
+
+    /// Who leads account `a`, as its choice's key (``Formulation/TierChoice/lead``).
+    func leadKey(of a: Int) -> Lead? {
+        let gam = lead(of: a), pool = pools.isEmpty ? nil : pools[a]
+        return gam == nil && pool == nil ? nil : Lead(gam: gam, pool: pool)
+    }
 }
 
 extension AllocationProgram {
@@ -161,6 +170,16 @@ struct PlanAssembler {
             case .gamMaxAccounts(let g):
                 value = Double(dataset.gams[g].maxAccounts!)
                 used = Double(plan.accounts.filter { $0.leadGAM == g }.count); slack = value - used; scale = 1; priced = false
+            case .gamPoolCapacity(let g), .gamPoolMaxAccounts(let g):
+                // The decomposition's pooled model (plans are assembled on the exact one).
+                let members = Set(instance.leadPools.map { $0.members[$0.pool[g]] } ?? [g])
+                let led = plan.accounts.filter { $0.leadGAM.map(members.contains) ?? false }
+                if case .gamPoolCapacity = kind {
+                    value = members.reduce(0) { $0 + dataset.gams[$1].capacityFTE }; used = led.reduce(0) { $0 + $1.gamFTE }
+                } else {
+                    value = Double(members.reduce(0) { $0 + (dataset.gams[$1].maxAccounts ?? 0) }); used = Double(led.count)
+                }
+                slack = value - used; scale = 1; priced = false
             }
             let binding = slack <= 1e-6 * max(1, abs(value))
             var shadow: Double? = nil

@@ -90,6 +90,8 @@ final class DecompositionEngine: SessionEngine {
     private var warmStart: [Bool: DecompositionSolver.WarmStart] = [:]
     /// The objective's fixed part, which limit values do not move: computed once per instance.
     private var fixedPart: Double?
+    /// GAMs the last solve kept out of pools (the warm start's structure has them apart).
+    private var apart: Set<Int> = []
 
     init(instance: AllocationInstance, options: PlanningOptions) {
         self.instance = instance
@@ -104,15 +106,17 @@ final class DecompositionEngine: SessionEngine {
         instance = newInstance
         warmStart = [:]
         fixedPart = nil
+        apart = []
     }
 
     func solve() throws -> PlanningResult {
-        var solver = DecompositionSolver(instance: instance, options: options, fixedPart: fixedPart)
+        var solver = DecompositionSolver(instance: instance, options: options, fixedPart: fixedPart, apart: apart)
         fixedPart = solver.fixedPart
         solver.warmStart = warmStart
         solver.thorough = false
         let result = try AllocationPlanner.result(of: solver)
         warmStart = result.warmStart
+        apart = result.apart
         return result.planning
     }
 }

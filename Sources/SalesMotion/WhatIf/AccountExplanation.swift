@@ -205,7 +205,7 @@ public struct AccountExplanation: Sendable {
             case .maxGlobalAccounts: return target.isGlobal && !current.isGlobal
             case .regionalCapacity(let r): return coverageMore && regions.contains(r)
             case .globalShareMinimum, .maxChanges: return false
-            case .gamCapacity, .gamMaxAccounts: return target.gamFTE > current.gamFTE
+            case .gamCapacity, .gamMaxAccounts, .gamPoolCapacity, .gamPoolMaxAccounts: return target.gamFTE > current.gamFTE
             }
         }
     }

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+internal import LinearProgramming
+
+/// Names the persons behind a pooled plan (``LeadPools``): in each shared pool, the accounts
+/// led by "some GAM" of the pool are packed onto its GAMs, within what each GAM has left after
+/// the accounts it leads by name (capacity and account limit).
+///
+/// Best-fit decreasing first (an account's current GAM preferred when it fits: continuity
+/// earned on top); when that leaves an account over, a small MIP decides exactly whether the
+/// pool's accounts fit. A pool whose accounts cannot be packed is reported: the search must
+/// run again with its GAMs apart, since the pool's total was a relaxation (three accounts of
+/// 0.75 FTE do not fit on two people of 1.2 FTE).
+struct LeadPacking {
+    let instance: AllocationInstance
+    let backend: any SolverBackend
+    var timeLimit: Double = 10
+    var stop: StopSignal?
+
+    enum Outcome {
+        /// Every account has its person; `continuity` is the value earned beyond the pooled
+        /// plan's (accounts that landed on their current GAM).
+        case named(PlanDecisions, continuity: Double)
+        /// The GAMs of pools whose accounts do not fit on their persons.
+        case unpacked(Set<Int>)
+    }
+
+    /// The decisions with every lead named, or the pools that could not be packed.
+    func name(_ decisions: PlanDecisions) throws -> Outcome {
+        guard let pools = instance.leadPools, !decisions.pools.isEmpty else { return .named(decisions, continuity: 0) }
+        let dataset = instance.dataset, tiers = instance.model.tiers
+        var named = decisions
+        var failed = Set<Int>()
+        var continuity = 0.0
+        // What each GAM has left after the accounts it leads by name.
+        var capacityLeft = dataset.gams.map(\.capacityFTE)
+        var accountsLeft = dataset.gams.map { $0.maxAccounts ?? Int.max }
+        for (a, gam) in decisions.leads.enumerated() {
+            guard let gam else { continue }
+            capacityLeft[gam] -= tiers[decisions.tiers[a]].gamFTE
+            accountsLeft[gam] -= 1
+        }
+        var waiting = [[Int]](repeating: [], count: pools.members.count)
+        for (a, pool) in decisions.pools.enumerated() {
+            if let pool { waiting[pool].append(a) }
+        }
+        for (c, accounts) in waiting.enumerated() where !accounts.isEmpty {
+            let sizes = accounts.map { tiers[decisions.tiers[$0]].gamFTE }
+            let current = accounts.map { dataset.accounts[$0].currentGAM }
+            let members = pools.members[c]
+            let bins = members.map { (capacity: capacityLeft[$0], accounts: accountsLeft[$0]) }
+            guard let placed = try Self.bestFit(sizes: sizes, current: current, members: members, bins: bins)
+                ?? exactPacking(sizes: sizes, current: current, members: members, bins: bins)
+            else {
+                failed.formUnion(members)
+                continue
+            }
+            for (i, a) in accounts.enumerated() {
+                named.leads[a] = placed[i]
+                named.pools[a] = nil
+                if placed[i] == dataset.accounts[a].currentGAM { continuity += instance.model.portfolio.continuityValue }
+            }
+        }
+        if !failed.isEmpty { return .unpacked(failed) }
+        named.pools = []
+        return .named(named, continuity: continuity)
+    }
+
+    /// A GAM's capacity is met when the load is within this of it (the program's tolerance).
+    static let tolerance = 1e-9
+
+    /// Best-fit decreasing: the largest accounts first, each on its current GAM when it fits,
+    /// else on the GAM it leaves the least room on (the first such in team order); nil when an
+    /// account is left over.
+    static func bestFit(sizes: [Double], current: [Int?], members: [Int],
+                        bins: [(capacity: Double, accounts: Int)]) -> [Int]? {
+        var left = bins
+        var placed = [Int](repeating: -1, count: sizes.count)
+        let order = sizes.indices.sorted { sizes[$0] > sizes[$1] || (sizes[$0] == sizes[$1] && $0 < $1) }
+        for i in order {
+            func fits(_ b: Int) -> Bool { left[b].accounts > 0 && sizes[i] <= left[b].capacity + tolerance }
+            var chosen = current[i].flatMap { members.firstIndex(of: $0) }.flatMap { fits($0) ? $0 : nil }
+            if chosen == nil {
+                for b in left.indices where fits(b) && (chosen == nil || left[b].capacity < left[chosen!].capacity) { chosen = b }
+            }
+            guard let b = chosen else { return nil }
+            left[b].capacity -= sizes[i]
+            left[b].accounts -= 1
+            placed[i] = members[b]
+        }
+        return placed
+    }
+
+    /// The packing as a MIP (each account on one GAM, every GAM within what it has left), the
+    /// current GAMs valued; nil when it has no solution (or none is found in the time).
+    func exactPacking(sizes: [Double], current: [Int?], members: [Int],
+                      bins: [(capacity: Double, accounts: Int)]) throws -> [Int]? {
+        var program = LinearProgram(sense: .maximize)
+        let x = sizes.indices.map { i in
+            members.map { g in program.addBinaryVariable(name: "x[\(i),\(g)]", objective: current[i] == g ? 1 : 0) }
+        }
+        for i in sizes.indices { program.addConstraint(terms: x[i].map { ($0, 1) }, lower: 1, upper: 1) }
+        for b in members.indices {
+            program.addConstraint(terms: sizes.indices.map { (x[$0][b], sizes[$0]) }, upper: max(0, bins[b].capacity + Self.tolerance))
+            if bins[b].accounts < sizes.count {
+                program.addConstraint(terms: sizes.indices.map { (x[$0][b], 1) }, upper: Double(max(0, bins[b].accounts)))
+            }
+        }
+        let result = try backend.makeSession(program).solve(options: SolveOptions(relativeGap: 1, timeLimit: timeLimit, stop: stop))
+        guard result.termination.hasSolution else { return nil }
+        return sizes.indices.map { i in members[x[i].indices.max { result.variableValues[x[i][$0].rawValue] < result.variableValues[x[i][$1].rawValue] }!] }
+    }
+}
