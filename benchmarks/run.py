@@ -105,9 +105,9 @@ def main():
                 cold, warm = scenario_batch(binary, data, model, work)
                 batches.append((n, cold, warm))
                 print(f'  scenarios run {warm:.2f} s vs 20 cold solves {cold:.2f} s', flush=True)
-            if n == 10000:
-                portfolios.append(portfolio_bench(binary, work, n, 200))
-                print(f'  named GAMs: 200 GAMs {portfolios[-1][2]:.2f} s vs none {portfolios[-1][1]:.2f} s', flush=True)
+            if n in (10000, 100000):
+                portfolios.append(portfolio_bench(binary, work, n, n // 50))
+                print(f'  named GAMs: {n // 50} GAMs {portfolios[-1][2]:.2f} s vs none {portfolios[-1][1]:.2f} s', flush=True)
             if n in (10000, 100000):
                 roadmaps.append(roadmap_bench(binary, work, n))
                 print(f'  roadmap 3 years {roadmaps[-1][2]:.2f} s vs one year {roadmaps[-1][1]:.2f} s', flush=True)

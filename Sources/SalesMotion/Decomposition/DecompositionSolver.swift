@@ -25,9 +25,9 @@ struct DecompositionSolver {
     let instance: AllocationInstance
     /// The instance as given: the plan is assembled on it.
     let exact: AllocationInstance
-    /// GAMs kept out of pools (their pool's accounts did not fit on its persons before).
-    let apart: Set<Int>
-    let options: PlanningOptions
+    /// How far the GAM pools are split (what earlier searches learnt).
+    let refinement: LeadPools.Refinement
+    var options: PlanningOptions
     /// Plans and prices from an earlier solve of the same instance with other limit values,
     /// keyed by the programme decision; column generation restarts from them.
     var warmStart: [Bool: WarmStart] = [:]
@@ -41,6 +41,8 @@ struct DecompositionSolver {
         var center: [Double]
         /// The case's linking structure: only the bounds of its rows move between warm solves.
         var structure: LinkingStructure?
+        /// The GAM pools the structure was built on; a solve pooled otherwise starts cold.
+        var refinement = LeadPools.Refinement()
     }
 
     /// What one programme case produced.
@@ -64,8 +66,8 @@ struct DecompositionSolver {
         var timings = PhaseTimings()
         /// State for the next solve of the same instance with other limit values.
         var warmStart: [Bool: WarmStart] = [:]
-        /// The GAMs the search kept out of pools (the next solve starts from them).
-        var apart: Set<Int> = []
+        /// How far the search split the GAM pools (the next solve starts from there).
+        var refinement = LeadPools.Refinement()
     }
 
     /// The value of every account in its least valuable open tier (as in ``AllocationProgram``),
@@ -74,12 +76,13 @@ struct DecompositionSolver {
 
     /// A solver for `instance`; `fixedPart`, when given, is the fixed part of an instance that
     /// differs from this one only in limit values (it does not depend on them).
-    /// `apart`: GAMs to keep out of pools from the start (what an earlier solve learnt).
-    init(instance: AllocationInstance, options: PlanningOptions, fixedPart: Double? = nil, apart: Set<Int> = []) {
+    /// `refinement`: how far to split the GAM pools from the start (what an earlier solve learnt).
+    init(instance: AllocationInstance, options: PlanningOptions, fixedPart: Double? = nil,
+         refinement: LeadPools.Refinement = .init()) {
         exact = instance
-        self.apart = apart
+        self.refinement = refinement
         // Pooling changes no choice's value: the fixed part is the exact model's.
-        self.instance = instance.pooledLeads(apart: apart)
+        self.instance = instance.pooledLeads(refinement)
         self.options = options
         self.fixedPart = fixedPart ?? Self.fixedPart(of: self.instance)
     }
@@ -91,34 +94,65 @@ struct DecompositionSolver {
         }
     }
 
-    /// Solves the pooled model, then names the persons; a pool whose accounts do not fit on
-    /// its persons is split and the search runs again, without warm start.
+    /// Solves the pooled model, then names the persons (``LeadPacking``). When a pool's
+    /// accounts do not fit on its persons, or the continuity its overloaded GAMs lose opens the
+    /// gap, the pools are refined and the search runs again, without warm start, in the time left.
     func solve() throws -> Outcome {
-        var outcome = try solvePooled()
-        outcome.apart = apart
-        guard instance.leadPools != nil, let decisions = outcome.decisions, let objective = outcome.objective else { return outcome }
-        var packing = LeadPacking(instance: instance, backend: options.backend)
-        packing.stop = options.stop
-        let packingStart = Date()
-        let packed = try packing.name(decisions)
-        outcome.timings.mip += Date().timeIntervalSince(packingStart)
-        switch packed {
-        case .named(let named, let continuity):
-            outcome.decisions = named
-            outcome.objective = objective + continuity
-            outcome.bound = outcome.bound.map { max($0, objective + continuity) }
+        guard instance.leadPools != nil else {
+            var outcome = try solvePooled()
+            outcome.refinement = refinement
             return outcome
-        case .unpacked(let gams):
-            if ProcessInfo.processInfo.environment["SM_DEBUG"] != nil { FileHandle.standardError.write("unpacked \(gams.sorted())\n".data(using: .utf8)!) }
-            var again = DecompositionSolver(instance: exact, options: options, fixedPart: fixedPart, apart: apart.union(gams))
+        }
+        var solver = self
+        if solver.options.deadline == nil {
+            solver.options.deadline = Date().addingTimeInterval(instance.model.solver.timeLimit)
+        }
+        var spent = PhaseTimings(), iterations = 0
+        while true {
+            var outcome = try solver.solvePooled()
+            outcome.refinement = solver.refinement
+            outcome.iterations += iterations
+            outcome.timings.build += spent.build
+            outcome.timings.lp += spent.lp
+            outcome.timings.mip += spent.mip
+            outcome.timings.duals += spent.duals
+            guard let pools = solver.instance.leadPools, let decisions = outcome.decisions, let objective = outcome.objective
+            else { return outcome }
+            var packing = LeadPacking(instance: solver.instance, backend: options.backend)
+            packing.stop = options.stop
+            packing.timeLimit = solver.options.timeLimit(packing.timeLimit)
+            let packingStart = Date()
+            let packed = try packing.name(decisions)
+            outcome.timings.mip += Date().timeIntervalSince(packingStart)
+            spent = outcome.timings
+            iterations = outcome.iterations
+            var refinement = LeadPools.Refinement()
+            switch packed {
+            case .named(let named, let continuity, let overloaded):
+                let value = objective + continuity
+                outcome.decisions = named
+                outcome.objective = value
+                outcome.bound = outcome.bound.map { max($0, value) }
+                let gap = (outcome.bound ?? value) - value
+                if outcome.status != .optimal || gap <= instance.model.solver.mipGap * max(1, abs(value - fixedPart)) {
+                    return outcome
+                }
+                // The continuity lost opens the gap: the overloaded GAMs get rows of their own.
+                outcome.status = .timeLimit
+                refinement.ownRows = overloaded
+            case .unpacked(let failed):
+                for c in failed { refinement = refinement.union(pools.splitting(c, in: instance.dataset, solver.refinement)) }
+                outcome = Outcome(status: .noSolution, rawStatus: "decomposition: the accounts of a GAM pool could not be packed in time",
+                                  iterations: outcome.iterations, timings: outcome.timings, refinement: solver.refinement)
+            }
+            if solver.options.isPastDeadline || refinement.isEmpty { return outcome }
+            let next = solver.refinement.union(refinement)
+            if options.verbose {
+                FileHandle.standardError.write(Data("named GAMs: pools refined (\(next.regionsByClass.count) regions by class, \(next.apart.count) GAMs apart, \(next.ownRows.count) with rows of their own); searching again\n".utf8))
+            }
+            var again = DecompositionSolver(instance: exact, options: solver.options, fixedPart: fixedPart, refinement: next)
             again.thorough = thorough
-            var next = try again.solve()
-            next.iterations += outcome.iterations
-            next.timings.build += outcome.timings.build
-            next.timings.lp += outcome.timings.lp
-            next.timings.mip += outcome.timings.mip
-            next.timings.duals += outcome.timings.duals
-            return next
+            solver = again
         }
     }
 
@@ -158,17 +192,19 @@ struct DecompositionSolver {
         var nextWarmStart: [Bool: WarmStart] = [:]
         for programmeActive in [true, false] {
             let buildStart = Date()
-            // A warm solve differs from the last only in bounds: its structure takes the new ones.
-            let structure = warmStart[programmeActive]?.structure.map { $0.withBounds(of: instance) }
+            // A warm solve differs from the last only in bounds: its structure takes the new ones
+            // (when it was built on the same GAM pools).
+            let warm = warmStart[programmeActive].flatMap { $0.refinement == refinement ? $0 : nil }
+            let structure = warm?.structure.map { $0.withBounds(of: instance) }
                 ?? LinkingStructure(instance: instance, programmeActive: programmeActive)
             timings.build += Date().timeIntervalSince(buildStart)
             guard let structure else { continue }
             let lpStart = Date()
-            let result = try priceLinkingRows(structure, start: start, warm: warmStart[programmeActive])
+            let result = try priceLinkingRows(structure, start: start, warm: warm)
             timings.lp += Date().timeIntervalSince(lpStart)
             iterations += result.iterations
             nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals,
-                                                       structure: structure)
+                                                       structure: structure, refinement: refinement)
             if !result.infeasible { cases.append(result) }
         }
         return (cases.sorted { $0.bound > $1.bound }, iterations, nextWarmStart)
@@ -204,7 +240,6 @@ struct DecompositionSolver {
                 let attempt = try recover(result, freeAccounts: freeAccounts, timeLimit: remaining,
                                           target: caseBounds[index] - tolerance, firstPlan: best == nil)
                 let recovered = attempt.recovered
-                if ProcessInfo.processInfo.environment["SM_DEBUG"] != nil { FileHandle.standardError.write("recover free=\(freeAccounts) rows=\(result.structure.rowCount) \(Date().timeIntervalSince(mipStart))s obj=\(recovered?.objective ?? .nan) bound=\(caseBounds[index])\n".data(using: .utf8)!) }
                 timings.mip += Date().timeIntervalSince(mipStart) - (recovered?.dualSeconds ?? 0)
                 timings.duals += recovered?.dualSeconds ?? 0
                 if let exact = recovered?.exactBound { caseBounds[index] = min(caseBounds[index], exact) }

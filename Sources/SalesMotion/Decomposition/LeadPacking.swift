@@ -3,15 +3,15 @@
 import Foundation
 internal import LinearProgramming
 
-/// Names the persons behind a pooled plan (``LeadPools``): in each shared pool, the accounts
-/// led by "some GAM" of the pool are packed onto its GAMs, within what each GAM has left after
-/// the accounts it leads by name (capacity and account limit).
-///
-/// Best-fit decreasing first (an account's current GAM preferred when it fits: continuity
-/// earned on top); when that leaves an account over, a small MIP decides exactly whether the
-/// pool's accounts fit. A pool whose accounts cannot be packed is reported: the search must
-/// run again with its GAMs apart, since the pool's total was a relaxation (three accounts of
-/// 0.75 FTE do not fit on two people of 1.2 FTE).
+/// Names the persons behind a pooled plan (``LeadPools``). First, a GAM without rows of their
+/// own whose accounts led by name exceed what they can carry keeps the most of them that fit
+/// (the smallest first); the others are led by some GAM of the pool instead, their continuity
+/// lost. Then, in each shared pool, the accounts led by "some GAM" are packed onto its GAMs,
+/// within what each has left (capacity and account limit): best-fit decreasing (an account's
+/// current GAM preferred when it fits: continuity earned on top), and when that leaves an
+/// account over, a small MIP decides exactly whether they fit. A pool whose accounts cannot be
+/// packed is reported: its total was a relaxation (three accounts of 0.75 FTE do not fit on
+/// two people of 1.2 FTE), and the search must run again with the pool split.
 struct LeadPacking {
     let instance: AllocationInstance
     let backend: any SolverBackend
@@ -19,52 +19,80 @@ struct LeadPacking {
     var stop: StopSignal?
 
     enum Outcome {
-        /// Every account has its person; `continuity` is the value earned beyond the pooled
-        /// plan's (accounts that landed on their current GAM).
-        case named(PlanDecisions, continuity: Double)
-        /// The GAMs of pools whose accounts do not fit on their persons.
-        case unpacked(Set<Int>)
+        /// Every account has its person. `continuity` is the value gained (accounts that
+        /// landed on their current GAM) less the value lost (accounts led by name that their
+        /// GAM could not carry, the GAMs in `overloaded`) against the pooled plan.
+        case named(PlanDecisions, continuity: Double, overloaded: Set<Int>)
+        /// The pools whose accounts do not fit on their persons.
+        case unpacked(pools: [Int])
     }
 
     /// The decisions with every lead named, or the pools that could not be packed.
     func name(_ decisions: PlanDecisions) throws -> Outcome {
-        guard let pools = instance.leadPools, !decisions.pools.isEmpty else { return .named(decisions, continuity: 0) }
+        guard let pools = instance.leadPools, !decisions.pools.isEmpty else { return .named(decisions, continuity: 0, overloaded: []) }
         let dataset = instance.dataset, tiers = instance.model.tiers
+        let continuityValue = instance.model.portfolio.continuityValue
         var named = decisions
-        var failed = Set<Int>()
         var continuity = 0.0
+        func size(_ a: Int) -> Double { tiers[decisions.tiers[a]].gamFTE }
+        // Accounts led by name, per GAM; those a GAM without rows of their own cannot carry
+        // are led by some GAM of the pool instead.
+        var byName = [[Int]](repeating: [], count: dataset.gams.count)
+        for (a, gam) in decisions.leads.enumerated() {
+            if let gam { byName[gam].append(a) }
+        }
+        var overloaded = Set<Int>()
+        for (g, accounts) in byName.enumerated() where pools.isShared(pools.pool[g]) && !pools.ownRows[g] {
+            var capacityLeft = dataset.gams[g].capacityFTE, accountsLeft = dataset.gams[g].maxAccounts ?? Int.max
+            var kept: [Int] = []
+            for a in accounts.sorted(by: { size($0) < size($1) || (size($0) == size($1) && $0 < $1) }) {
+                if accountsLeft > 0 && size(a) <= capacityLeft + Self.tolerance {
+                    capacityLeft -= size(a)
+                    accountsLeft -= 1
+                    kept.append(a)
+                } else {
+                    overloaded.insert(g)
+                    named.leads[a] = nil
+                    named.pools[a] = pools.pool[g]
+                    if dataset.accounts[a].currentGAM == g { continuity -= continuityValue }
+                }
+            }
+            byName[g] = kept
+        }
         // What each GAM has left after the accounts it leads by name.
         var capacityLeft = dataset.gams.map(\.capacityFTE)
         var accountsLeft = dataset.gams.map { $0.maxAccounts ?? Int.max }
-        for (a, gam) in decisions.leads.enumerated() {
-            guard let gam else { continue }
-            capacityLeft[gam] -= tiers[decisions.tiers[a]].gamFTE
-            accountsLeft[gam] -= 1
+        for (g, accounts) in byName.enumerated() {
+            for a in accounts {
+                capacityLeft[g] -= size(a)
+                accountsLeft[g] -= 1
+            }
         }
         var waiting = [[Int]](repeating: [], count: pools.members.count)
-        for (a, pool) in decisions.pools.enumerated() {
+        for (a, pool) in named.pools.enumerated() {
             if let pool { waiting[pool].append(a) }
         }
+        var failed: [Int] = []
         for (c, accounts) in waiting.enumerated() where !accounts.isEmpty {
-            let sizes = accounts.map { tiers[decisions.tiers[$0]].gamFTE }
+            let sizes = accounts.map(size)
             let current = accounts.map { dataset.accounts[$0].currentGAM }
             let members = pools.members[c]
             let bins = members.map { (capacity: capacityLeft[$0], accounts: accountsLeft[$0]) }
             guard let placed = try Self.bestFit(sizes: sizes, current: current, members: members, bins: bins)
                 ?? exactPacking(sizes: sizes, current: current, members: members, bins: bins)
             else {
-                failed.formUnion(members)
+                failed.append(c)
                 continue
             }
             for (i, a) in accounts.enumerated() {
                 named.leads[a] = placed[i]
                 named.pools[a] = nil
-                if placed[i] == dataset.accounts[a].currentGAM { continuity += instance.model.portfolio.continuityValue }
+                if placed[i] == dataset.accounts[a].currentGAM { continuity += continuityValue }
             }
         }
-        if !failed.isEmpty { return .unpacked(failed) }
+        if !failed.isEmpty { return .unpacked(pools: failed) }
         named.pools = []
-        return .named(named, continuity: continuity)
+        return .named(named, continuity: continuity, overloaded: overloaded)
     }
 
     /// A GAM's capacity is met when the load is within this of it (the program's tolerance).

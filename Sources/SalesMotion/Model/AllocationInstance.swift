@@ -173,9 +173,9 @@ public struct AllocationInstance: Sendable {
             if let pools = leadPools, pools.isShared(pools.pool[g]) {
                 if pools.members[pools.pool[g]][0] == g {
                     kinds.append(.gamPoolCapacity(firstGAM: g))
-                    if gam.maxAccounts != nil { kinds.append(.gamPoolMaxAccounts(firstGAM: g)) }
+                    if pools.maxAccounts(of: pools.pool[g], in: dataset) != nil { kinds.append(.gamPoolMaxAccounts(firstGAM: g)) }
                 }
-                guard pools.named[g] else { continue }
+                guard pools.ownRows[g] else { continue }
             }
             kinds.append(.gamCapacity(gam: g))
             if gam.maxAccounts != nil { kinds.append(.gamMaxAccounts(gam: g)) }

@@ -91,14 +91,14 @@ public enum AllocationPlanner {
 
     /// Runs a decomposition and reports it like any other solve.
     static func result(of solver: DecompositionSolver)
-        throws -> (planning: PlanningResult, warmStart: [Bool: DecompositionSolver.WarmStart], apart: Set<Int>) {
+        throws -> (planning: PlanningResult, warmStart: [Bool: DecompositionSolver.WarmStart], refinement: LeadPools.Refinement) {
         let instance = solver.exact
         let fixedPart = solver.fixedPart
         let outcome = try solver.solve()
         let timings = outcome.timings
         guard let decisions = outcome.decisions, let objective = outcome.objective else {
             return (PlanningResult(status: outcome.status, plan: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
-                                   fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus), outcome.warmStart, outcome.apart)
+                                   fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus), outcome.warmStart, outcome.refinement)
         }
         let plan = PlanAssembler(instance: instance, decisions: decisions, limitDuals: outcome.limitDuals).plan()
         let bound = outcome.bound ?? objective
@@ -106,7 +106,7 @@ public enum AllocationPlanner {
         return (PlanningResult(status: outcome.status, plan: plan, bestBound: bound,
                                relativeGap: absolute / max(Double.ulpOfOne, abs(objective - fixedPart)),
                                absoluteGap: absolute, fixedPart: fixedPart, timings: timings, rawStatus: outcome.rawStatus),
-                outcome.warmStart, outcome.apart)
+                outcome.warmStart, outcome.refinement)
     }
 }
 

@@ -90,8 +90,8 @@ final class DecompositionEngine: SessionEngine {
     private var warmStart: [Bool: DecompositionSolver.WarmStart] = [:]
     /// The objective's fixed part, which limit values do not move: computed once per instance.
     private var fixedPart: Double?
-    /// GAMs the last solve kept out of pools (the warm start's structure has them apart).
-    private var apart: Set<Int> = []
+    /// How far the last solve split the GAM pools (the warm start's structure is split so).
+    private var refinement = LeadPools.Refinement()
 
     init(instance: AllocationInstance, options: PlanningOptions) {
         self.instance = instance
@@ -106,17 +106,17 @@ final class DecompositionEngine: SessionEngine {
         instance = newInstance
         warmStart = [:]
         fixedPart = nil
-        apart = []
+        refinement = LeadPools.Refinement()
     }
 
     func solve() throws -> PlanningResult {
-        var solver = DecompositionSolver(instance: instance, options: options, fixedPart: fixedPart, apart: apart)
+        var solver = DecompositionSolver(instance: instance, options: options, fixedPart: fixedPart, refinement: refinement)
         fixedPart = solver.fixedPart
         solver.warmStart = warmStart
         solver.thorough = false
         let result = try AllocationPlanner.result(of: solver)
         warmStart = result.warmStart
-        apart = result.apart
+        refinement = result.refinement
         return result.planning
     }
 }
