@@ -139,12 +139,26 @@ public final class OutputStage {
         stagingDescriptor = -1
     }
 
+    /// Writes `fileName` into the staging folder; a name with `/` (`samples/0001/accounts.csv`)
+    /// goes into subfolders the stage creates (never through a link).
     private func writeFile(_ fileName: String, _ contents: Data) throws {
-        guard !fileName.isEmpty, !fileName.contains("/"), fileName != ".", fileName != "..", !written.contains(fileName) else {
+        let parts = fileName.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }), !written.contains(fileName) else {
             throw OutputError("invalid output file name '\(fileName)'")
         }
         written.insert(fileName)
-        let descriptor = openat(stagingDescriptor, fileName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        var directory = stagingDescriptor
+        defer { if directory != stagingDescriptor { close(directory) } }
+        for part in parts.dropLast() {
+            if mkdirat(directory, part, 0o777) != 0 && errno != EEXIST {
+                throw OutputError("cannot write \(folder)/\(fileName): \(String(cString: strerror(errno)))")
+            }
+            let next = openat(directory, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard next >= 0 else { throw OutputError("cannot write \(folder)/\(fileName): \(String(cString: strerror(errno)))") }
+            if directory != stagingDescriptor { close(directory) }
+            directory = next
+        }
+        let descriptor = openat(directory, parts.last!, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             throw OutputError("cannot write \(folder)/\(fileName): \(String(cString: strerror(errno)))")
         }
@@ -160,7 +174,7 @@ public final class OutputStage {
                 offset += count
             }
         }
-        guard fsync(descriptor) == 0 else {
+        guard fsync(descriptor) == 0, directory == stagingDescriptor || fsync(directory) == 0 else {
             throw OutputError("cannot write \(folder)/\(fileName): \(String(cString: strerror(errno)))")
         }
     }

@@ -16,7 +16,7 @@ struct SalesMotionCommand: ParsableCommand {
             3 solver failure or no plan found in time, 4 output folder cannot be written \
             (nothing written), 130 Ctrl-C and 143 SIGTERM (nothing written).
             """,
-        subcommands: [Solve.self, RoadmapCommand.self, SweepCommand.self, CompareCommand.self, ScenariosCommand.self, ExplainCommand.self, ReportCommand.self,
+        subcommands: [Solve.self, RoadmapCommand.self, SweepCommand.self, RobustnessCommand.self, CompareCommand.self, ScenariosCommand.self, ExplainCommand.self, ReportCommand.self,
                       Validate.self, Export.self, GenerateCommand.self],
         defaultSubcommand: Solve.self
     )

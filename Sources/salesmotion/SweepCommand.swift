@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import SalesMotion
+import OutputFiles
 import InputFiles
 
 struct SweepCommand: ParsableCommand {
@@ -94,6 +95,7 @@ final class ProgressBar: @unchecked Sendable {
     private let total: Int
     private let enabled: Bool
     private let lock = NSLock()
+    private let start = Date()
 
     init(total: Int, enabled: Bool) {
         self.total = total
@@ -104,10 +106,21 @@ final class ProgressBar: @unchecked Sendable {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        let width = 30, filled = total > 0 ? width * done / total : width
-        let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-            + "] \(done)/\(total)"
-        FileHandle.standardError.write(Data(line.utf8))
+        let width = 30, filled = total > 0 ? width * min(done, total) / total : width
+        var line = "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+            + "] \(Words.grouped(done))/\(Words.grouped(total))"
+        if done > 0, done < total {
+            line += "  ETA " + Self.duration(Date().timeIntervalSince(start) / Double(done) * Double(total - done))
+        }
+        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+    }
+
+    /// `45 s`, `3 min 05 s`, `2 h 07 min`.
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.up))
+        if whole < 60 { return "\(whole) s" }
+        if whole < 3600 { return "\(whole / 60) min " + String(format: "%02d", whole % 60) + " s" }
+        return "\(whole / 3600) h " + String(format: "%02d", (whole % 3600) / 60) + " min"
     }
 
     func finish() {

@@ -13,6 +13,8 @@ public enum OutputFolder {
         SweepReport.csvFile, SweepReport.chartFile, HTMLReport.file,
         PlanComparison.accountsFile, PlanComparison.regionsFile, PlanComparison.summaryFile,
         RoadmapReport.tiersFile, RoadmapReport.planFile, RoadmapReport.localFile, RoadmapReport.yearsFile, RoadmapReport.summaryFile,
+        RobustnessReport.accountsFile, RobustnessReport.samplesFile, RobustnessReport.summaryFile, RobustnessReport.htmlFile,
+        RobustnessReport.samplesFolder,
         "accounts.csv", "regions.csv", "footprint.csv", "model.toml",
     ]
 
