@@ -39,7 +39,7 @@ def main():
     binary = subprocess.run(['swift', 'build', '-c', 'release', '--show-bin-path'], cwd=ROOT, capture_output=True,
                             text=True, check=True).stdout.strip() + '/salesmotion'
     work = tempfile.mkdtemp(prefix='salesmotion-bench-')
-    rows, sweeps, batches, roadmaps, portfolios = [], [], [], [], []
+    rows, sweeps, batches, roadmaps, portfolios, robustness = [], [], [], [], [], []
     try:
         for n in SIZES:
             data = os.path.join(work, f'n{n}')
@@ -111,7 +111,10 @@ def main():
             if n in (10000, 100000):
                 roadmaps.append(roadmap_bench(binary, work, n))
                 print(f'  roadmap 3 years {roadmaps[-1][2]:.2f} s vs one year {roadmaps[-1][1]:.2f} s', flush=True)
-        write_report(rows, sweeps, batches, roadmaps, portfolios)
+            if n == 10000:
+                robustness.append(robustness_bench(binary, data, model, work, n, 200))
+                print(f'  robustness 200 samples {robustness[-1][2]:.2f} s vs one solve {robustness[-1][1]:.2f} s', flush=True)
+        write_report(rows, sweeps, batches, roadmaps, portfolios, robustness)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -216,7 +219,21 @@ def portfolio_bench(binary, work, n, gams):
     return n, without, seconds, peak, summary['status'], summary['mip_gap']['relative'], gams
 
 
-def write_report(rows, sweeps, batches=(), roadmaps=(), portfolios=()):
+def robustness_bench(binary, data, model, work, n, samples):
+    """`robustness --samples N` (default spreads, every core) against one `solve` of the same instance: (accounts,
+    solve seconds, robustness seconds, peak MB, samples, median regret)."""
+    single = min(run([binary, 'solve', '--data', data, '--model', model, '--out', work, '--name', 'once', '--quiet'])[0]
+                 for _ in range(3))
+    seconds, peak, _, ok = run([binary, 'robustness', '--data', data, '--model', model, '--samples', str(samples), '--out', work,
+                                '--name', 'robust', '--quiet'], TIMEOUT)
+    regret = None
+    if ok:
+        summary = json.load(open(os.path.join(work, 'robust', 'robustness_summary.json')))
+        regret = (summary.get('regret') or {}).get('p50')
+    return n, single, seconds, peak, samples, regret
+
+
+def write_report(rows, sweeps, batches=(), roadmaps=(), portfolios=(), robustness=()):
     lines = ['# Benchmarks', '',
              f'Measured {datetime.date.today().isoformat()} by `make bench` on: {machine()}.', '',
              'Instances from `salesmotion generate --accounts N --regions 8 --seed 1` (limits that bind). Every route',
@@ -269,6 +286,14 @@ def write_report(rows, sweeps, batches=(), roadmaps=(), portfolios=()):
             gap_cell = f'{gap:.1e}' if gap is not None else '—'
             peak_cell = f'{peak:.0f} MB' if peak is not None else '—'
             lines.append(f'| {n:,} | {gams:,} | {without:.2f} s | {seconds:.2f} s | {peak_cell} | {status} | {gap_cell} |')
+    if robustness:
+        lines += ['', '`robustness` (default spreads, seed 1, every core) against one `solve` of the same instance:', '',
+                  '| accounts | samples | one solve | robustness | per sample | peak memory | median regret |',
+                  '|---:|---:|---:|---:|---:|---:|---:|']
+        for n, single, seconds, peak, samples, regret in robustness:
+            regret_cell = f'{regret:,.0f}' if regret is not None else '—'
+            peak_cell = f'{peak:.0f} MB' if peak is not None else '—'
+            lines.append(f'| {n:,} | {samples} | {single:.2f} s | {seconds:.2f} s | {seconds / samples:.3f} s | {peak_cell} | {regret_cell} |')
     lines.append('')
     # The findings written by hand (every section from the first '## ' on) are kept as they are.
     path = os.path.join(ROOT, 'docs/benchmarks.md')

@@ -72,10 +72,16 @@ struct RobustnessCommand: ParsableCommand {
             throw ExitCode(base.status == .infeasible ? 1 : 3)
         }
         let bar = ProgressBar(total: samples, enabled: !output.quiet && isatty(STDERR_FILENO) == 1)
-        let result = try planning {
-            defer { bar.finish() }
-            return try Robustness.run(instance, basePlan: basePlan, settings: settings, workers: threads, options: options,
-                                      progress: { bar.update($0) })
+        let result: Robustness
+        do {
+            result = try planning {
+                defer { bar.finish() }
+                return try Robustness.run(instance, basePlan: basePlan, settings: settings, workers: threads, options: options,
+                                          progress: { bar.update($0) })
+            }
+        } catch let error as Robustness.OutOfTime {
+            printError(error.description)
+            throw ExitCode(3)
         }
         let report = RobustnessReport(result)
         try commit(stage) { try report.files(output.csvDialect, keepSamples: keepSamples) }

@@ -67,4 +67,30 @@ import Testing
         #expect(html.contains("id=\"robust-share-chart\"") && html.contains("Regret of the committed plan"))
         #expect(html.contains("id=\"regret-chart\"") || html.contains("no regret"))
     }
+
+    /// Ctrl-C in the middle of a long run (5,000 samples of the sample, about a minute) stops it
+    /// with 130 and writes nothing; so does reaching `--time-limit` (exit 3, said why).
+    @Test func aStoppedRunWritesNothing() throws {
+        let folder = TemporaryFolder()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRun.binary)
+        process.arguments = ["robustness", "--quiet", "--samples", "5000", "--out", folder.path, "--name", "stopped"]
+        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(process.terminationStatus)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/stopped"))
+
+        let start = Date()
+        let timed = try CommandRun.run(["robustness", "--samples", "5000", "--time-limit", "1", "--out", folder.path, "--name", "timed"])
+        #expect(timed.status == 3, "\(timed.errors)")
+        #expect(timed.errors.contains("reached its time limit"), "\(timed.errors)")
+        #expect(Date().timeIntervalSince(start) < 15)
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/timed"))
+    }
 }
+

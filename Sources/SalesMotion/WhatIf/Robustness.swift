@@ -82,6 +82,14 @@ public struct Robustness: Sendable {
         }
     }
 
+    /// The run's time limit passed before every sample was solved: nothing is a result.
+    public struct OutOfTime: Error, CustomStringConvertible {
+        public var sample: Int, samples: Int
+        public var description: String {
+            "the robustness run reached its time limit before sample \(sample) of \(samples); give it more time (--time-limit) or fewer samples (--samples)"
+        }
+    }
+
     public var settings: Settings
     public var base: AllocationInstance
     public var basePlan: StaffingPlan
@@ -138,7 +146,7 @@ public struct Robustness: Sendable {
             for index in range {
                 if options.stop?.isRequested == true { throw PlanningInterrupted() }
                 if options.isPastDeadline {
-                    throw PlanningFailure("the robustness run reached its time limit before sample \(index + 1) of \(settings.samples); give more time (--time-limit) or fewer samples")
+                    throw OutOfTime(sample: index + 1, samples: settings.samples)
                 }
                 store(index, try Self.sample(index, dataset: sampledDataset(dataset, settings: settings, index: index),
                                              model: model, committedModel: committedModel, options: options))
