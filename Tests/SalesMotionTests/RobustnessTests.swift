@@ -88,6 +88,38 @@ import Testing
         }
     }
 
+    /// Premium needs half the saturation as local effort (min_local_coverage 0.5): X's
+    /// saturation is 10M / productivity 10M = 1 FTE, so 0.5 FTE, and R has exactly 0.5. Where
+    /// the sampled productivity is lower, the committed premium needs more than R has: the
+    /// committed plan breaks R's capacity (named), the world's optimum is local (4.0M); where
+    /// it is higher, premium still fits: 4.8M − 0.5·s·100k.
+    @Test func aCommittedPlanThatBreaksALimitSaysWhich() throws {
+        var premium = Tiny.premium
+        premium.minLocalCoverage = 0.5
+        let region = Region(id: "R", localCapacityFTE: 0.5, localFTECost: 100_000, productivity: 10_000_000)
+        let model = AllocationModel(tiers: [Tiny.local, premium], costs: CostRates(gamFTECost: 200_000), solver: SolverSettings(mipGap: 0))
+        let instance = try AllocationInstance(dataset: Dataset(accounts: [Tiny.account("X", revenue: 10e6)], regions: [region]), model: model)
+        let base = try #require(try AllocationPlanner.solve(instance, options: .glpk).plan)
+        #expect(base.accounts.map(\.tier) == [1])
+        var settings = Self.settings(samples: 12, spreads: 0)
+        settings.spreads[.productivity] = 0.15
+        let run = try Robustness.run(instance, basePlan: base, settings: settings, workers: 1, options: .glpk)
+        var broke = 0
+        for sample in run.samples {
+            let productivity = Robustness.sampledDataset(instance.dataset, settings: settings, index: sample.index).regions[0].productivity
+            if productivity < 10_000_000 {
+                broke += 1
+                #expect(sample.committed == nil && sample.brokenLimits == ["local_capacity_fte.R"], "\(sample)")
+                #expect(isApproximatelyEqual(try #require(sample.optimal), 4_000_000))
+            } else {
+                #expect(isApproximatelyEqual(try #require(sample.committed), 4_800_000 - 0.5 * 1e12 / productivity))
+                #expect(sample.brokenLimits.isEmpty && sample.regret == 0)
+            }
+        }
+        #expect(broke > 0 && broke < 12)
+        #expect(RobustnessReport(run).brokenCounts.map(\.name) == ["local_capacity_fte.R"])
+    }
+
     /// Percentiles are linear between order statistics: P10 of 1…11 is 2, P50 6, P90 10; of 0
     /// and 10, 1, 5, 9.
     @Test func percentiles() throws {
