@@ -67,7 +67,7 @@ import Testing
         // search gets no plan to start from.
         let claimed = optimum.netContribution - 1e-3 * decisionPart
         let choices = BlockPricing(structure: result.structure).price(result.duals, recordChoices: true).choices
-        let decisions = PlanDecisions(tiers: choices.indices.map { result.structure.options[$0][choices[$0].option].tier },
+        let decisions = PlanDecisions(tiers: choices.indices.map { result.structure.option($0, choices[$0].option).tier },
                                       fte: choices.map(\.fte), programmeActive: result.structure.programmeActive)
         let incumbent = DecompositionSolver.Recovered(decisions: decisions, objective: claimed, duals: nil, exactBound: nil,
                                                       dualSeconds: 0)

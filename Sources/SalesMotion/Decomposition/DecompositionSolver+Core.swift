@@ -96,15 +96,17 @@ extension DecompositionSolver {
         var values = [Double](repeating: 0, count: core.program.variableCount)
         for a in 0..<structure.accountCount {
             if let ys = core.tiers[a] {
+                let options = structure.options(a)
                 guard let kept = allowed[a], let k = kept.firstIndex(where: {
-                    structure.options[a][$0].tier == decisions.tiers[a] && structure.options[a][$0].choice.lead == decisions.leadKey(of: a)
+                    options[$0].tier == decisions.tiers[a] && options[$0].choice.lead == decisions.leadKey(of: a)
                 })
                 else { return nil }
                 values[ys[k].rawValue] = 1
             }
+            let pairs = structure.pairs(a)
             for (e, segments) in core.effort[a].enumerated() {
                 var left = decisions.fte[a][e]
-                let widths = structure.pairs[a][e].widths
+                let widths = pairs[e].widths
                 for (k, x) in segments.enumerated() where left > 0 {
                     let amount = min(left, widths[k])
                     values[x.rawValue] = amount
@@ -129,19 +131,21 @@ extension DecompositionSolver {
         var coverage = [[ConstraintIndex?]](repeating: [], count: structure.accountCount)
         for a in 0..<structure.accountCount {
             let tierChoices: [(Formulation.TierChoice, VariableIndex)]
-            var minimum: [Double] = structure.pairs[a].map { _ in 0 }
+            let pairCount = structure.pairs(a).count
+            var minimum = [Double](repeating: 0, count: pairCount)
             if let kept = allowed[a] {
-                let choicesKept = kept.map { structure.options[a][$0].choice }
+                let options = structure.options(a)
+                let choicesKept = kept.map { options[$0].choice }
                 let ys = builder.addTierChoices(account: a, choicesKept, shiftToFloor: false)
                 tierVariables[a] = ys
                 tierChoices = Array(zip(choicesKept, ys))
             } else {
-                let option = structure.options[a][choices[a].option]
+                let option = structure.option(a, choices[a].option)
                 builder.fix(option.choice, usage: structure.usage(account: a, option: choices[a].option))
                 tierChoices = []
                 minimum = option.minimumFTE
             }
-            for e in structure.pairs[a].indices {
+            for e in 0..<pairCount {
                 let rowsBefore = builder.coverageRows.count
                 effortVariables[a].append(builder.addEffort(account: a, pair: e, choices: tierChoices, fixedMinimum: minimum[e]))
                 coverage[a].append(builder.coverageRows.count > rowsBefore ? builder.coverageRows.last : nil)
@@ -160,8 +164,9 @@ extension SolverSession {
         var atUpper: [VariableIndex] = [], basicFor: [(VariableIndex, ConstraintIndex)] = []
         for a in 0..<structure.accountCount {
             for y in core.tiers[a] ?? [] where program.objectiveCoefficients[y.rawValue] > 0 { atUpper.append(y) }
+            let pairs = structure.pairs(a)
             for (e, segments) in core.effort[a].enumerated() where !segments.isEmpty {
-                let widths = structure.pairs[a][e].widths
+                let widths = pairs[e].widths
                 // Effort the objective wants: the segments that earn more than they cost (a prefix).
                 let wanted = segments.indices.filter { program.objectiveCoefficients[segments[$0].rawValue] > 0 }
                 let wantedFTE = wanted.reduce(0) { $0 + widths[$1] }

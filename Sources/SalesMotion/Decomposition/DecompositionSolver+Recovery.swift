@@ -29,7 +29,7 @@ extension DecompositionSolver {
         for a in Self.smallest(freeAccounts, of: indifference) where choices[a].runnerUp > -.infinity { free[a] = true }
         let nearBreakEven = structure.pairsNearBreakEven(result.duals, skipping: free)
         let everything = freeAccounts >= accounts
-        var set = FreeSet(accounts: free, pairs: [], stride: 1 + (structure.pairs.map(\.count).max() ?? 0),
+        var set = FreeSet(accounts: free, pairs: [], stride: 1 + (structure.mostPairs),
                           everything: everything)
         let chosen = everything ? Array(nearBreakEven.indices) : Self.smallest(freeAccounts * 2, of: nearBreakEven.map(\.closeness))
         for index in chosen {
@@ -88,23 +88,26 @@ extension DecompositionSolver {
         var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
         for a in 0..<accounts {
             if free.accounts[a] {
-                let kept = Self.keptOptions(structure, account: a, choices[a], everything: free.everything)
-                let tierChoices = kept.map { structure.options[a][$0].choice }
+                let options = structure.options(a)
+                let kept = Self.keptOptions(options, hasNamedGAMs: structure.instance.dataset.hasNamedGAMs, choices[a],
+                                            everything: free.everything)
+                let tierChoices = kept.map { options[$0].choice }
                 let ys = builder.addTierChoices(account: a, tierChoices, shiftToFloor: false)
                 tierVariables[a] = ys
                 optionIndices[a] = kept
-                effortVariables[a] = structure.pairs[a].indices.map { e in
+                effortVariables[a] = structure.pairs(a).indices.map { e in
                     builder.addEffort(account: a, pair: e, choices: Array(zip(tierChoices, ys)))
                 }
                 continue
             }
-            let option = structure.options[a][choices[a].option]
+            let option = structure.option(a, choices[a].option)
             builder.fix(option.choice, usage: structure.usage(account: a, option: choices[a].option))
-            effortVariables[a] = structure.pairs[a].indices.map { e in
+            let pairs = structure.pairs(a)
+            effortVariables[a] = pairs.indices.map { e in
                 if free.isFree(account: a, pair: e) {
                     return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: option.minimumFTE[e])
                 }
-                let pair = structure.pairs[a][e]
+                let pair = pairs[e]
                 builder.fixEffort(account: a, pair: e, fte: choices[a].fte[e], segments: (pair.widths, pair.revenuePerFTE))
                 return []
             }
@@ -119,11 +122,12 @@ extension DecompositionSolver {
     /// The options a free account keeps in a restricted program: all of them, but with named
     /// GAMs only the `keptLeads` best leads of each global tier at the pricing's prices (and the
     /// priced choice), unless the program is the whole case.
-    static func keptOptions(_ structure: LinkingStructure, account a: Int, _ choice: BlockPricing.Choice, everything: Bool) -> [Int] {
-        let all = Array(structure.options[a].indices)
-        guard structure.instance.dataset.hasNamedGAMs, !everything, choice.optionValues.count == all.count else { return all }
+    static func keptOptions(_ options: [LinkingStructure.TierOption], hasNamedGAMs: Bool, _ choice: BlockPricing.Choice,
+                            everything: Bool) -> [Int] {
+        let all = Array(options.indices)
+        guard hasNamedGAMs, !everything, choice.optionValues.count == all.count else { return all }
         var byTier: [Int: [Int]] = [:]
-        for o in all { byTier[structure.options[a][o].tier, default: []].append(o) }
+        for o in all { byTier[options[o].tier, default: []].append(o) }
         var kept: Set<Int> = [choice.option]
         for (_, options) in byTier {
             kept.formUnion(options.sorted { choice.optionValues[$0] > choice.optionValues[$1] || (choice.optionValues[$0] == choice.optionValues[$1] && $0 < $1) }
@@ -186,7 +190,7 @@ extension DecompositionSolver {
         var leads: [Int?] = [], pools: [Int?] = []
         var fte: [[Double]] = []
         for a in 0..<structure.accountCount {
-            let options = structure.options[a], ys = tiers[a], efforts = effort[a]
+            let options = structure.options(a), ys = tiers[a], efforts = effort[a]
             let option = ys.map { ys in options[optionIndices[a]![ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!]] }
                 ?? options[choices[a].option]
             chosenTiers.append(option.tier)

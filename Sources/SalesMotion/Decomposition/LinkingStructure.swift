@@ -42,10 +42,10 @@ struct LinkingStructure: BlockStructure {
     var kinds: [LimitKind] { formulation.rows.map(\.kind) }
     var senses: [Sense] { formulation.rows.map(\.sense) }
     var rightHandSides: [Double] = []
-    /// Per account: its open tier options (global tiers left out when the programme is off).
-    var options: [[TierOption]] = []
-    var pairs: [[Pair]] = []
     var margins: [Double] = []
+    /// Each footprint pair's saturation scale (0 when no effort can be placed), in the pricing
+    /// table's pair order.
+    private var saturations: [Double] = []
     /// Objective constant of the case (minus the programme cost when it runs).
     var constant = 0.0
     /// How effort enters rows and objective: one class per region, one group (weight 1).
@@ -75,33 +75,46 @@ struct LinkingStructure: BlockStructure {
             if let r = formulation.capacityRegion(of: row) { effort.capacityRow[r] = i }
         }
         var table = PricingTable.Builder()
-        var saturations: [Double] = []
         for (a, account) in instance.dataset.accounts.enumerated() {
             margins.append(account.margin)
             let segments = instance.pairs[a].map { formulation.segments(of: $0) }
             saturations += zip(instance.pairs[a], segments).map { $1.isEmpty ? 0 : $0.saturation }
-            var accountOptions: [TierOption] = []
-            for choice in formulation.choices(account: a) {
-                if choice.isGlobal && !programmeActive { continue }
-                let option = TierOption(choice: choice, minimumFTE: instance.pairs[a].map { choice.minimumCoverage * $0.saturation })
+            var optionCount = 0
+            for choice in formulation.choices(account: a) where programmeActive || !choice.isGlobal {
                 // The option's coefficient in every linking row goes to the pricing table only.
-                table.addOption(value: option.value, usage: formulation.tierRows.map { i in
+                table.addOption(value: choice.value, usage: formulation.tierRows.map { i in
                     (i, formulation.coefficient(of: choice, in: rows[i]))
-                }, minimum: option.minimumFTE)
-                accountOptions.append(option)
+                }, minimum: instance.pairs[a].map { choice.minimumCoverage * $0.saturation })
+                optionCount += 1
             }
-            if accountOptions.isEmpty { return nil }
-            options.append(accountOptions)
+            if optionCount == 0 { return nil }
             table.endAccount(pairs: zip(instance.pairs[a], segments).map { ($0.region, $1.map(\.width), $1.map(\.revenuePerFTE)) })
         }
         pricingTable = table.finish()
-        let finished = pricingTable
-        pairs = instance.pairs.indices.map { a in
-            (finished.pairStart[a]..<finished.pairStart[a + 1]).map { p in
-                Pair(region: finished.pairClass[p], saturation: saturations[p], table: finished, index: p)
-            }
+    }
+
+    /// Account `a`'s open tier options (global tiers left out when the programme is off), in
+    /// the pricing table's order. Computed when asked: kept for every account of a million,
+    /// they were half the peak memory.
+    func options(_ a: Int) -> [TierOption] {
+        let pairs = instance.pairs[a]
+        return formulation.choices(account: a).filter { programmeActive || !$0.isGlobal }.map { choice in
+            TierOption(choice: choice, minimumFTE: pairs.map { choice.minimumCoverage * $0.saturation })
         }
     }
+
+    /// Option `o` of account `a`.
+    func option(_ a: Int, _ o: Int) -> TierOption { options(a)[o] }
+
+    /// Account `a`'s footprint pairs, their segments in the pricing table.
+    func pairs(_ a: Int) -> [Pair] {
+        (pricingTable.pairStart[a]..<pricingTable.pairStart[a + 1]).map { p in
+            Pair(region: pricingTable.pairClass[p], saturation: saturations[p], table: pricingTable, index: p)
+        }
+    }
+
+    /// The most footprint pairs of any account.
+    var mostPairs: Int { pricingTable.mostPairs }
 
     /// This structure for `instance`, which differs from its own only in the bounds of limit
     /// rows (``AllocationInstance/withLimits(of:_:)``): the accounts' blocks stay, the
@@ -132,6 +145,6 @@ struct LinkingStructure: BlockStructure {
     func usage(account a: Int, option o: Int) -> [Double] {
         pricingTable.usage(ofOption: pricingTable.optionStart[a] + o, rows: rowCount)
     }
-    var accountCount: Int { options.count }
+    var accountCount: Int { margins.count }
 
 }
