@@ -76,6 +76,21 @@ import Testing
     }
 
     /// Issue 10, finding 8: Excel on Windows garbled "People’s" without a byte-order mark, and
+    /// The CSV writer, by hand: a field with a separator, a quote or a line break is quoted
+    /// (quotes doubled); text a spreadsheet would run gets a leading `'` (headers too); excel-eu
+    /// writes `;` and decimal commas in numbers only, and quotes a field holding `;`.
+    @Test func csvBytesByHand() throws {
+        var document = CSVDocument(header: ["id", "=sum"])
+        document.append([.text("a,b"), .number(0.5)])
+        document.append([.text("say \"hi\"\nthen"), .text("1.5; -2")])
+        document.append([.text("v1.2"), .flag(true)])
+        #expect(document.rowCount == 3)
+        #expect(String(decoding: try document.data(), as: UTF8.self)
+                == "id,'=sum\n\"a,b\",0.5\n\"say \"\"hi\"\"\nthen\",1.5; -2\nv1.2,true\n")
+        #expect(String(decoding: try document.data(.excelEU).dropFirst(3), as: UTF8.self)
+                == "id;'=sum\na,b;0,5\n\"say \"\"hi\"\"\nthen\";\"1.5; -2\"\nv1.2;true\n")
+    }
+
     /// European Excel wants ';' and decimal commas. The standard form is unchanged.
     @Test func csvDialectsForExcel() throws {
         let out = TemporaryFolder()

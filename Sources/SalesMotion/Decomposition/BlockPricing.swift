@@ -159,10 +159,16 @@ final class PricingTable: Sendable {
         }
         (optionStart, optionValue, usageStart, usageRow, usageCoefficient) = (exact(builder.optionStart), exact(builder.optionValue),
             exact(builder.usageStart), exact(builder.usageRow), exact(builder.usageCoefficient))
-        (minimumStart, minimum, pairStart, pairClass) = (exact(builder.minimumStart), exact(builder.minimum),
-                                                          exact(builder.pairStart), exact(builder.pairClass))
-        (segmentStart, segmentWidth, segmentRevenuePerFTE, mostPairs) =
-            (exact(builder.segmentStart), exact(builder.segmentWidth), exact(builder.segmentGain), builder.mostPairs)
+        (minimumStart, minimum) = (exact(builder.minimumStart), exact(builder.minimum))
+        if let shared = builder.pairsOf {
+            // The same pairs as another table's: its arrays, not copies.
+            (pairStart, pairClass, segmentStart, segmentWidth, segmentRevenuePerFTE, mostPairs) =
+                (shared.pairStart, shared.pairClass, shared.segmentStart, shared.segmentWidth, shared.segmentRevenuePerFTE, shared.mostPairs)
+        } else {
+            (pairStart, pairClass) = (exact(builder.pairStart), exact(builder.pairClass))
+            (segmentStart, segmentWidth, segmentRevenuePerFTE, mostPairs) =
+                (exact(builder.segmentStart), exact(builder.segmentWidth), exact(builder.segmentGain), builder.mostPairs)
+        }
     }
 
     /// An empty table (a structure's placeholder until its own is built).
@@ -181,6 +187,11 @@ final class PricingTable: Sendable {
         fileprivate var usageCoefficient: [Double] = [], minimumStart: [Int] = [], minimum: [Double] = []
         fileprivate var pairStart = [0], pairClass: [Int] = [], segmentStart = [0], segmentWidth: [Double] = []
         fileprivate var segmentGain: [Double] = [], mostPairs = 0
+        /// A table whose accounts have the same footprint pairs: the new table shares its pair
+        /// and segment arrays, and ``endAccount(pairs:)`` need not be given them.
+        fileprivate var pairsOf: PricingTable?
+
+        init(sharingPairsOf table: PricingTable? = nil) { pairsOf = table }
 
         /// One option of the current account: its value, its nonzero row coefficients in row
         /// order, its minimum FTE per pair.
@@ -198,6 +209,7 @@ final class PricingTable: Sendable {
         /// Closes the current account with its footprint pairs.
         mutating func endAccount(pairs: [(region: Int, widths: [Double], revenuePerFTE: [Double])]) {
             optionStart.append(optionValue.count)
+            if pairsOf != nil { return }
             for pair in pairs {
                 pairClass.append(pair.region)
                 segmentWidth += pair.widths

@@ -190,15 +190,17 @@ struct DecompositionSolver {
         var cases: [CaseResult] = []
         var iterations = 0
         var nextWarmStart: [Bool: WarmStart] = [:]
+        var sibling: LinkingStructure?
         for programmeActive in [true, false] {
             let buildStart = Date()
             // A warm solve differs from the last only in bounds: its structure takes the new ones
             // (when it was built on the same GAM pools).
             let warm = warmStart[programmeActive].flatMap { $0.refinement == refinement ? $0 : nil }
             let structure = warm?.structure.map { $0.withBounds(of: instance) }
-                ?? LinkingStructure(instance: instance, programmeActive: programmeActive)
+                ?? LinkingStructure(instance: instance, programmeActive: programmeActive, sibling: sibling)
             timings.build += Date().timeIntervalSince(buildStart)
             guard let structure else { continue }
+            sibling = structure
             let lpStart = Date()
             let result = try priceLinkingRows(structure, start: start, warm: warm)
             timings.lp += Date().timeIntervalSince(lpStart)

@@ -54,8 +54,10 @@ struct LinkingStructure: BlockStructure {
     private(set) var pricingTable = PricingTable()
 
     /// Nil when the case is impossible (an account has no option, e.g. it is pinned to a
-    /// global tier while the programme is off).
-    init?(instance: AllocationInstance, programmeActive: Bool) {
+    /// global tier while the programme is off). `sibling`, the structure of the other programme
+    /// case of the same instance, lends its footprint pairs and segments (they do not depend on
+    /// the programme): at a million accounts they are hundreds of megabytes.
+    init?(instance: AllocationInstance, programmeActive: Bool, sibling: LinkingStructure? = nil) {
         self.instance = instance
         self.programmeActive = programmeActive
         let formulation = Formulation(instance: instance)
@@ -74,11 +76,13 @@ struct LinkingStructure: BlockStructure {
         for (i, row) in rows.enumerated() {
             if let r = formulation.capacityRegion(of: row) { effort.capacityRow[r] = i }
         }
-        var table = PricingTable.Builder()
+        let shared = sibling.map { $0.instance.dataset.accounts.count == instance.dataset.accounts.count ? $0 : nil } ?? nil
+        var table = PricingTable.Builder(sharingPairsOf: shared?.pricingTable)
+        if let shared { saturations = shared.saturations }
         for (a, account) in instance.dataset.accounts.enumerated() {
             margins.append(account.margin)
-            let segments = instance.pairs[a].map { formulation.segments(of: $0) }
-            saturations += zip(instance.pairs[a], segments).map { $1.isEmpty ? 0 : $0.saturation }
+            let segments = shared == nil ? instance.pairs[a].map { formulation.segments(of: $0) } : []
+            if shared == nil { saturations += zip(instance.pairs[a], segments).map { $1.isEmpty ? 0 : $0.saturation } }
             var optionCount = 0
             for choice in formulation.choices(account: a) where programmeActive || !choice.isGlobal {
                 // The option's coefficient in every linking row goes to the pricing table only.

@@ -67,7 +67,7 @@ public enum AllocationPlanner {
     /// the tier choices and re-solves the LP for shadow prices.
     public static func solve(_ instance: AllocationInstance, options: PlanningOptions) throws -> PlanningResult {
         usesDecomposition(instance, options)
-            ? try result(of: DecompositionSolver(instance: instance, options: options)).planning
+            ? try result(of: DecompositionSolver(instance: instance, options: options), keepWarmStart: false).planning
             : try MonolithicEngine(instance: instance, options: options).solve()
     }
 
@@ -90,11 +90,14 @@ public enum AllocationPlanner {
     }
 
     /// Runs a decomposition and reports it like any other solve.
-    static func result(of solver: DecompositionSolver)
+    /// `keepWarmStart` false lets the search's structures go before the plan is assembled (a
+    /// single solve: at a million accounts they are hundreds of megabytes).
+    static func result(of solver: DecompositionSolver, keepWarmStart: Bool = true)
         throws -> (planning: PlanningResult, warmStart: [Bool: DecompositionSolver.WarmStart], refinement: LeadPools.Refinement) {
         let instance = solver.exact
         let fixedPart = solver.fixedPart
-        let outcome = try solver.solve()
+        var outcome = try solver.solve()
+        if !keepWarmStart { outcome.warmStart = [:] }
         let timings = outcome.timings
         guard let decisions = outcome.decisions, let objective = outcome.objective else {
             return (PlanningResult(status: outcome.status, plan: nil, bestBound: nil, relativeGap: nil, absoluteGap: nil,
