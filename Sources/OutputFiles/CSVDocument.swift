@@ -37,23 +37,44 @@ public enum CSVDialect: String, Sendable, CaseIterable {
 /// A CSV file built in memory (RFC 4180 quoting), written in one piece.
 ///
 /// Cells are kept as their text, back to back in one buffer (a million-row plan held as arrays
-/// of cells took about twice the memory of its file).
+/// of cells took about twice the memory of its file); a document made ``init(header:streaming:)``
+/// keeps only its file's bytes, written as rows are appended.
 public struct CSVDocument: Sendable {
-    public var header: [String]
+    public private(set) var header: [String]
     /// Every cell's text as the standard dialect writes it, unquoted, back to back.
     private var cellBytes: [UInt8] = []
     /// Where each cell's text ends in `cellBytes`, row after row.
     private var cellEnds: [Int] = []
     /// Which cells are numbers (excel-eu writes their `.` as `,`).
     private var numberCells: [Bool] = []
+    /// A streaming document's dialect and the file's bytes so far.
+    private var stream: (dialect: CSVDialect, bytes: Data)?
+    private var streamedRows = 0
 
     public init(header: [String]) { self.header = header }
 
+    /// A document whose file is written in `dialect` as rows are appended: ``data(_:)`` then
+    /// returns it without a copy, in that dialect only.
+    public init(header: [String], streaming dialect: CSVDialect) {
+        self.header = header
+        var bytes = dialect.byteOrderMark
+        Self.appendRow(header.map { Array(CSVCell.text($0).rendered.utf8) }, numbers: header.map { _ in false }, dialect, to: &bytes)
+        stream = (dialect, Data(bytes))
+    }
+
     /// The rows appended so far.
-    public var rowCount: Int { header.isEmpty ? 0 : cellEnds.count / header.count }
+    public var rowCount: Int { stream != nil ? streamedRows : header.isEmpty ? 0 : cellEnds.count / header.count }
 
     public mutating func append(_ row: [CSVCell]) {
         precondition(row.count == header.count, "row has \(row.count) cells for \(header.count) columns")
+        if let dialect = stream?.dialect {
+            var bytes: [UInt8] = []
+            Self.appendRow(row.map { Array($0.rendered.utf8) }, numbers: row.map { if case .number = $0 { return true } else { return false } },
+                           dialect, to: &bytes)
+            stream!.bytes.append(contentsOf: bytes)
+            streamedRows += 1
+            return
+        }
         for cell in row {
             cellBytes.append(contentsOf: cell.rendered.utf8)
             cellEnds.append(cellBytes.count)
@@ -61,37 +82,52 @@ public struct CSVDocument: Sendable {
         }
     }
 
-    /// The file's bytes: RFC 4180 (fields with a comma, quote or line break are quoted, quotes
-    /// doubled), LF line ends. Written directly into one buffer: CSV.swift's writer, which
-    /// writes scalar by scalar into a stream, took 6 s for a 100,000-account plan.
-    public func data(_ dialect: CSVDialect = .standard) throws -> Data {
-        var bytes: [UInt8] = dialect.byteOrderMark
-        bytes.reserveCapacity(cellBytes.count + cellEnds.count + 64 * max(1, header.count) + 16)
+    /// One field as `dialect` writes it: quoted when it holds the separator, a quote or a line
+    /// break (quotes doubled); a number's `.` as `,` in excel-eu.
+    private static func appendField<Field: Collection>(_ field: Field, number: Bool, _ dialect: CSVDialect, to bytes: inout [UInt8])
+        where Field.Element == UInt8 {
         let separator = dialect.separator
-        func append<Field: Collection>(_ field: Field, number: Bool) where Field.Element == UInt8 {
-            let needsQuotes = field.contains { $0 == separator || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-            let decimalComma = number && dialect == .excelEU
-            if !needsQuotes && !decimalComma {
-                bytes.append(contentsOf: field)
-                return
-            }
-            if needsQuotes { bytes.append(0x22) }
-            for byte in field {
-                if byte == 0x22 { bytes.append(0x22) }
-                bytes.append(decimalComma && byte == 0x2E ? 0x2C : byte)
-            }
-            if needsQuotes { bytes.append(0x22) }
+        let needsQuotes = field.contains { $0 == separator || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        let decimalComma = number && dialect == .excelEU
+        if !needsQuotes && !decimalComma {
+            bytes.append(contentsOf: field)
+            return
         }
-        for (position, name) in header.enumerated() {
-            if position > 0 { bytes.append(separator) }
-            append(Array(CSVCell.text(name).rendered.utf8), number: false)
+        if needsQuotes { bytes.append(0x22) }
+        for byte in field {
+            if byte == 0x22 { bytes.append(0x22) }
+            bytes.append(decimalComma && byte == 0x2E ? 0x2C : byte)
+        }
+        if needsQuotes { bytes.append(0x22) }
+    }
+
+    private static func appendRow(_ fields: [[UInt8]], numbers: [Bool], _ dialect: CSVDialect, to bytes: inout [UInt8]) {
+        for (position, field) in fields.enumerated() {
+            if position > 0 { bytes.append(dialect.separator) }
+            appendField(field, number: numbers[position], dialect, to: &bytes)
         }
         bytes.append(0x0A)
+    }
+
+    /// The file's bytes: RFC 4180 (fields with a comma, quote or line break are quoted, quotes
+    /// doubled), LF line ends. Written directly into one buffer: CSV.swift's writer, which
+    /// writes scalar by scalar into a stream, took 6 s for a 100,000-account plan. A streaming
+    /// document's dialect must be the one it was made with.
+    public func data(_ dialect: CSVDialect = .standard) throws -> Data {
+        if let stream {
+            guard stream.dialect == dialect else {
+                throw OutputError("a CSV document written as \(stream.dialect.rawValue) was asked for as \(dialect.rawValue)")
+            }
+            return stream.bytes
+        }
+        var bytes: [UInt8] = dialect.byteOrderMark
+        bytes.reserveCapacity(cellBytes.count + cellEnds.count + 64 * max(1, header.count) + 16)
+        Self.appendRow(header.map { Array(CSVCell.text($0).rendered.utf8) }, numbers: header.map { _ in false }, dialect, to: &bytes)
         let columns = header.count
         var start = 0
         for (index, end) in cellEnds.enumerated() {
-            if index % columns > 0 { bytes.append(separator) }
-            append(cellBytes[start..<end], number: numberCells[index])
+            if index % columns > 0 { bytes.append(dialect.separator) }
+            Self.appendField(cellBytes[start..<end], number: numberCells[index], dialect, to: &bytes)
             start = end
             if index % columns == columns - 1 { bytes.append(0x0A) }
         }

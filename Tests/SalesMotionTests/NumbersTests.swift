@@ -89,6 +89,15 @@ import Testing
                 == "id,'=sum\n\"a,b\",0.5\n\"say \"\"hi\"\"\nthen\",1.5; -2\nv1.2,true\n")
         #expect(String(decoding: try document.data(.excelEU).dropFirst(3), as: UTF8.self)
                 == "id;'=sum\na,b;0,5\n\"say \"\"hi\"\"\nthen\";\"1.5; -2\"\nv1.2;true\n")
+        // Streaming, the same bytes in each dialect; another dialect is refused.
+        for dialect in CSVDialect.allCases {
+            var streamed = CSVDocument(header: ["id", "=sum"], streaming: dialect)
+            streamed.append([.text("a,b"), .number(0.5)])
+            streamed.append([.text("say \"hi\"\nthen"), .text("1.5; -2")])
+            streamed.append([.text("v1.2"), .flag(true)])
+            #expect(try streamed.data(dialect) == document.data(dialect) && streamed.rowCount == 3)
+            #expect(throws: OutputError.self) { try streamed.data(dialect == .standard ? .excel : .standard) }
+        }
     }
 
     /// European Excel wants ';' and decimal commas. The standard form is unchanged.

@@ -30,8 +30,9 @@ public struct PlanReport {
         var files: [(String, Data)] = []
         let start = Date()
         if let plan = result.plan {
-            files.append((Self.accountsFile, try accountsCSV(plan).data(dialect)))
-            files.append((Self.localFile, try localCSV(plan).data(dialect)))
+            // The two long files are written as their rows are made (a million accounts).
+            files.append((Self.accountsFile, try accountsCSV(plan, streaming: dialect).data(dialect)))
+            files.append((Self.localFile, try localCSV(plan, streaming: dialect).data(dialect)))
             files.append((Self.regionsFile, try regionsCSV(plan).data(dialect)))
             if instance.dataset.hasNamedGAMs { files.append((Self.gamsFile, try gamsCSV(plan).data(dialect))) }
         }
@@ -52,14 +53,14 @@ public struct PlanReport {
         try OutputFolder.write(try files(), to: folder, beforeWriting: beforeWriting)
     }
 
-    func accountsCSV(_ plan: StaffingPlan) -> CSVDocument {
+    func accountsCSV(_ plan: StaffingPlan, streaming dialect: CSVDialect? = nil) -> CSVDocument {
         let withCurrent = instance.dataset.hasCurrentTiers
         var header = ["account_id", "name", "hq_region", "tier", "gam_fte", "central_fte", "exec_hours", "local_fte",
                       "expected_revenue", "gross_profit", "sales_expense", "net_contribution"]
         if withCurrent { header += ["current_tier", "changed"] }
         let withGAMs = instance.dataset.hasNamedGAMs
         if withGAMs { header.append("lead_gam") }
-        var document = CSVDocument(header: header)
+        var document = dialect.map { CSVDocument(header: header, streaming: $0) } ?? CSVDocument(header: header)
         for staffing in plan.accounts {
             let account = instance.dataset.accounts[staffing.account]
             var row: [CSVCell] = [
@@ -75,8 +76,9 @@ public struct PlanReport {
         return document
     }
 
-    func localCSV(_ plan: StaffingPlan) -> CSVDocument {
-        var document = CSVDocument(header: ["account_id", "region", "local_fte", "expected_revenue"])
+    func localCSV(_ plan: StaffingPlan, streaming dialect: CSVDialect? = nil) -> CSVDocument {
+        let header = ["account_id", "region", "local_fte", "expected_revenue"]
+        var document = dialect.map { CSVDocument(header: header, streaming: $0) } ?? CSVDocument(header: header)
         for staffing in plan.accounts {
             let account = instance.dataset.accounts[staffing.account]
             for local in staffing.local {
