@@ -49,7 +49,10 @@ struct BlockPricing {
         let segmentStart = table.segmentStart, width = table.segmentWidth, gain = table.segmentRevenuePerFTE
         let margins = s.margins, effort = s.effort
         let capacityRow = effort.capacityRow, classGroup = effort.group, classCost = effort.cost
-        let groupWeight = effort.weight, groupRows = effort.rows
+        let groupWeight = effort.weight
+        // Each group's rows in one flat array: indexing an array of arrays in the loop retains.
+        let groupRowStart = effort.rows.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        let groupRowIndex = effort.rows.flatMap { $0 }
         let costWeights = effort.costWeights, revenueWeights = effort.revenueWeights
         let rows = s.rowCount
         let revenueFactor = effort.revenueFactors(duals)
@@ -63,6 +66,9 @@ struct BlockPricing {
         var freeFTE = [Double](repeating: 0, count: table.mostPairs)
         /// `α` of each pair of the current account: its group's weight × margin less the price of revenue.
         var pairAlpha = [Double](repeating: 0, count: table.mostPairs)
+        /// The priced value of each pair of the current account at its free effort (the same for
+        /// every option whose minimum is below it).
+        var freePriced = [Double](repeating: 0, count: table.mostPairs)
         /// Effort `x` filled into pair `p`'s segments in order: its priced value and revenue.
         func fill(_ p: Int, to x: Double, alpha: Double, beta: Double) -> (priced: Double, revenue: Double) {
             var left = x, priced = 0.0, revenue = 0.0
@@ -85,6 +91,7 @@ struct BlockPricing {
                 let price = beta[c]
                 for k in segmentStart[p]..<segmentStart[p + 1] where alpha * gain[k] - price > 0 { x += width[k] }
                 freeFTE[p - firstPair] = x
+                freePriced[p - firstPair] = x > 0 ? fill(p, to: x, alpha: alpha, beta: price).priced : 0
             }
             var best = -Double.infinity, second = -Double.infinity, bestOption = optionStart[a]
             var optionValues: [Double] = []
@@ -92,8 +99,8 @@ struct BlockPricing {
                 var value = optionValue[o]
                 for u in usageStart[o]..<usageStart[o + 1] { value -= duals[usageRow[u]] * usageCoefficient[u] }
                 for p in firstPair..<pairEnd where segmentStart[p] < segmentStart[p + 1] {
-                    let e = p - firstPair
-                    value += fill(p, to: max(minimum[minimumStart[o] + e], freeFTE[e]), alpha: pairAlpha[e], beta: beta[pairClass[p]]).priced
+                    let e = p - firstPair, least = minimum[minimumStart[o] + e]
+                    value += least <= freeFTE[e] ? freePriced[e] : fill(p, to: least, alpha: pairAlpha[e], beta: beta[pairClass[p]]).priced
                 }
                 if recordOptionValues { optionValues.append(value) }
                 if value > best { second = best; best = value; bestOption = o } else if value > second { second = value }
@@ -113,7 +120,8 @@ struct BlockPricing {
                 let cost = classCost[c]
                 objective += groupWeight[g] * (margin * revenue - cost * x)
                 usage[capacityRow[c]] += x
-                for i in groupRows[g] {
+                for r in groupRowStart[g]..<groupRowStart[g + 1] {
+                    let i = groupRowIndex[r]
                     usage[i] += costWeights[i] * cost * x + revenueWeights[i] * revenue
                 }
             }

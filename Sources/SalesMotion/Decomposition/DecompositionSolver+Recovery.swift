@@ -100,15 +100,19 @@ extension DecompositionSolver {
                 }
                 continue
             }
-            let option = structure.option(a, choices[a].option)
-            builder.fix(option.choice, usage: structure.usage(account: a, option: choices[a].option))
-            let pairs = structure.pairs(a)
-            effortVariables[a] = pairs.indices.map { e in
+            // A fixed account straight from the pricing table: its option's value and coefficients.
+            let o = choices[a].option
+            builder.fix(value: structure.pricingTable.optionValue[structure.pricingTable.optionStart[a] + o],
+                        usage: structure.sparseUsage(account: a, option: o))
+            let table = structure.pricingTable, firstPair = table.pairStart[a]
+            let pairCount = table.pairStart[a + 1] - firstPair
+            effortVariables[a] = (0..<pairCount).map { e in
                 if free.isFree(account: a, pair: e) {
-                    return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: option.minimumFTE[e])
+                    return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: structure.minimumFTE(account: a, option: o, pair: e))
                 }
-                let pair = pairs[e]
-                builder.fixEffort(account: a, pair: e, fte: choices[a].fte[e], segments: (pair.widths, pair.revenuePerFTE))
+                let segments = table.segmentStart[firstPair + e]..<table.segmentStart[firstPair + e + 1]
+                builder.fixEffort(account: a, pair: e, fte: choices[a].fte[e],
+                                  segments: (table.segmentWidth[segments], table.segmentRevenuePerFTE[segments]))
                 return []
             }
         }
@@ -190,12 +194,13 @@ extension DecompositionSolver {
         var leads: [Int?] = [], pools: [Int?] = []
         var fte: [[Double]] = []
         for a in 0..<structure.accountCount {
-            let options = structure.options(a), ys = tiers[a], efforts = effort[a]
-            let option = ys.map { ys in options[optionIndices[a]![ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!]] }
-                ?? options[choices[a].option]
-            chosenTiers.append(option.tier)
-            leads.append(option.choice.gam)
-            pools.append(option.choice.gam == nil ? option.choice.pool : nil)
+            let ys = tiers[a], efforts = effort[a]
+            let o = ys.map { ys in optionIndices[a]![ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!] }
+                ?? choices[a].option
+            let (tier, lead) = structure.optionKey(a, o)
+            chosenTiers.append(tier)
+            leads.append(lead?.gam)
+            pools.append(lead?.gam == nil ? lead?.pool : nil)
             fte.append(efforts.indices.map { e in
                 efforts[e].isEmpty && ys == nil ? choices[a].fte[e] : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
             })

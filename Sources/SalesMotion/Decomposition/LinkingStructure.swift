@@ -107,8 +107,24 @@ struct LinkingStructure: BlockStructure {
         }
     }
 
-    /// Option `o` of account `a`.
-    func option(_ a: Int, _ o: Int) -> TierOption { options(a)[o] }
+    /// Option `o` of account `a`, without making the others (every fixed account of a
+    /// restricted program asks for one).
+    func option(_ a: Int, _ o: Int) -> TierOption {
+        let (tier, lead) = optionKey(a, o)
+        let choice = formulation.choice(account: a, tier: tier, lead: lead)
+        return TierOption(choice: choice, minimumFTE: instance.pairs[a].map { choice.minimumCoverage * $0.saturation })
+    }
+
+    /// The tier and lead of option `o` of account `a` (what a plan's decisions keep).
+    func optionKey(_ a: Int, _ o: Int) -> (tier: Int, lead: Lead?) {
+        var index = 0
+        for t in instance.openTiers[a] where programmeActive || !instance.model.tiers[t].isGlobal {
+            let leads = instance.leadCandidates(account: a, tier: t)
+            if o < index + leads.count { return (t, leads[o - index]) }
+            index += leads.count
+        }
+        preconditionFailure("account \(a) has no option \(o)")
+    }
 
     /// Account `a`'s footprint pairs, their segments in the pricing table.
     func pairs(_ a: Int) -> [Pair] {
@@ -143,6 +159,17 @@ struct LinkingStructure: BlockStructure {
             default: return true
             }
         }.count
+    }
+
+    /// Option `o` of account `a`'s nonzero coefficients in the linking rows, in row order.
+    func sparseUsage(account a: Int, option o: Int) -> [(row: Int, coefficient: Double)] {
+        let table = pricingTable, option = table.optionStart[a] + o
+        return (table.usageStart[option]..<table.usageStart[option + 1]).map { (table.usageRow[$0], table.usageCoefficient[$0]) }
+    }
+
+    /// Option `o` of account `a`'s least effort in its pair `e` (FTE).
+    func minimumFTE(account a: Int, option o: Int, pair e: Int) -> Double {
+        pricingTable.minimum[pricingTable.minimumStart[pricingTable.optionStart[a] + o] + e]
     }
 
     /// Option `o` of account `a`'s coefficient in every linking row (dense, one per row).

@@ -147,9 +147,16 @@ struct ProgramBuilder {
         }
     }
 
+    /// Fixes a tier choice known by its value and its nonzero coefficients in the rows of
+    /// ``Formulation/tierRows`` (a linking structure's table): the same as ``fix(_:usage:)``.
+    mutating func fix(value: Double, usage: [(row: Int, coefficient: Double)]) {
+        lp.objectiveConstant += value * scale
+        for (i, coefficient) in usage { bounds[i] -= coefficient }
+    }
+
     /// Fixes `fte` of effort on pair `e` of account `a`, filled into its segments in order.
     mutating func fixEffort(account a: Int, pair e: Int, fte: Double,
-                            segments given: (widths: [Double], revenuePerFTE: [Double])? = nil) {
+                            segments given: (widths: ArraySlice<Double>, revenuePerFTE: ArraySlice<Double>)? = nil) {
         guard fte > 0 else { return }
         let instance = formulation.instance
         let pair = instance.pairs[a][e]
@@ -157,7 +164,7 @@ struct ProgramBuilder {
         // The pair's segments, as the caller already has them (the linking structure) or fresh.
         let segments = given ?? {
             let fresh = formulation.segments(of: pair)
-            return (fresh.map(\.width), fresh.map(\.revenuePerFTE))
+            return (fresh.map(\.width)[...], fresh.map(\.revenuePerFTE)[...])
         }()
         var left = fte, revenue = 0.0
         for k in segments.widths.indices where left > 0 {
