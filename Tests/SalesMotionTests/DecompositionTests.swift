@@ -9,6 +9,23 @@ import Testing
 
 /// The decomposition must reach the monolithic reference's optimum.
 @Suite struct DecompositionTests {
+    /// The programme case is priced first; the other is priced once at its prices and gets its
+    /// column generation only when that bound says it could do better. With a programme cost of
+    /// 100M (budget 200M, no global-share band) it does: the plan runs no programme, and the
+    /// decomposition finds the whole program's optimum; at 3M the programme runs, likewise.
+    @Test(arguments: [("100M", false), ("3M", true)])
+    func theSecondProgrammeCaseWhenItMatters(_ cost: String, _ active: Bool) throws {
+        let instance = try sampleInstance(["costs.program_fixed_cost=\(cost)", "limits.global_share=none", "limits.budget=200M"])
+        var options = PlanningOptions.glpk
+        options.method = .monolithic
+        let whole = try #require(try AllocationPlanner.solve(instance, options: options).plan)
+        options.method = .decomposition
+        let decomposed = try AllocationPlanner.solve(instance, options: options)
+        let plan = try #require(decomposed.plan)
+        #expect(decomposed.status == .optimal && plan.programmeActive == active && whole.programmeActive == active)
+        #expect(abs(plan.netContribution - whole.netContribution) <= 1e-6 * max(1, abs(whole.netContribution - decomposed.fixedPart)))
+    }
+
     static func objective(_ instance: AllocationInstance, _ method: SolutionMethod) throws -> PlanningResult {
         try AllocationPlanner.solve(instance, options: PlanningOptions(backend: GLPKSolver(), method: method))
     }

@@ -53,6 +53,9 @@ struct DecompositionSolver {
         var infeasible: Bool
         var iterations: Int
         var plans: [BlockPricing.Plan]
+        /// Priced once, at the other case's prices: `bound` is a valid bound, but the case has
+        /// had no column generation (it runs when the case must be recovered).
+        var provisional = false
     }
 
     struct Outcome {
@@ -161,12 +164,13 @@ struct DecompositionSolver {
         var settings = instance.model.solver
         settings.timeLimit = options.timeLimit(settings.timeLimit)
         var timings = PhaseTimings()
-        let (cases, iterations, nextWarmStart) = try priceCases(start: start, timings: &timings)
+        var (cases, iterations, nextWarmStart) = try priceCases(start: start, timings: &timings)
         guard !cases.isEmpty else {
             return Outcome(status: .infeasible, rawStatus: "decomposition: no programme case admits a plan",
                            iterations: iterations, timings: timings, warmStart: nextWarmStart)
         }
-        let recovery = try recoverBest(cases, settings: settings, start: start, timings: &timings)
+        let recovery = try recoverBest(cases, settings: settings, start: start, timings: &timings, warmStarts: &nextWarmStart,
+                                       iterations: &iterations)
         guard let best = recovery.best else {
             return Outcome(status: recovery.provenInfeasible ? .infeasible : .noSolution,
                            rawStatus: recovery.provenInfeasible ? "decomposition: the solver proved no programme case has a plan"
@@ -191,6 +195,9 @@ struct DecompositionSolver {
         var iterations = 0
         var nextWarmStart: [Bool: WarmStart] = [:]
         var sibling: LinkingStructure?
+        // The second case is first priced at the first one's prices: that bound often shows it
+        // cannot beat the first case's plan, and its column generation is then never needed.
+        var firstPrices: [Double]?
         for programmeActive in [true, false] {
             let buildStart = Date()
             // A warm solve differs from the last only in bounds: its structure takes the new ones
@@ -202,12 +209,26 @@ struct DecompositionSolver {
             guard let structure else { continue }
             sibling = structure
             let lpStart = Date()
+            if let prices = firstPrices, prices.count == structure.rowCount {
+                let plan = BlockPricing(structure: structure).price(structure.signedDuals(prices))
+                timings.lp += Date().timeIntervalSince(lpStart)
+                iterations += 1
+                cases.append(CaseResult(structure: structure, bound: plan.bound, duals: prices, infeasible: false, iterations: 1,
+                                        plans: [plan], provisional: true))
+                // The structure travels on (only bounds move); so do earlier plans, or these prices.
+                nextWarmStart[programmeActive] = WarmStart(plans: warm?.plans ?? [], center: warm?.center ?? prices,
+                                                           structure: structure, refinement: refinement)
+                continue
+            }
             let result = try priceLinkingRows(structure, start: start, warm: warm)
             timings.lp += Date().timeIntervalSince(lpStart)
             iterations += result.iterations
             nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals,
                                                        structure: structure, refinement: refinement)
-            if !result.infeasible { cases.append(result) }
+            if !result.infeasible {
+                cases.append(result)
+                firstPrices = result.duals
+            }
         }
         return (cases.sorted { $0.bound > $1.bound }, iterations, nextWarmStart)
     }
@@ -215,8 +236,10 @@ struct DecompositionSolver {
     /// Recovers plans case by case, growing the free set until the gap to the best case bound
     /// closes, a case cannot beat the incumbent, or the time is up. `provenInfeasible` is true
     /// only when the solver proved every case has no plan.
-    private func recoverBest(_ cases: [CaseResult], settings: SolverSettings, start: Date, timings: inout PhaseTimings)
+    private func recoverBest(_ cases: [CaseResult], settings: SolverSettings, start: Date, timings: inout PhaseTimings,
+                             warmStarts: inout [Bool: WarmStart], iterations: inout Int)
         throws -> (best: Recovered?, bound: Double, withinGap: Bool, provenInfeasible: Bool) {
+        var cases = cases
         let fixed = fixedPart
         // The bound of each case tightens when its restricted MIP was the whole case.
         var caseBounds = cases.map(\.bound)
@@ -226,8 +249,27 @@ struct DecompositionSolver {
             guard let incumbent = best else { return false }
             return caseBounds.max()! - incumbent.objective <= settings.mipGap * max(1, abs(incumbent.objective - fixed))
         }
-        for (index, result) in cases.enumerated() {
+        for index in cases.indices {
             if let incumbent = best, caseBounds[index] <= incumbent.objective { continue }
+            if cases[index].provisional {
+                // The case may beat the incumbent: its column generation now.
+                let programmeActive = cases[index].structure.programmeActive
+                let lpStart = Date()
+                let priced = try priceLinkingRows(cases[index].structure, start: start, warm: warmStarts[programmeActive])
+                timings.lp += Date().timeIntervalSince(lpStart)
+                iterations += priced.iterations
+                warmStarts[programmeActive] = WarmStart(plans: Array(priced.plans.suffix(300)), center: priced.duals,
+                                                        structure: priced.structure, refinement: refinement)
+                cases[index] = priced
+                caseBounds[index] = min(caseBounds[index], priced.bound)
+                if priced.infeasible {
+                    proven[index] = true
+                    caseBounds[index] = -.infinity
+                    continue
+                }
+                if let incumbent = best, caseBounds[index] <= incumbent.objective { continue }
+            }
+            let result = cases[index]
             // A free set sized by the rows that link accounts; a named GAM's own rows link few.
             let broad = result.structure.broadRowCount, own = result.structure.rowCount - broad
             var freeAccounts = thorough ? 64 + 16 * broad + 2 * own : 16 + 2 * broad + own
