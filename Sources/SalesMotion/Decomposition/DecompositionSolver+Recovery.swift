@@ -86,6 +86,12 @@ extension DecompositionSolver {
         var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
         var optionIndices = [[Int]?](repeating: nil, count: accounts)
         var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
+        // The pricing table's arrays as locals: no reference counting per account.
+        let table = structure.pricingTable
+        let optionStart = table.optionStart, optionValue = table.optionValue, pairStart = table.pairStart
+        let pairClass = table.pairClass, segmentStart = table.segmentStart
+        let segmentWidth = table.segmentWidth, segmentGain = table.segmentRevenuePerFTE
+        let margins = structure.margins, regionCost = structure.instance.dataset.regions.map(\.localFTECost)
         for a in 0..<accounts {
             if free.accounts[a] {
                 let options = structure.options(a)
@@ -100,21 +106,29 @@ extension DecompositionSolver {
                 }
                 continue
             }
-            // A fixed account straight from the pricing table: its option's value and coefficients.
+            // A fixed account straight from the pricing table: its option's value and coefficients,
+            // its fixed effort's revenue filled into the pair's segments.
             let o = choices[a].option
-            builder.fix(value: structure.pricingTable.optionValue[structure.pricingTable.optionStart[a] + o],
-                        usage: structure.sparseUsage(account: a, option: o))
-            let table = structure.pricingTable, firstPair = table.pairStart[a]
-            let pairCount = table.pairStart[a + 1] - firstPair
-            effortVariables[a] = (0..<pairCount).map { e in
+            builder.fix(value: optionValue[optionStart[a] + o], usage: structure.sparseUsage(account: a, option: o))
+            let firstPair = pairStart[a], pairCount = pairStart[a + 1] - firstPair
+            var variables = [[VariableIndex]](repeating: [], count: pairCount)
+            let fte = choices[a].fte, margin = margins[a]
+            for e in 0..<pairCount {
                 if free.isFree(account: a, pair: e) {
-                    return builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: structure.minimumFTE(account: a, option: o, pair: e))
+                    variables[e] = builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: structure.minimumFTE(account: a, option: o, pair: e))
+                    continue
                 }
-                let segments = table.segmentStart[firstPair + e]..<table.segmentStart[firstPair + e + 1]
-                builder.fixEffort(account: a, pair: e, fte: choices[a].fte[e],
-                                  segments: (table.segmentWidth[segments], table.segmentRevenuePerFTE[segments]))
-                return []
+                guard fte[e] > 0 else { continue }
+                var left = fte[e], revenue = 0.0
+                for k in segmentStart[firstPair + e]..<segmentStart[firstPair + e + 1] where left > 0 {
+                    let amount = min(left, segmentWidth[k])
+                    revenue += segmentGain[k] * amount
+                    left -= amount
+                }
+                let region = pairClass[firstPair + e]
+                builder.fixEffort(margin: margin, region: region, cost: regionCost[region], fte: fte[e], revenue: revenue)
             }
+            effortVariables[a] = variables
         }
         let (lp, limits, _) = builder.finish()
         return (lp, limits.map(\.constraint), tierVariables, optionIndices, effortVariables, builder.coverageRows)

@@ -172,9 +172,17 @@ struct ProgramBuilder {
             revenue += segments.revenuePerFTE[k] * amount
             left -= amount
         }
-        lp.objectiveConstant += (instance.dataset.accounts[a].margin * revenue - cost * fte) * scale
-        for (slot, i) in formulation.effortRows[pair.region].enumerated() {
-            bounds[i] -= effortBase[pair.region][slot] * fte + revenueWeights[i] * revenue
+        fixEffort(margin: instance.dataset.accounts[a].margin, region: pair.region, cost: cost, fte: fte, revenue: revenue)
+    }
+
+    /// Fixes `fte` of effort in `region` (FTE cost `cost`) that wins `revenue` for an account
+    /// with `margin`: what ``fixEffort(account:pair:fte:segments:)`` does once the revenue is known.
+    mutating func fixEffort(margin: Double, region: Int, cost: Double, fte: Double, revenue: Double) {
+        lp.objectiveConstant += (margin * revenue - cost * fte) * scale
+        let rows = formulation.effortRows[region], base = effortBase[region]
+        for slot in rows.indices {
+            let i = rows[slot]
+            bounds[i] -= base[slot] * fte + revenueWeights[i] * revenue
         }
     }
 
