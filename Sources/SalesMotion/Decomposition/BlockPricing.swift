@@ -89,9 +89,17 @@ struct BlockPricing {
                 let alpha = groupWeight[g] * margin - revenueFactor[g]
                 pairAlpha[p - firstPair] = alpha
                 let price = beta[c]
-                for k in segmentStart[p]..<segmentStart[p + 1] where alpha * gain[k] - price > 0 { x += width[k] }
+                // The segments that earn more than they cost (a prefix: the curve is concave), and
+                // their priced value, in one pass.
+                var priced = 0.0
+                for k in segmentStart[p]..<segmentStart[p + 1] {
+                    let net = alpha * gain[k] - price
+                    if net <= 0 { break }
+                    x += width[k]
+                    priced += net * width[k]
+                }
                 freeFTE[p - firstPair] = x
-                freePriced[p - firstPair] = x > 0 ? fill(p, to: x, alpha: alpha, beta: price).priced : 0
+                freePriced[p - firstPair] = priced
             }
             var best = -Double.infinity, second = -Double.infinity, bestOption = optionStart[a]
             var optionValues: [Double] = []
