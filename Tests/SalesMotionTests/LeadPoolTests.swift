@@ -122,6 +122,10 @@ import Testing
             let load = zip(sizes, placed).filter { $0.1 == gam }.reduce(0) { $0 + $1.0 }
             #expect(load <= 1 + 1e-9)
         }
+        // A pool beyond the exact packing's size is left to the split, at once.
+        let many = [Double](repeating: 0.25, count: 1_001), crowd = Array(0..<200)
+        #expect(try packing.exactPacking(sizes: many, current: many.map { _ in nil }, members: crowd,
+                                         bins: crowd.map { _ in (capacity: 1.0, accounts: Int.max) }) == nil)
         // Three of 0.75 on two people of 1.2: no packing at all.
         #expect(try packing.exactPacking(sizes: [0.75, 0.75, 0.75], current: [nil, nil, nil], members: [0, 1],
                                          bins: [(1.2, Int.max), (1.2, Int.max)]) == nil)

@@ -95,6 +95,9 @@ struct LeadPacking {
         return .named(named, continuity: continuity, overloaded: overloaded)
     }
 
+    /// The most (account, GAM) pairs an exact packing takes as binaries.
+    static let largestExactPacking = 200_000
+
     /// A GAM's capacity is met when the load is within this of it (the program's tolerance).
     static let tolerance = 1e-9
 
@@ -124,6 +127,8 @@ struct LeadPacking {
     /// current GAMs valued; nil when it has no solution (or none is found in the time).
     func exactPacking(sizes: [Double], current: [Int?], members: [Int],
                       bins: [(capacity: Double, accounts: Int)]) throws -> [Int]? {
+        // A pool too large to pack exactly is split instead (its persons then get rows).
+        guard sizes.count * members.count <= Self.largestExactPacking else { return nil }
         var program = LinearProgram(sense: .maximize)
         let x = sizes.indices.map { i in
             members.map { g in program.addBinaryVariable(name: "x[\(i),\(g)]", objective: current[i] == g ? 1 : 0) }
