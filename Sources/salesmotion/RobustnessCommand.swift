@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import InputFiles
 import SalesMotion
+import OutputFiles
 
 struct RobustnessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,6 +63,12 @@ struct RobustnessCommand: ParsableCommand {
         var phases = PhaseTimings()
         let scenario = try input.scenarios().first
         let instance = try input.load(scenario: scenario, timings: &phases)
+        // Kept samples are written with the run's other files, all at once: a bound on their size.
+        let keptRows = samples * instance.dataset.accounts.count
+        if keepSamples && keptRows > RobustnessReport.largestKeptRows {
+            printError("--keep-samples: \(Words.grouped(samples)) samples of \(Words.count(instance.dataset.accounts.count, "account")) would write \(Words.grouped(keptRows)) account rows; at most \(Words.grouped(RobustnessReport.largestKeptRows)): keep fewer samples (--samples) or leave --keep-samples out")
+            throw ExitCode(64)
+        }
         let folder = output.runFolder(input, scenario: scenario, suffix: "-robustness")
         let stage = try input.openOutput(folder)
         var options = planningOptions(verbose: solver.verbose)

@@ -56,6 +56,10 @@ import Testing
         #expect(spread.status == 2)
         #expect(spread.errors.contains("--spread: 'fitt' is not a soft input (did you mean 'fit'?)"))
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/x"))
+        // The sample has 60 accounts: 40,000 kept samples would be 2,400,000 rows.
+        let kept = try CommandRun.run(["robustness", "--samples", "40000", "--keep-samples", "--out", folder.path, "--name", "k"])
+        #expect(kept.status == 64 && kept.errors.contains("40,000 samples of 60 accounts would write 2,400,000 account rows"), "\(kept.errors)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/k"))
     }
 
     /// The report page: the two charts, names escaped.

@@ -13,6 +13,9 @@ public struct RobustnessReport {
     public static let summaryFile = "robustness_summary.json"
     public static let htmlFile = "robustness.html"
     public static let samplesFolder = "samples"
+    /// The most account rows `--keep-samples` writes (samples × accounts): the files of a run are
+    /// held in memory until they are written together.
+    public static let largestKeptRows = 2_000_000
 
     public let robustness: Robustness
 
