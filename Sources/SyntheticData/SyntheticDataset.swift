@@ -3,28 +3,6 @@
 public import Foundation
 internal import OutputFiles
 
-/// A small, fast, seedable random number generator (SplitMix64), so that generated datasets
-/// are the same bytes for the same seed on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * unit() }
-    /// Standard normal (Box–Muller).
-    mutating func normal() -> Double {
-        let u = max(unit(), 1e-300), v = unit()
-        return sqrt(-2 * log(u)) * cos(2 * Double.pi * v)
-    }
-}
-
 /// Deterministic synthetic datasets with realistic shapes, for benchmarks and tests:
 /// log-normal revenues, a few broad global groups, many one-region accounts, central
 /// purchasing that grows with size, some accounts with a current tier, and a model file whose

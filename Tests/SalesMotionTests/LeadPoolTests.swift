@@ -144,14 +144,7 @@ import Testing
     /// alike GAMs of 1.2) finds the pool's 2.4 FTE enough for all three, the packing fails, the
     /// pool is split and the search runs again: 10.7M (worked in `PortfolioTests`), both GAMs apart.
     @Test func aPoolThatDoesNotPackIsSplit() throws {
-        var premium = Tiny.premium
-        premium.gamFTE = 0.75
-        var model = AllocationModel(tiers: [Tiny.local, premium], costs: CostRates(gamFTECost: 200_000))
-        model.solver.mipGap = 0
-        let dataset = Dataset(accounts: [Tiny.account("X", revenue: 10e6), Tiny.account("Y", revenue: 5e6), Tiny.account("Z", revenue: 8e6)],
-                              regions: [Tiny.region],
-                              gams: [GlobalAccountManager(id: "G1", homeRegion: 0, capacityFTE: 1.2),
-                                     GlobalAccountManager(id: "G2", homeRegion: 0, capacityFTE: 1.2)])
+        let (dataset, model) = PortfolioTests.packingCase()
         let instance = try AllocationInstance(dataset: dataset, model: model)
         var options = PlanningOptions.glpk
         options.method = .decomposition
@@ -164,15 +157,8 @@ import Testing
     /// its pool split, at `max_global_accounts` 1 (X alone: 4.85 + 2.0 + 3.2 = 10.05M) and 3
     /// (10.7M again).
     @Test func aWhatIfSeriesKeepsTheSplit() throws {
-        var premium = Tiny.premium
-        premium.gamFTE = 0.75
-        var model = AllocationModel(tiers: [Tiny.local, premium], costs: CostRates(gamFTECost: 200_000))
-        model.solver.mipGap = 0
+        var (dataset, model) = PortfolioTests.packingCase()
         model.limits.maxGlobalAccounts = 3
-        let dataset = Dataset(accounts: [Tiny.account("X", revenue: 10e6), Tiny.account("Y", revenue: 5e6), Tiny.account("Z", revenue: 8e6)],
-                              regions: [Tiny.region],
-                              gams: [GlobalAccountManager(id: "G1", homeRegion: 0, capacityFTE: 1.2),
-                                     GlobalAccountManager(id: "G2", homeRegion: 0, capacityFTE: 1.2)])
         var options = PlanningOptions.glpk
         options.method = .decomposition
         let session = try AllocationPlanner.session(for: try AllocationInstance(dataset: dataset, model: model), options: options)

@@ -24,6 +24,20 @@ import Testing
         return (result.plan!, instance)
     }
 
+    /// The packing case (below): X (10M), Y (5M), Z (8M); premium needs 0.75 GAM FTE at 200k;
+    /// two alike GAMs, G1 and G2, of 1.2 FTE in R; gap 0.
+    static func packingCase() -> (Dataset, AllocationModel) {
+        var premium = Tiny.premium
+        premium.gamFTE = 0.75
+        var model = AllocationModel(tiers: [Tiny.local, premium], costs: CostRates(gamFTECost: 200_000))
+        model.solver.mipGap = 0
+        let dataset = Dataset(accounts: [Tiny.account("X", revenue: 10e6), Tiny.account("Y", revenue: 5e6), Tiny.account("Z", revenue: 8e6)],
+                              regions: [Tiny.region],
+                              gams: [GlobalAccountManager(id: "G1", homeRegion: 0, capacityFTE: 1.2),
+                                     GlobalAccountManager(id: "G2", homeRegion: 0, capacityFTE: 1.2)])
+        return (dataset, model)
+    }
+
     static func leads(_ plan: StaffingPlan, _ instance: AllocationInstance) -> [String: String] {
         var leads: [String: String] = [:]
         for staffing in plan.accounts { leads[instance.dataset.accounts[staffing.account].id] = staffing.leadGAM.map { instance.dataset.gams[$0].id } }
@@ -58,14 +72,7 @@ import Testing
     /// (X and Z, 0.75 each), G2 the third: all three, 4.85 + 2.35 + 3.85 = 11.05M. Without G2
     /// (`gams.G2=none`) one person of 1.2 FTE leads one account, X: 4.85 + 2.0 + 3.2 = 10.05M.
     @Test func theTeamChangesWithWhatIfs() throws {
-        var premium = Tiny.premium
-        premium.gamFTE = 0.75
-        var model = AllocationModel(tiers: [Tiny.local, premium], costs: CostRates(gamFTECost: 200_000))
-        model.solver.mipGap = 0
-        let dataset = Dataset(accounts: [Tiny.account("X", revenue: 10e6), Tiny.account("Y", revenue: 5e6), Tiny.account("Z", revenue: 8e6)],
-                              regions: [Tiny.region],
-                              gams: [GlobalAccountManager(id: "G1", homeRegion: 0, capacityFTE: 1.2),
-                                     GlobalAccountManager(id: "G2", homeRegion: 0, capacityFTE: 1.2)])
+        let (dataset, model) = Self.packingCase()
         for (change, expected) in [("gams.G1.capacity_fte=1.5", 11_050_000.0), ("gams.G2=none", 10_050_000), ("gams.G1.capacity_fte=+25%", 11_050_000)] {
             let changed = try dataset.applying([ModelOverride(change)!])
             let instance = try AllocationInstance(dataset: changed, model: model)

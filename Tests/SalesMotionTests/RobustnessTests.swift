@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
+import OutputFiles
 @testable import SalesMotion
 import Testing
 
@@ -118,6 +119,32 @@ import Testing
         }
         #expect(broke > 0 && broke < 12)
         #expect(RobustnessReport(run).brokenCounts.map(\.name) == ["local_capacity_fte.R"])
+    }
+
+    /// Every tier asks for fit ≥ 0.5 and X's fit is 0.52: a world whose fit factor is below
+    /// 0.5/0.52 (a quarter of draws at spread 0.1) leaves X eligible for no tier. Such a world is
+    /// `invalid`, left out of the figures, and the terminal says why once.
+    @Test func aWorldWithoutAnOpenTierIsInvalid() throws {
+        var local = Tiny.local, premium = Tiny.premium
+        local.minFit = 0.5
+        premium.minFit = 0.5
+        let model = AllocationModel(tiers: [local, premium], costs: CostRates(gamFTECost: 200_000), solver: SolverSettings(mipGap: 0))
+        let x = Account(id: "X", headquarters: 0, revenue: 10e6, margin: 0.5, growthPotential: 0, competition: 0.4, fit: 0.52)
+        let instance = try AllocationInstance(dataset: Dataset(accounts: [x], regions: [Tiny.region]), model: model)
+        let base = try #require(try AllocationPlanner.solve(instance, options: .glpk).plan)
+        var settings = Self.settings(samples: 20, spreads: 0)
+        settings.spreads[.fit] = 0.1
+        let run = try Robustness.run(instance, basePlan: base, settings: settings, workers: 1, options: .glpk)
+        for sample in run.samples {
+            let fit = Robustness.sampledDataset(instance.dataset, settings: settings, index: sample.index).accounts[0].fit
+            #expect((sample.status == "invalid") == (fit < 0.5), "fit \(fit): \(sample.status)")
+            if sample.status == "invalid" {
+                #expect(sample.optimal == nil && sample.message?.contains("eligible for no tier") == true)
+            }
+        }
+        let invalid = run.samples.filter { $0.status == "invalid" }.count
+        #expect(invalid > 0 && invalid < 20)
+        #expect(RobustnessReport(run).text.contains("Invalid samples   \(Words.count(invalid, "sample")) left out"))
     }
 
     /// Percentiles are linear between order statistics: P10 of 1…11 is 2, P50 6, P90 10; of 0

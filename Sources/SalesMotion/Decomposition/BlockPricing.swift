@@ -190,13 +190,6 @@ final class PricingTable: Sendable {
     /// An empty table (a structure's placeholder until its own is built).
     convenience init() { self.init(Builder()) }
 
-    /// Option `o`'s coefficient in each of `rows` linking rows.
-    func usage(ofOption o: Int, rows: Int) -> [Double] {
-        var dense = [Double](repeating: 0, count: rows)
-        for u in usageStart[o]..<usageStart[o + 1] { dense[usageRow[u]] = usageCoefficient[u] }
-        return dense
-    }
-
     /// Fills a table account by account: each account's options, then its pairs.
     struct Builder {
         fileprivate var optionStart = [0], optionValue: [Double] = [], usageStart = [0], usageRow: [Int] = []

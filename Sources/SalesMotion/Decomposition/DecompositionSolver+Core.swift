@@ -140,10 +140,12 @@ extension DecompositionSolver {
                 tierVariables[a] = ys
                 tierChoices = Array(zip(choicesKept, ys))
             } else {
-                let option = structure.option(a, choices[a].option)
-                builder.fix(option.choice, usage: structure.usage(account: a, option: choices[a].option))
+                // Fixed in its priced option, straight from the pricing table.
+                let o = choices[a].option
+                builder.fix(value: structure.pricingTable.optionValue[structure.pricingTable.optionStart[a] + o],
+                            usage: structure.sparseUsage(account: a, option: o))
                 tierChoices = []
-                minimum = option.minimumFTE
+                minimum = (0..<pairCount).map { structure.minimumFTE(account: a, option: o, pair: $0) }
             }
             for e in 0..<pairCount {
                 let rowsBefore = builder.coverageRows.count

@@ -83,15 +83,15 @@ struct LinkingStructure: BlockStructure {
             margins.append(account.margin)
             let segments = shared == nil ? instance.pairs[a].map { formulation.segments(of: $0) } : []
             if shared == nil { saturations += zip(instance.pairs[a], segments).map { $1.isEmpty ? 0 : $0.saturation } }
-            var optionCount = 0
-            for choice in formulation.choices(account: a) where programmeActive || !choice.isGlobal {
+            let keys = optionKeys(a)
+            if keys.isEmpty { return nil }
+            for key in keys {
+                let choice = formulation.choice(account: a, tier: key.tier, lead: key.lead)
                 // The option's coefficient in every linking row goes to the pricing table only.
                 table.addOption(value: choice.value, usage: formulation.tierRows.map { i in
                     (i, formulation.coefficient(of: choice, in: rows[i]))
                 }, minimum: instance.pairs[a].map { choice.minimumCoverage * $0.saturation })
-                optionCount += 1
             }
-            if optionCount == 0 { return nil }
             table.endAccount(pairs: zip(instance.pairs[a], segments).map { ($0.region, $1.map(\.width), $1.map(\.revenuePerFTE)) })
         }
         pricingTable = table.finish()
@@ -101,29 +101,53 @@ struct LinkingStructure: BlockStructure {
     /// the pricing table's order. Computed when asked: kept for every account of a million,
     /// they were half the peak memory.
     func options(_ a: Int) -> [TierOption] {
-        let pairs = instance.pairs[a]
-        return formulation.choices(account: a).filter { programmeActive || !$0.isGlobal }.map { choice in
-            TierOption(choice: choice, minimumFTE: pairs.map { choice.minimumCoverage * $0.saturation })
-        }
+        optionKeys(a).map { makeOption(a, $0.tier, $0.lead) }
     }
 
-    /// Option `o` of account `a`, without making the others (every fixed account of a
-    /// restricted program asks for one).
+    /// Option `o` of account `a`, without making the others.
     func option(_ a: Int, _ o: Int) -> TierOption {
         let (tier, lead) = optionKey(a, o)
+        return makeOption(a, tier, lead)
+    }
+
+    private func makeOption(_ a: Int, _ tier: Int, _ lead: Lead?) -> TierOption {
         let choice = formulation.choice(account: a, tier: tier, lead: lead)
         return TierOption(choice: choice, minimumFTE: instance.pairs[a].map { choice.minimumCoverage * $0.saturation })
     }
 
+    /// The tier and lead of every option of account `a`, in the pricing table's order.
+    func optionKeys(_ a: Int) -> [(tier: Int, lead: Lead?)] {
+        var keys: [(tier: Int, lead: Lead?)] = []
+        eachOptionKey(a) { _, tier, lead in
+            keys.append((tier, lead))
+            return true
+        }
+        return keys
+    }
+
     /// The tier and lead of option `o` of account `a` (what a plan's decisions keep).
     func optionKey(_ a: Int, _ o: Int) -> (tier: Int, lead: Lead?) {
+        var found: (tier: Int, lead: Lead?)?
+        eachOptionKey(a) { index, tier, lead in
+            if index == o { found = (tier, lead) }
+            return index < o
+        }
+        guard let found else { preconditionFailure("account \(a) has no option \(o)") }
+        return found
+    }
+
+    /// The one enumeration every option index refers to: account `a`'s open tiers in order
+    /// (global ones only when the programme runs), a global tier once per lead
+    /// (``AllocationInstance/leadCandidates(account:tier:)``); `body` gets each option's index,
+    /// tier and lead until it returns false.
+    private func eachOptionKey(_ a: Int, _ body: (Int, Int, Lead?) -> Bool) {
         var index = 0
         for t in instance.openTiers[a] where programmeActive || !instance.model.tiers[t].isGlobal {
-            let leads = instance.leadCandidates(account: a, tier: t)
-            if o < index + leads.count { return (t, leads[o - index]) }
-            index += leads.count
+            for lead in instance.leadCandidates(account: a, tier: t) {
+                if !body(index, t, lead) { return }
+                index += 1
+            }
         }
-        preconditionFailure("account \(a) has no option \(o)")
     }
 
     /// Account `a`'s footprint pairs, their segments in the pricing table.
@@ -172,10 +196,6 @@ struct LinkingStructure: BlockStructure {
         pricingTable.minimum[pricingTable.minimumStart[pricingTable.optionStart[a] + o] + e]
     }
 
-    /// Option `o` of account `a`'s coefficient in every linking row (dense, one per row).
-    func usage(account a: Int, option o: Int) -> [Double] {
-        pricingTable.usage(ofOption: pricingTable.optionStart[a] + o, rows: rowCount)
-    }
     var accountCount: Int { margins.count }
 
 }

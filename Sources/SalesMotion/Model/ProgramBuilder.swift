@@ -138,45 +138,36 @@ struct ProgramBuilder {
     }
 
     /// Fixes account `a` in `choice`: its value goes into the objective constant, its use
-    /// off every right-hand side. `usage`, when given, is the choice's coefficient in every row
-    /// as already computed from this formulation (the linking structure keeps them).
-    mutating func fix(_ choice: Formulation.TierChoice, usage: [Double]? = nil) {
+    /// off every right-hand side.
+    mutating func fix(_ choice: Formulation.TierChoice) {
         lp.objectiveConstant += choice.value * scale
-        for i in formulation.tierRows {
-            bounds[i] -= usage?[i] ?? formulation.coefficient(of: choice, in: formulation.rows[i])
-        }
+        for i in formulation.tierRows { bounds[i] -= formulation.coefficient(of: choice, in: formulation.rows[i]) }
     }
 
     /// Fixes a tier choice known by its value and its nonzero coefficients in the rows of
-    /// ``Formulation/tierRows`` (a linking structure's table): the same as ``fix(_:usage:)``.
+    /// ``Formulation/tierRows`` (a linking structure's pricing table): the same as ``fix(_:)``.
     mutating func fix(value: Double, usage: [(row: Int, coefficient: Double)]) {
         lp.objectiveConstant += value * scale
         for (i, coefficient) in usage { bounds[i] -= coefficient }
     }
 
     /// Fixes `fte` of effort on pair `e` of account `a`, filled into its segments in order.
-    mutating func fixEffort(account a: Int, pair e: Int, fte: Double,
-                            segments given: (widths: ArraySlice<Double>, revenuePerFTE: ArraySlice<Double>)? = nil) {
+    mutating func fixEffort(account a: Int, pair e: Int, fte: Double) {
         guard fte > 0 else { return }
         let instance = formulation.instance
         let pair = instance.pairs[a][e]
         let cost = instance.dataset.regions[pair.region].localFTECost
-        // The pair's segments, as the caller already has them (the linking structure) or fresh.
-        let segments = given ?? {
-            let fresh = formulation.segments(of: pair)
-            return (fresh.map(\.width)[...], fresh.map(\.revenuePerFTE)[...])
-        }()
         var left = fte, revenue = 0.0
-        for k in segments.widths.indices where left > 0 {
-            let amount = min(left, segments.widths[k])
-            revenue += segments.revenuePerFTE[k] * amount
+        for segment in formulation.segments(of: pair) where left > 0 {
+            let amount = min(left, segment.width)
+            revenue += segment.revenuePerFTE * amount
             left -= amount
         }
         fixEffort(margin: instance.dataset.accounts[a].margin, region: pair.region, cost: cost, fte: fte, revenue: revenue)
     }
 
     /// Fixes `fte` of effort in `region` (FTE cost `cost`) that wins `revenue` for an account
-    /// with `margin`: what ``fixEffort(account:pair:fte:segments:)`` does once the revenue is known.
+    /// with `margin`: what ``fixEffort(account:pair:fte:)`` does once the revenue is known.
     mutating func fixEffort(margin: Double, region: Int, cost: Double, fte: Double, revenue: Double) {
         lp.objectiveConstant += (margin * revenue - cost * fte) * scale
         let rows = formulation.effortRows[region], base = effortBase[region]

@@ -132,6 +132,13 @@ public struct RobustnessReport {
         row("Optimal", samples.compactMap(\.optimal))
         row("Committed plan", samples.compactMap(\.committed))
         row("Regret", samples.compactMap(\.regret).map(Self.regretWithoutNoise))
+        let invalid = samples.filter { $0.status == "invalid" }
+        if let first = invalid.first {
+            // Why, once: the first invalid world's first problem (the sampled values broke a rule).
+            let reason = (first.message ?? "").split(separator: "\n").first.map(String.init) ?? ""
+            lines.append("Invalid samples   \(Words.count(invalid.count, "sample")) left out; sample \(first.index + 1): "
+                         + TerminalText.escaped(reason))
+        }
         let broken = samples.filter { $0.committed == nil && $0.status != "invalid" }.count
         if broken > 0 {
             lines.append("Limits broken     the committed plan breaks a limit in \(Words.count(broken, "sample")): "

@@ -106,7 +106,9 @@ public struct Robustness: Sendable {
         var random = SplitMix64(seed: settings.seed, stream: UInt64(index))
         var sampled = dataset
         func factor(_ column: SoftColumn) -> Double {
-            let z = random.nextNormal()
+            // Box–Muller from (0, 1) draws (the cosine of one pair).
+            let u = random.openUnit(), v = random.openUnit()
+            let z = (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
             return exp(sigma(settings.spreads[column] ?? 0) * z)
         }
         func apply(_ value: Double, _ column: SoftColumn) -> Double {
@@ -217,33 +219,5 @@ public struct Robustness: Sendable {
             return sorted[low] + (h - Double(low)) * (sorted[low + 1] - sorted[low])
         }
         return (at(0.1), at(0.5), at(0.9))
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a small generator whose streams, one per sample, are
-/// the same on every machine.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64, stream: UInt64) {
-        state = seed ^ (stream &+ 1) &* 0xD1B5_4A32_D192_ED03
-        _ = next()
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1): 53 random bits, never 0.
-    mutating func nextUniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
-
-    /// Standard normal (Box–Muller, the cosine of one pair).
-    mutating func nextNormal() -> Double {
-        let u = nextUniform(), v = nextUniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 }
