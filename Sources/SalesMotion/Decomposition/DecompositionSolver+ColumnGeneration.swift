@@ -53,10 +53,16 @@ struct ColumnGeneration {
         let tolerance = min(1e-6, max(1e-8, 0.01 * mipGap)) * max(1, abs(plans[0].bound - fixedPart))
         var iterations = 1
         var infeasible = false
+        var lastMaster = -Double.infinity, stalledRounds = 0
         let limit = options.timeLimit(timeLimit)
         while true {
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
             let master = try solveMaster(plans, structure: structure, scales: scales, penalty: penalty)
+            // The master's prices are only as precise as its simplex: when plans priced at them no
+            // longer raise its objective, more of them will not either (the bound found stands).
+            stalledRounds = master.objective > lastMaster + 1e-3 * tolerance ? 0 : stalledRounds + 1
+            lastMaster = max(lastMaster, master.objective)
+            if stalledRounds >= 5 { break }
             if bestBound - master.objective <= tolerance {
                 infeasible = master.artificialActivity > 1e-7 && provesInfeasible(pricing, duals: signed(master.duals))
                 break
@@ -119,7 +125,11 @@ struct ColumnGeneration {
                              penalty: Double) throws -> MasterSolution {
         let rows = structure.rowCount
         var lp = LinearProgram(sense: .maximize)
-        let mixes = plans.map { lp.addVariable(lower: 0, upper: .infinity, objective: $0.objective) }
+        // Every mixture weighs 1 in all: the objectives less the first plan's keep the master's
+        // numbers the size of what the decisions move (its objective is otherwise the whole
+        // net contribution, and the simplex's tolerances are relative to it).
+        let shift = plans[0].objective
+        let mixes = plans.map { lp.addVariable(lower: 0, upper: .infinity, objective: $0.objective - shift) }
         let artificials = (0..<rows).map { _ in lp.addVariable(lower: 0, upper: .infinity, objective: -penalty) }
         var linking: [ConstraintIndex] = []
         for i in 0..<rows {
@@ -139,9 +149,9 @@ struct ColumnGeneration {
         guard result.termination == .optimal, let duals = result.constraintDuals else {
             throw PlanningFailure("the decomposition master could not be solved (\(result.rawStatus))")
         }
-        return MasterSolution(objective: result.objectiveValue!,
+        return MasterSolution(objective: result.objectiveValue! + shift,
                               duals: (0..<rows).map { duals[linking[$0].rawValue] * scales[$0] },
-                              convexityDual: duals[convexity.rawValue],
+                              convexityDual: duals[convexity.rawValue] + shift,
                               artificialActivity: artificials.reduce(0) { $0 + result.variableValues[$1.rawValue] })
     }
 }

@@ -21,6 +21,8 @@ extension DecompositionSolver {
         var recovered: Recovered?
         /// A bound on every plan of the case, nil when the core's solver gave none.
         var bound: Double?
+        /// The core was searched to the end (its solver proved its optimum, or that it has no plan).
+        var complete = false
     }
 
     /// The most accounts left with a choice for which the core is tried: GLPK's branch and
@@ -38,9 +40,15 @@ extension DecompositionSolver {
 
         /// Nil when no plan of the case can beat the incumbent (Δ ≤ 0).
         init?(_ solver: DecompositionSolver, _ result: CaseResult, incumbent: Double) {
-            let plan = BlockPricing(structure: result.structure).price(result.duals, recordChoices: true, recordOptionValues: true)
+            self.init(BlockPricing(structure: result.structure).price(result.duals, recordChoices: true, recordOptionValues: true),
+                      threshold: incumbent)
+        }
+
+        /// The options of `plan` (priced with choices and option values) that a plan better than
+        /// `threshold` may use; nil when none can be (Δ ≤ 0).
+        init?(_ plan: BlockPricing.Plan, threshold: Double) {
             // The bound is a long sum: a margin for its rounding keeps the test on the safe side.
-            delta = plan.bound - incumbent + 1e-9 * abs(plan.bound) + 1e-6
+            delta = plan.bound - threshold + 1e-9 * abs(plan.bound) + 1e-6
             guard delta > 0 else { return nil }
             let delta = delta
             allowed = plan.choices.map { choice -> [Int]? in
@@ -55,10 +63,18 @@ extension DecompositionSolver {
     /// Solves the exact core of one case against the incumbent's objective, in `timeLimit`.
     func solveCore(_ result: CaseResult, _ core: CoreOptions, incumbent plan: Recovered, tolerance: Double,
                    timeLimit: Double) throws -> CoreResult {
+        try solveCore(result, core, incumbent: plan.objective, start: plan, tolerance: tolerance, timeLimit: timeLimit)
+    }
+
+    /// `incumbent` may be a threshold below every plan known (the core search); `windowed`
+    /// false makes every effort segment a variable (the reference the tests hold windows to).
+    func solveCore(_ result: CaseResult, _ core: CoreOptions, incumbent: Double, start plan: Recovered?, tolerance: Double,
+                   timeLimit: Double, windowed: Bool = true) throws -> CoreResult {
         let structure = result.structure
-        let incumbent = plan.objective
         let allowed = core.allowed, choices = core.choices
-        let coreProgram = coreProgram(structure, choices, allowed)
+        let windows = windowed ? Self.effortWindows(structure, duals: result.duals, choices: choices, allowed: allowed,
+                                                    delta: core.delta) : nil
+        let coreProgram = coreProgram(structure, choices, allowed, windows: windows)
         let problem = try options.backend.makeSession(coreProgram.program)
         // The simplex starts from a dual feasible basis (at zero prices): every column at the
         // bound its objective favours, or filled to a tier's minimum, whose last segment is then
@@ -70,24 +86,26 @@ extension DecompositionSolver {
                                         cuttingPlanes: true, stop: options.stop, absoluteGap: tolerance)
         solveOptions.dualSimplex = true
         // The incumbent, when it is a plan of this case, prunes the search from the start.
-        let start = plan.decisions.programmeActive == structure.programmeActive
-            ? coreValues(of: plan.decisions, coreProgram, structure, allowed) : nil
+        let start = plan.flatMap { plan in plan.decisions.programmeActive == structure.programmeActive
+            ? coreValues(of: plan.decisions, coreProgram, structure, allowed) : nil }
+            .map { Self.ordered($0, coreProgram.groups, tiers: coreProgram.tiers, effort: coreProgram.effort) }
         let solution = try problem.solve(options: solveOptions, warmStart: true, incumbent: start)
         if solution.termination == .interrupted { throw PlanningInterrupted() }
         // No plan of the core at all: none of the case beats the incumbent.
-        if solution.termination == .infeasible { return CoreResult(recovered: nil, bound: incumbent) }
+        if solution.termination == .infeasible { return CoreResult(recovered: nil, bound: incumbent, complete: true) }
         let bound = solution.bestBound.map { max($0, incumbent) }
-        guard solution.termination.hasSolution, let objective = solution.objectiveValue, objective > incumbent,
+        let complete = solution.termination == .optimal
+        guard solution.termination.hasSolution, let objective = solution.objectiveValue, objective > plan?.objective ?? -.infinity,
               coreProgram.program.isFeasible(solution.variableValues) else {
-            return CoreResult(recovered: nil, bound: bound)
+            return CoreResult(recovered: nil, bound: bound, complete: complete)
         }
         let values = solution.variableValues
         let decisions = planDecisions(structure, values: values, tiers: coreProgram.tiers, optionIndices: allowed,
-                                      effort: coreProgram.effort, choices: choices)
+                                      effort: coreProgram.effort, choices: choices, floors: coreProgram.floors)
         let (duals, dualSeconds) = try fixedTierDuals(problem, values, coreProgram.tiers, coreProgram.rows, structure.kinds)
         return CoreResult(recovered: Recovered(decisions: decisions, objective: objective, duals: duals, exactBound: nil,
                                                dualSeconds: dualSeconds),
-                          bound: bound)
+                          bound: bound, complete: complete)
     }
 
     /// `decisions` as values of the core program's variables; nil when they are not in the core.
@@ -103,10 +121,11 @@ extension DecompositionSolver {
                 else { return nil }
                 values[ys[k].rawValue] = 1
             }
-            let pairs = structure.pairs(a)
             for (e, segments) in core.effort[a].enumerated() {
-                var left = decisions.fte[a][e]
-                let widths = pairs[e].widths
+                var left = decisions.fte[a][e] - core.floors[a][e]
+                let widths = core.widths[a][e]
+                // Effort outside a window is no start for the core.
+                guard left >= -1e-9, left <= widths.reduce(0, +) + 1e-9 else { return nil }
                 for (k, x) in segments.enumerated() where left > 0 {
                     let amount = min(left, widths[k])
                     values[x.rawValue] = amount
@@ -118,21 +137,25 @@ extension DecompositionSolver {
     }
 
     typealias CoreProgram = (program: LinearProgram, rows: [ConstraintIndex], tiers: [[VariableIndex]?],
-                             effort: [[[VariableIndex]]], coverage: [[ConstraintIndex?]])
+                             effort: [[[VariableIndex]]], coverage: [[ConstraintIndex?]], floors: [[Double]],
+                             widths: [[[Double]]], groups: [[Int]])
 
     /// The core program: accounts with several options within Δ choose among them, every other
-    /// account is fixed in its best option, and every effort segment is a variable. `coverage`
-    /// holds each pair's coverage row, when it has one.
-    private func coreProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ allowed: [[Int]?])
-        -> CoreProgram {
+    /// account is fixed in its best option, with its effort within its window (every segment
+    /// when there are none). `coverage` holds each pair's coverage row, when it has one;
+    /// `floors` each pair's effort fixed below its variables, `widths` its variables' widths.
+    private func coreProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ allowed: [[Int]?],
+                             windows: [[ClosedRange<Double>]?]?) -> CoreProgram {
         var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programmeActive)
-        var tierVariables = [[VariableIndex]?](repeating: nil, count: structure.accountCount)
-        var effortVariables = [[[VariableIndex]]](repeating: [], count: structure.accountCount)
-        var coverage = [[ConstraintIndex?]](repeating: [], count: structure.accountCount)
-        for a in 0..<structure.accountCount {
+        let accounts = structure.accountCount
+        var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
+        var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
+        var coverage = [[ConstraintIndex?]](repeating: [], count: accounts)
+        var floors = [[Double]](repeating: [], count: accounts), widths = [[[Double]]](repeating: [], count: accounts)
+        for a in 0..<accounts {
             let tierChoices: [(Formulation.TierChoice, VariableIndex)]
-            let pairCount = structure.pairs(a).count
-            var minimum = [Double](repeating: 0, count: pairCount)
+            let pairs = structure.pairs(a)
+            var minimum = [Double](repeating: 0, count: pairs.count)
             if let kept = allowed[a] {
                 let options = structure.options(a)
                 let choicesKept = kept.map { options[$0].choice }
@@ -145,16 +168,30 @@ extension DecompositionSolver {
                 builder.fix(value: structure.pricingTable.optionValue[structure.pricingTable.optionStart[a] + o],
                             usage: structure.sparseUsage(account: a, option: o))
                 tierChoices = []
-                minimum = (0..<pairCount).map { structure.minimumFTE(account: a, option: o, pair: $0) }
+                if let window = windows?[a] {
+                    for e in pairs.indices {
+                        let (variables, pieces) = builder.addEffort(account: a, pair: e, within: window[e])
+                        effortVariables[a].append(variables)
+                        widths[a].append(pieces)
+                        floors[a].append(window[e].lowerBound)
+                        coverage[a].append(nil)
+                    }
+                    continue
+                }
+                minimum = pairs.indices.map { structure.minimumFTE(account: a, option: o, pair: $0) }
             }
-            for e in 0..<pairCount {
+            for e in pairs.indices {
                 let rowsBefore = builder.coverageRows.count
                 effortVariables[a].append(builder.addEffort(account: a, pair: e, choices: tierChoices, fixedMinimum: minimum[e]))
                 coverage[a].append(builder.coverageRows.count > rowsBefore ? builder.coverageRows.last : nil)
+                floors[a].append(0)
+                widths[a].append(pairs[e].widths)
             }
         }
-        let (lp, limits, _) = builder.finish()
-        return (lp, limits.map(\.constraint), tierVariables, effortVariables, coverage)
+        var (lp, limits, _) = builder.finish()
+        let groups = Self.interchangeableGroups(structure, allowed)
+        Self.orderGroups(groups, tiers: tierVariables, in: &lp)
+        return (lp, limits.map(\.constraint), tierVariables, effortVariables, coverage, floors, widths, groups)
     }
 }
 
@@ -166,9 +203,8 @@ extension SolverSession {
         var atUpper: [VariableIndex] = [], basicFor: [(VariableIndex, ConstraintIndex)] = []
         for a in 0..<structure.accountCount {
             for y in core.tiers[a] ?? [] where program.objectiveCoefficients[y.rawValue] > 0 { atUpper.append(y) }
-            let pairs = structure.pairs(a)
             for (e, segments) in core.effort[a].enumerated() where !segments.isEmpty {
-                let widths = pairs[e].widths
+                let widths = core.widths[a][e]
                 // Effort the objective wants: the segments that earn more than they cost (a prefix).
                 let wanted = segments.indices.filter { program.objectiveCoefficients[segments[$0].rawValue] > 0 }
                 let wantedFTE = wanted.reduce(0) { $0 + widths[$1] }
@@ -187,5 +223,50 @@ extension SolverSession {
             }
         }
         try setStartingBasis(atUpper: atUpper, basicFor: basicFor)
+    }
+}
+
+extension DecompositionSolver {
+    /// The accounts left with a choice in the first core of the search (the nearest to
+    /// indifference), and the most any core of the search may have.
+    static let firstCoreAccounts = 32
+    static let searchedCoreLimit = 400
+
+    /// The core search: cores of growing Δ, each proving what it finds.
+    ///
+    /// With Δ guessed rather than taken from an incumbent — the threshold `t = L(π) − Δ` — the
+    /// core still holds every plan better than t, so its solver's bound `B` gives the case's
+    /// bound `max(B, t)`, and a plan it finds at or above t is optimal. Below t, Δ doubles (the
+    /// threshold never below the best plan: that core is then the exact one). The first Δ
+    /// leaves `firstCoreAccounts` accounts a choice. Only where effort windows apply (no
+    /// linking row weighs revenue): otherwise every effort segment of the case is a variable of
+    /// every core, too large to search this way. `report` takes each bound and plan and says
+    /// whether the gap is closed. The search hands over (`closed` false) when a core grows past
+    /// `searchedCoreLimit` accounts or its solver stops short of the end.
+    func searchCores(_ result: CaseResult, incumbent: Recovered?, tolerance: Double, deadline: Date,
+                     report: (Double, Recovered?) -> Bool) throws -> (closed: Bool, dualSeconds: Double) {
+        let structure = result.structure
+        guard structure.effort.revenueWeights.allSatisfy({ $0 == 0 }) else { return (false, 0) }
+        let priced = BlockPricing(structure: structure).price(result.duals, recordChoices: true, recordOptionValues: true)
+        let losses = priced.choices.map { $0.reducedValue - $0.runnerUp }
+        var guess = max(1, Self.smallest(Self.firstCoreAccounts, of: losses).map { losses[$0] }.filter(\.isFinite).max() ?? 1)
+        var best = incumbent, dualSeconds = 0.0
+        while true {
+            if options.stop?.isRequested == true { throw PlanningInterrupted() }
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return (false, dualSeconds) }
+            let threshold = max(priced.bound - guess, best?.objective ?? -.infinity)
+            guard let core = CoreOptions(priced, threshold: threshold) else { return (report(threshold, nil), dualSeconds) }
+            guard core.freeAccounts <= Self.searchedCoreLimit else { return (false, dualSeconds) }
+            let incumbentObjective = best?.objective ?? -.infinity
+            let found = try solveCore(result, core, incumbent: threshold, start: best, tolerance: tolerance, timeLimit: 0.5 * left)
+            dualSeconds += found.recovered?.dualSeconds ?? 0
+            if let plan = found.recovered { best = plan }
+            if report(found.bound ?? .infinity, found.recovered) { return (true, dualSeconds) }
+            // A core short of its end, or the exact one (its threshold the best plan), leaves no
+            // further core to search.
+            guard found.complete, threshold > incumbentObjective else { return (false, dualSeconds) }
+            guess *= 2
+        }
     }
 }

@@ -203,7 +203,7 @@ extension DecompositionSolver {
     /// is set (`optionIndices` maps each binary to its option), fixed ones the pricing's choice;
     /// effort is the sum of a pair's segments, or the pricing's when the pair was fixed.
     func planDecisions(_ structure: LinkingStructure, values: [Double], tiers: [[VariableIndex]?], optionIndices: [[Int]?],
-                       effort: [[[VariableIndex]]], choices: [BlockPricing.Choice]) -> PlanDecisions {
+                       effort: [[[VariableIndex]]], choices: [BlockPricing.Choice], floors: [[Double]]? = nil) -> PlanDecisions {
         var chosenTiers: [Int] = []
         var leads: [Int?] = [], pools: [Int?] = []
         var fte: [[Double]] = []
@@ -216,7 +216,8 @@ extension DecompositionSolver {
             leads.append(lead?.gam)
             pools.append(lead?.gam == nil ? lead?.pool : nil)
             fte.append(efforts.indices.map { e in
-                efforts[e].isEmpty && ys == nil ? choices[a].fte[e] : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
+                if let floors { return max(0, efforts[e].reduce(floors[a][e]) { $0 + values[$1.rawValue] }) }
+                return efforts[e].isEmpty && ys == nil ? choices[a].fte[e] : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
             })
         }
         return PlanDecisions(tiers: chosenTiers, fte: fte, programmeActive: structure.programmeActive,

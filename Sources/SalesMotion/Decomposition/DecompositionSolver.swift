@@ -274,6 +274,19 @@ struct DecompositionSolver {
             let broad = result.structure.broadRowCount, own = result.structure.rowCount - broad
             var freeAccounts = thorough ? 64 + 16 * broad + 2 * own : 16 + 2 * broad + own
             var lastCoreDelta = Double.infinity
+            // Cores of growing Δ first, when effort windows keep them small; the restricted MIPs
+            // take over with what they leave (a plan, a tighter bound, the time left).
+            let searchStart = Date()
+            let tolerance = 0.95 * settings.mipGap * max(1, abs(caseBounds[index] - fixed))
+            let deadline = start.addingTimeInterval(settings.timeLimit)
+            let found = try searchCores(result, incumbent: best, tolerance: tolerance, deadline: deadline) { bound, plan in
+                caseBounds[index] = min(caseBounds[index], bound)
+                if let plan, best == nil || plan.objective > best!.objective { best = plan }
+                return gapClosed() || best.map { caseBounds[index] <= $0.objective } == true
+            }
+            timings.mip += Date().timeIntervalSince(searchStart) - found.dualSeconds
+            timings.duals += found.dualSeconds
+            if found.closed { continue }
             while true {
                 if options.stop?.isRequested == true { throw PlanningInterrupted() }
                 let remaining = settings.timeLimit - Date().timeIntervalSince(start)

@@ -137,6 +137,35 @@ struct ProgramBuilder {
         return segments
     }
 
+    /// Adds the effort of pair `e` of account `a` within `window` (FTE, in the pair's own
+    /// range): the effort below its start fixed, filled into the segments in order; a variable
+    /// for each segment's part inside it; none above. Returns the variables and their widths.
+    mutating func addEffort(account a: Int, pair e: Int, within window: ClosedRange<Double>)
+        -> (variables: [VariableIndex], widths: [Double]) {
+        fixEffort(account: a, pair: e, fte: window.lowerBound)
+        let instance = formulation.instance
+        let account = instance.dataset.accounts[a], pair = instance.pairs[a][e]
+        let region = instance.dataset.regions[pair.region]
+        var variables: [VariableIndex] = [], widths: [Double] = []
+        var start = 0.0
+        for (k, segment) in formulation.segments(of: pair).enumerated() {
+            let end = start + segment.width
+            defer { start = end }
+            let width = min(end, window.upperBound) - max(start, window.lowerBound)
+            guard width > 0 else { continue }
+            let x = lp.addVariable(name: label("effort[\(account.id),\(region.id),\(k + 1)]"), lower: 0, upper: width,
+                                   objective: formulation.effortValue(margin: account.margin, region: pair.region,
+                                                                      revenuePerFTE: segment.revenuePerFTE) * scale)
+            let formulation = self.formulation
+            add(x, at: formulation.effortTerms[pair.region]) {
+                formulation.amount(of: $0, inEffortOf: pair.region, revenuePerFTE: segment.revenuePerFTE)
+            }
+            variables.append(x)
+            widths.append(width)
+        }
+        return (variables, widths)
+    }
+
     /// Fixes account `a` in `choice`: its value goes into the objective constant, its use
     /// off every right-hand side.
     mutating func fix(_ choice: Formulation.TierChoice) {

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// Effort windows: how far the effort of an account fixed in its tier can move in a plan that
+/// beats the incumbent (the exact core, ``DecompositionSolver/solveCore``).
+///
+/// At prices π one FTE on segment k of a pair of class c (its region) is worth
+/// `d_k = α·g_k − β_c` net of its prices (``BlockPricing``); an account's best block takes the
+/// segments with `d_k > 0` above its tier's minimum. Effort off that best block loses `|d_k|`
+/// per FTE moved, and a plan that beats the incumbent loses at most Δ in all.
+///
+/// When no linking row weighs revenue (no cost-of-sales row), one FTE of the fixed accounts
+/// of a class enters every row alike — only its value differs — so an optimal plan gives the
+/// class's fixed-account effort, whatever its total, to the segments of highest `d` first. Its
+/// loss against the best blocks is then the least for that total, and at most Δ: of the
+/// segments taken at the prices only those whose removal, cheapest first, stays within Δ can
+/// be given up, and of those not taken only those whose addition, cheapest first, stays within
+/// Δ can be added (one more on each side, so that an optimum never lies on a window's edge and
+/// its shadow prices are those of the whole program). Every other segment keeps its priced
+/// state: the core needs far fewer effort variables, and its optimum is the same.
+extension DecompositionSolver {
+    /// Per account fixed in its tier (`allowed[a] == nil`), per pair, the FTE range its effort
+    /// keeps in the core; nil for the accounts that keep a choice, and nil in all when a
+    /// linking row weighs revenue (the windows would not be exact).
+    static func effortWindows(_ structure: LinkingStructure, duals: [Double], choices: [BlockPricing.Choice],
+                              allowed: [[Int]?], delta: Double) -> [[ClosedRange<Double>]?]? {
+        let effort = structure.effort
+        guard effort.revenueWeights.allSatisfy({ $0 == 0 }) else { return nil }
+        let table = structure.pricingTable
+        let beta = effort.effortPrices(duals)
+        let margins = structure.margins
+        /// A segment's part above the tier's minimum: what one FTE of it is worth at the
+        /// prices, its width, its pair (flat index) and whether the best block takes it.
+        struct Item {
+            var value: Double
+            var width: Double
+            var pair: Int
+        }
+        var taken = [[Item]](repeating: [], count: effort.cost.count)
+        var left = [[Item]](repeating: [], count: effort.cost.count)
+        for a in 0..<structure.accountCount where allowed[a] == nil {
+            let o = choices[a].option
+            for p in table.pairStart[a]..<table.pairStart[a + 1] {
+                let c = table.pairClass[p]
+                let alpha = effort.weight[effort.group[c]] * margins[a]
+                let minimum = structure.minimumFTE(account: a, option: o, pair: p - table.pairStart[a])
+                var start = 0.0
+                for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
+                    let end = start + table.segmentWidth[k]
+                    defer { start = end }
+                    guard end > minimum else { continue }
+                    let value = alpha * table.segmentRevenuePerFTE[k] - beta[c]
+                    let item = Item(value: value, width: end - max(start, minimum), pair: p)
+                    if value > 0 { taken[c].append(item) } else { left[c].append(item) }
+                }
+            }
+        }
+        // How far each pair's effort may fall below, and rise above, its priced effort.
+        var down = [Double](repeating: 0, count: table.pairStart[structure.accountCount])
+        var up = down
+        for c in taken.indices {
+            func widen(_ items: [Item], _ room: inout [Double]) {
+                // The cheapest to move first: the order an optimal plan moves them in.
+                var lost = 0.0, beyond = 0
+                for item in items.sorted(by: { abs($0.value) < abs($1.value) }) {
+                    if lost >= delta { beyond += 1 }
+                    if beyond > 1 { break }
+                    room[item.pair] += item.width
+                    lost += abs(item.value) * item.width
+                }
+            }
+            widen(taken[c], &down)
+            widen(left[c], &up)
+        }
+        return (0..<structure.accountCount).map { a -> [ClosedRange<Double>]? in
+            guard allowed[a] == nil else { return nil }
+            return (table.pairStart[a]..<table.pairStart[a + 1]).map { p in
+                let priced = choices[a].fte[p - table.pairStart[a]]
+                return max(0, priced - down[p])...(priced + up[p])
+            }
+        }
+    }
+}
