@@ -69,6 +69,21 @@ import Testing
         #expect(DecompositionSolver.interchangeableGroups(structure, [[0, 1], [0, 1], nil, [0, 1]]).isEmpty)
     }
 
+    /// Δ's rounding margin stays small at the scale of a million accounts: with a bound of 7e12
+    /// and a threshold 200 below it, an option losing 100 is kept and one losing 5,000 is not
+    /// (a margin of 1e-9 of the bound, 7,000, kept both, and the 1,000,000-account `max-changes`
+    /// core search then gave a choice to 1,688 accounts and handed over).
+    @Test func deltaMarginAtAMillionAccounts() throws {
+        func choice(_ loss: Double) -> BlockPricing.Choice {
+            BlockPricing.Choice(option: 0, fte: [], reducedValue: 10, runnerUp: 10 - loss, optionValues: [10, 10 - loss])
+        }
+        let plan = BlockPricing.Plan(bound: 7e12, objective: 7e12, usage: [], choices: [choice(100), choice(5_000)])
+        let core = try #require(DecompositionSolver.CoreOptions(plan, threshold: 7e12 - 200))
+        #expect(core.allowed[0] == [0, 1] && core.allowed[1] == nil)
+        #expect(core.freeAccounts == 1 && core.delta >= 200 && core.delta < 220)
+        #expect(DecompositionSolver.CoreOptions(plan, threshold: 7e12 + 1_000) == nil)
+    }
+
     static func instance(_ profile: ProfileDataset.Profile, seed: UInt64, accounts: Int = 600) throws -> AllocationInstance {
         let folder = TemporaryFolder()
         try ProfileDataset(accounts: accounts, seed: seed, profile: profile).write(to: folder.path)

@@ -12,8 +12,9 @@ internal import LinearProgramming
 /// bound needs). A plan better than the incumbent z therefore has `loss_a(x_a) ≤ Δ = L(π) − z`
 /// for every account: an option whose loss, even with its best effort, exceeds Δ cannot be part
 /// of it. The core MIP keeps only the options within Δ — usually a handful of accounts keep
-/// more than one — with every effort segment of every account continuous, as in the monolithic
-/// program. Its optimum, or its solver's bound, is then an exact bound for the whole case:
+/// more than one — with the effort segments continuous, as in the monolithic program (for an
+/// account fixed in its tier, only those within its effort window, when windows apply). Its
+/// optimum, or its solver's bound, is then an exact bound for the whole case:
 /// `max(z, bound of the core)`.
 extension DecompositionSolver {
     /// What the core step found: a plan when it beat the incumbent, and the case's bound.
@@ -23,6 +24,8 @@ extension DecompositionSolver {
         var bound: Double?
         /// The core was searched to the end (its solver proved its optimum, or that it has no plan).
         var complete = false
+        /// The core has no plan at all, even below the threshold.
+        var empty = false
     }
 
     /// The most accounts left with a choice for which the core is tried: GLPK's branch and
@@ -48,7 +51,10 @@ extension DecompositionSolver {
         /// `threshold` may use; nil when none can be (Δ ≤ 0).
         init?(_ plan: BlockPricing.Plan, threshold: Double) {
             // The bound is a long sum: a margin for its rounding keeps the test on the safe side.
-            delta = plan.bound - threshold + 1e-9 * abs(plan.bound) + 1e-6
+            // An option it still leaves out wrongly could hold plans above the threshold by no
+            // more than the rounding, far inside any gap; a wide margin (1e-9 of a million
+            // accounts' bound is 7,000) would give a choice to thousands of accounts.
+            delta = plan.bound - threshold + 1e-12 * abs(plan.bound) + 1e-6
             guard delta > 0 else { return nil }
             let delta = delta
             allowed = plan.choices.map { choice -> [Int]? in
@@ -92,7 +98,7 @@ extension DecompositionSolver {
         let solution = try problem.solve(options: solveOptions, warmStart: true, incumbent: start)
         if solution.termination == .interrupted { throw PlanningInterrupted() }
         // No plan of the core at all: none of the case beats the incumbent.
-        if solution.termination == .infeasible { return CoreResult(recovered: nil, bound: incumbent, complete: true) }
+        if solution.termination == .infeasible { return CoreResult(recovered: nil, bound: incumbent, complete: true, empty: true) }
         let bound = solution.bestBound.map { max($0, incumbent) }
         let complete = solution.termination == .optimal
         guard solution.termination.hasSolution, let objective = solution.objectiveValue, objective > plan?.objective ?? -.infinity,
@@ -264,8 +270,10 @@ extension DecompositionSolver {
             if let plan = found.recovered { best = plan }
             if report(found.bound ?? .infinity, found.recovered) { return (true, dualSeconds) }
             // A core short of its end, or the exact one (its threshold the best plan), leaves no
-            // further core to search.
-            guard found.complete, threshold > incumbentObjective else { return (false, dualSeconds) }
+            // further core to search; a core without any plan (its fixed accounts break a limit
+            // the few choices cannot mend, seen at a million accounts) hands over to the
+            // restricted MIPs, whose free effort can mend it, rather than growing slowly.
+            guard found.complete, !found.empty, threshold > incumbentObjective else { return (false, dualSeconds) }
             guess *= 2
         }
     }

@@ -10,13 +10,16 @@ internal import LinearProgramming
 ///    column generation: the solver solves a small master LP over whole plans, each new plan is the
 ///    accounts' best blocks at the master's duals (``BlockPricing``, closed form), and dual
 ///    smoothing (in-out) steadies the prices. Every pricing gives a Lagrangian upper bound.
-/// 2. At the best prices, most accounts have one clearly best block. The few that are nearly
+/// 2. Where no linking row weighs revenue, the core search (``searchCores``) comes first: cores
+///    of growing Δ, in which only options within Δ of an account's best and only the effort a
+///    better plan could move are decisions; each proves what it finds. What it leaves open goes on:
+/// 3. At the best prices, most accounts have one clearly best block. The few that are nearly
 ///    indifferent, and the effort segments that are nearly break-even, are left free; every
 ///    other decision is fixed; the solver solves the remaining small MIP exactly. If that misses the
 ///    gap, the free set grows.
-/// 3. When the Lagrangian bound itself is what keeps the gap open, the exact core
-///    (``solveCore``) drops every option that cannot be part of a better plan, keeps every effort
-///    segment free, and solves what is left: its bound is exact.
+/// 4. When the Lagrangian bound itself is what keeps the gap open, the exact core
+///    (``solveCore``) drops every option that cannot be part of a better plan, keeps the effort
+///    that can move, and solves what is left: its bound is exact.
 /// The answer is a plan with a proven bound: the gap reported is measured against the
 /// Lagrangian bound or the exact core's, on the decision-dependent part of the objective.
 struct DecompositionSolver {
