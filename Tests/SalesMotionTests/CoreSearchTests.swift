@@ -51,6 +51,27 @@ import Testing
                                                   choices: choices, allowed: [nil, nil], delta: 500_000) == nil)
     }
 
+    /// Mending prices (for restricted programs whose fixed accounts break a limit). With the
+    /// two accounts above at a budget price of 11, X takes 1 FTE and Y 2 FTE: 300k of expense.
+    /// A budget of 250k is kept once Y gives up its third segment, worth 0.4 × 4.77304M =
+    /// 1.90922M per FTE, i.e. at a price just above 1.90922M / 100k − 1 = 18.0922 (below
+    /// 22.8652, where X would give up its own): then 2 FTE, 200k.
+    @Test func mendingPricesKeepEveryLimit() throws {
+        let structure = try Self.twoAccounts(Limits(budget: 250_000))
+        let solver = DecompositionSolver(instance: structure.instance, options: .glpk)
+        let row = try #require(structure.kinds.firstIndex(of: .budget))
+        var duals = [Double](repeating: 0, count: structure.rowCount)
+        duals[row] = 11
+        let mended = try #require(solver.mendingPrices(structure, duals))
+        #expect(mended[row] > 18.0922 && mended[row] < 18.1, "\(mended[row])")
+        let plan = BlockPricing(structure: structure).price(mended, recordChoices: true)
+        #expect(plan.usage[row] <= 250_000 + 1e-6 && abs(plan.usage[row] - 200_000) < 1e-6)
+        #expect(plan.choices.map(\.fte).map { $0.map { ($0 * 1e9).rounded() / 1e9 } } == [[1], [1]])
+        // Nothing broken, nothing to mend.
+        let loose = try Self.twoAccounts(Limits(budget: 10e6))
+        #expect(DecompositionSolver(instance: loose.instance, options: .glpk).mendingPrices(loose, duals) == nil)
+    }
+
     /// A and B differ only in id and name; C is A with a current tier (its options' values
     /// differ by the change cost); D is A with another revenue: only A and B are interchangeable.
     @Test func interchangeableAccountsAreTheCopies() throws {

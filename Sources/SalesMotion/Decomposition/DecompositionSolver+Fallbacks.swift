@@ -141,3 +141,51 @@ extension DecompositionSolver {
         }
     }
 }
+
+extension DecompositionSolver {
+    /// Prices near `duals` at which every account's best block, all together, keeps every
+    /// linking row: each broken row's price raised (in the direction its sign allows) until its
+    /// use fits — found by doubling, then a few halvings — over at most four rounds of the rows.
+    /// Each account's block stays the best at prices a little off the case's, so the plan they
+    /// make loses little; nil when the plan at `duals` breaks nothing or no such prices appear.
+    func mendingPrices(_ structure: LinkingStructure, _ duals: [Double]) -> [Double]? {
+        let pricing = BlockPricing(structure: structure)
+        let senses = structure.senses, rightHandSides = structure.rightHandSides
+        func excess(_ usage: [Double], _ i: Int) -> Double {
+            let over = senses[i] == .atMost ? usage[i] - rightHandSides[i] : rightHandSides[i] - usage[i]
+            return over - 1e-9 * max(1, abs(rightHandSides[i]))
+        }
+        var prices = duals
+        var usage = pricing.price(prices).usage
+        guard structure.rowCount > 0, (0..<structure.rowCount).contains(where: { excess(usage, $0) > 0 }) else { return nil }
+        for _ in 0..<4 {
+            var mended = true
+            for i in 0..<structure.rowCount where excess(usage, i) > 0 {
+                mended = false
+                let direction = senses[i] == .atMost ? 1.0 : -1.0
+                func use(at step: Double) -> [Double] {
+                    var moved = prices
+                    moved[i] += direction * step
+                    return pricing.price(moved).usage
+                }
+                var low = 0.0, high = max(1e-9, 1e-3 * abs(prices[i]))
+                var fitting = use(at: high)
+                var doublings = 0
+                while excess(fitting, i) > 0 {
+                    doublings += 1
+                    guard doublings <= 60 else { return nil }
+                    (low, high) = (high, 4 * high)
+                    fitting = use(at: high)
+                }
+                for _ in 0..<12 {
+                    let middle = 0.5 * (low + high), at = use(at: middle)
+                    if excess(at, i) > 0 { low = middle } else { (high, fitting) = (middle, at) }
+                }
+                prices[i] += direction * high
+                usage = fitting
+            }
+            if mended { return prices }
+        }
+        return (0..<structure.rowCount).contains(where: { excess(usage, $0) > 0 }) ? nil : prices
+    }
+}

@@ -157,11 +157,12 @@ extension DecompositionSolver {
     /// Fixes every clear decision at the prices of `result`, leaves the `freeAccounts` most
     /// nearly indifferent accounts (and the nearly break-even effort segments) to a small MIP,
     /// and returns the plan it finds (nil when that MIP has none).
+    /// `prices`, when given, fix the accounts instead of the case's (``mendingPrices``).
     func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double, target: Double,
-                         firstPlan: Bool) throws -> Attempt {
+                 firstPlan: Bool, prices: [Double]? = nil) throws -> Attempt {
         let structure = result.structure
         // With named GAMs the option values pick the leads a free account keeps.
-        let choices = BlockPricing(structure: structure).price(result.duals, recordChoices: true,
+        let choices = BlockPricing(structure: structure).price(prices ?? result.duals, recordChoices: true,
                                                                recordOptionValues: structure.instance.dataset.hasNamedGAMs).choices
         let free = freeSet(result, choices, freeAccounts: freeAccounts)
         let restricted = restrictedProgram(structure, choices, free)
@@ -182,6 +183,14 @@ extension DecompositionSolver {
             // a time limit, a numerical failure or a restricted set of free decisions does not.
             let proof = free.everything && (solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded)
             if proof { return .provenInfeasible }
+            // The accounts fixed at the case's prices break a limit the free ones cannot mend
+            // (at a million accounts, by thousands of accounts' worth): fix them at prices whose
+            // best blocks keep every limit instead, once.
+            if solution.termination == .infeasible, prices == nil, Date() < deadline,
+               let mended = mendingPrices(structure, result.duals) {
+                return try recover(result, freeAccounts: freeAccounts, timeLimit: deadline.timeIntervalSinceNow, target: target,
+                                   firstPlan: firstPlan, prices: mended)
+            }
             guard firstPlan, solution.termination != .interrupted, Date() < deadline,
                   let found = try leastExpensePlan(problem, restricted.program, budget: zip(structure.kinds, restricted.rows)
                                                       .first { $0.0 == .budget }?.1,
