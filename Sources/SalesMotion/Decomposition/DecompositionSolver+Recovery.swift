@@ -185,8 +185,9 @@ extension DecompositionSolver {
             if proof { return .provenInfeasible }
             // The accounts fixed at the case's prices break a limit the free ones cannot mend
             // (at a million accounts, by thousands of accounts' worth): fix them at prices whose
-            // best blocks keep every limit instead, once.
-            if solution.termination == .infeasible, prices == nil, Date() < deadline,
+            // best blocks keep every limit instead, once. Single solves only: in what-if series
+            // the growing free set mends it sooner (a sweep of 100,000 accounts: 0.12 s slower).
+            if thorough, solution.termination == .infeasible, prices == nil, Date() < deadline,
                let mended = mendingPrices(structure, result.duals) {
                 return try recover(result, freeAccounts: freeAccounts, timeLimit: deadline.timeIntervalSinceNow, target: target,
                                    firstPlan: firstPlan, prices: mended)
