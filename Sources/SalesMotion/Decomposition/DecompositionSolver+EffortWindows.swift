@@ -35,24 +35,60 @@ extension DecompositionSolver {
             var width: Double
             var pair: Int
         }
-        var taken = [[Item]](repeating: [], count: effort.cost.count)
-        var left = [[Item]](repeating: [], count: effort.cost.count)
-        for a in 0..<structure.accountCount where allowed[a] == nil {
-            let o = choices[a].option
-            for p in table.pairStart[a]..<table.pairStart[a + 1] {
-                let c = table.pairClass[p]
-                let alpha = effort.weight[effort.group[c]] * margins[a]
-                let minimum = structure.minimumFTE(account: a, option: o, pair: p - table.pairStart[a])
-                var start = 0.0
-                for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    let end = start + table.segmentWidth[k]
-                    defer { start = end }
-                    guard end > minimum else { continue }
-                    let value = alpha * table.segmentRevenuePerFTE[k] - beta[c]
-                    let item = Item(value: value, width: end - max(start, minimum), pair: p)
-                    if value > 0 { taken[c].append(item) } else { left[c].append(item) }
+        // Every segment part above its tier's minimum, visited in account order: its class,
+        // worth per FTE at the prices, width and pair.
+        func eachItem(_ body: (_ c: Int, _ value: Double, _ width: Double, _ pair: Int) -> Void) {
+            for a in 0..<structure.accountCount where allowed[a] == nil {
+                let o = choices[a].option
+                for p in table.pairStart[a]..<table.pairStart[a + 1] {
+                    let c = table.pairClass[p]
+                    let alpha = effort.weight[effort.group[c]] * margins[a]
+                    let minimum = structure.minimumFTE(account: a, option: o, pair: p - table.pairStart[a])
+                    var start = 0.0
+                    for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
+                        let end = start + table.segmentWidth[k]
+                        defer { start = end }
+                        guard end > minimum else { continue }
+                        body(c, alpha * table.segmentRevenuePerFTE[k] - beta[c], end - max(start, minimum), p)
+                    }
                 }
             }
+        }
+        // Only the segments nearest to break-even can be in a window. A first pass sums each
+        // class's loss by the binary order of magnitude of |value| (taken and not taken apart);
+        // the second keeps the buckets up to the one where the loss passes Δ and the next one
+        // holding a segment (a window reaches one segment past Δ). A million accounts have
+        // tens of millions of segments, and only a few hundred are ever kept.
+        let buckets = 130
+        func bucket(_ value: Double) -> Int {
+            let magnitude = abs(value)
+            guard magnitude > 0, magnitude.isFinite else { return magnitude > 0 ? buckets - 1 : 0 }
+            return min(buckets - 1, max(1, Int(magnitude.exponent) + 64))
+        }
+        let classes = effort.cost.count
+        var loss = [Double](repeating: 0, count: 2 * classes * buckets), count = [Int](repeating: 0, count: 2 * classes * buckets)
+        eachItem { c, value, width, _ in
+            let slot = ((value > 0 ? 1 : 0) * classes + c) * buckets + bucket(value)
+            loss[slot] += abs(value) * width
+            count[slot] += 1
+        }
+        var last = [Int](repeating: -1, count: 2 * classes)
+        for side in 0..<(2 * classes) {
+            var lost = 0.0, passed = false
+            for b in 0..<buckets where count[side * buckets + b] > 0 {
+                last[side] = b
+                if passed { break }
+                lost += loss[side * buckets + b]
+                passed = lost >= delta
+            }
+        }
+        var taken = [[Item]](repeating: [], count: classes)
+        var left = [[Item]](repeating: [], count: classes)
+        eachItem { c, value, width, pair in
+            let side = (value > 0 ? 1 : 0) * classes + c
+            guard bucket(value) <= last[side] else { return }
+            let item = Item(value: value, width: width, pair: pair)
+            if value > 0 { taken[c].append(item) } else { left[c].append(item) }
         }
         // How far each pair's effort may fall below, and rise above, its priced effort.
         var down = [Double](repeating: 0, count: table.pairStart[structure.accountCount])
