@@ -136,14 +136,7 @@ import Testing
     /// (the whole program's), from a threshold 0.1 % of the decision-dependent part below it.
     @Test(arguments: [(ProfileDataset.Profile.broad, UInt64(3)), (.market, 4)])
     func windowsKeepTheCoresOptimum(_ profile: ProfileDataset.Profile, _ seed: UInt64) throws {
-        let instance = try Self.instance(profile, seed: seed)
-        let monolithic = try DecompositionTests.objective(instance, .monolithic)
-        let optimum = try #require(monolithic.plan)
-        let decisionPart = abs(optimum.netContribution - monolithic.fixedPart)
-        let solver = DecompositionSolver(instance: instance, options: PlanningOptions(backend: GLPKSolver(), method: .decomposition))
-        var timings = PhaseTimings()
-        let cases = try solver.priceCases(start: Date(), timings: &timings).cases
-        let result = try #require(cases.first { $0.structure.programmeActive == optimum.programmeActive })
+        let (optimum, decisionPart, solver, result) = try DecompositionTests.optimumAndItsCase(try Self.instance(profile, seed: seed))
         let threshold = optimum.netContribution - 1e-3 * decisionPart
         let core = try #require(DecompositionSolver.CoreOptions(solver, result, incumbent: threshold))
         var objectives: [Double] = []

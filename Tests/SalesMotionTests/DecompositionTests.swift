@@ -30,6 +30,19 @@ import Testing
         try AllocationPlanner.solve(instance, options: PlanningOptions(backend: GLPKSolver(), method: method))
     }
 
+    /// The whole program's optimum (the independent route), its decision-dependent part, and
+    /// the decomposition's priced case with the optimum's programme decision.
+    static func optimumAndItsCase(_ instance: AllocationInstance) throws
+        -> (optimum: StaffingPlan, decisionPart: Double, solver: DecompositionSolver, result: DecompositionSolver.CaseResult) {
+        let monolithic = try objective(instance, .monolithic)
+        let optimum = try #require(monolithic.plan)
+        let solver = DecompositionSolver(instance: instance, options: PlanningOptions(backend: GLPKSolver(), method: .decomposition))
+        var timings = PhaseTimings()
+        let cases = try solver.priceCases(start: Date(), timings: &timings).cases
+        let result = try #require(cases.first { $0.structure.programmeActive == optimum.programmeActive })
+        return (optimum, abs(optimum.netContribution - monolithic.fixedPart), solver, result)
+    }
+
     @Test(arguments: [[], ["limits.budget=20M"], ["limits.budget=12M"], ["limits.gam_headcount=none"],
                       ["limits.global_share=[0.15, 0.2]"], ["transition.max_changes=12"], ["limits.budget=9.95M"],
                       ["limits.max_cost_of_sales=0.011", "limits.budget=none"]])
@@ -72,13 +85,7 @@ import Testing
         try SyntheticDataset(accounts: 400, regions: 6, seed: seed).write(to: folder.path)
         let instance = try AllocationInstance.load(dataFolder: folder.path, modelFile: folder.file("model.toml"),
                                                    overrides: [ModelOverride("solver.mip_gap=1e-9")!])
-        let monolithic = try Self.objective(instance, .monolithic)
-        let optimum = try #require(monolithic.plan)
-        let decisionPart = abs(optimum.netContribution - monolithic.fixedPart)
-        let solver = DecompositionSolver(instance: instance, options: PlanningOptions(backend: GLPKSolver(), method: .decomposition))
-        var timings = PhaseTimings()
-        let cases = try solver.priceCases(start: Date(), timings: &timings).cases
-        let result = try #require(cases.first { $0.structure.programmeActive == optimum.programmeActive })
+        let (optimum, decisionPart, solver, result) = try Self.optimumAndItsCase(instance)
         // The incumbent claims 0.1 % of the decision-dependent part less than the optimum; its
         // decisions (each account's best block at the prices) break a limit, so the core's
         // search gets no plan to start from.

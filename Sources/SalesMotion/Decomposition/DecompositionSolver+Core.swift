@@ -248,11 +248,11 @@ extension DecompositionSolver {
     /// linking row weighs revenue): otherwise every effort segment of the case is a variable of
     /// every core, too large to search this way. `report` takes each bound and plan and says
     /// whether the gap is closed. The search hands over (`closed` false) when a core grows past
-    /// `searchedCoreLimit` accounts or its solver stops short of the end.
+    /// `searchedCoreLimit` accounts, its solver stops short of the end, or it has no plan at all.
     func searchCores(_ result: CaseResult, incumbent: Recovered?, tolerance: Double, deadline: Date,
                      report: (Double, Recovered?) -> Bool) throws -> (closed: Bool, dualSeconds: Double) {
         let structure = result.structure
-        guard structure.effort.revenueWeights.allSatisfy({ $0 == 0 }) else { return (false, 0) }
+        guard Self.effortWindowsApply(structure) else { return (false, 0) }
         let priced = BlockPricing(structure: structure).price(result.duals, recordChoices: true, recordOptionValues: true)
         let losses = priced.choices.map { $0.reducedValue - $0.runnerUp }
         var guess = max(1, Self.smallest(Self.firstCoreAccounts, of: losses).map { losses[$0] }.filter(\.isFinite).max() ?? 1)

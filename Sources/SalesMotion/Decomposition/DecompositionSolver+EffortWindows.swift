@@ -18,18 +18,23 @@
 /// its shadow prices are those of the whole program). Every other segment keeps its priced
 /// state: the core needs far fewer effort variables, and its optimum is the same.
 extension DecompositionSolver {
+    /// Whether windows are exact for `structure`: no linking row weighs revenue.
+    static func effortWindowsApply(_ structure: LinkingStructure) -> Bool {
+        structure.effort.revenueWeights.allSatisfy { $0 == 0 }
+    }
+
     /// Per account fixed in its tier (`allowed[a] == nil`), per pair, the FTE range its effort
     /// keeps in the core; nil for the accounts that keep a choice, and nil in all when a
     /// linking row weighs revenue (the windows would not be exact).
     static func effortWindows(_ structure: LinkingStructure, duals: [Double], choices: [BlockPricing.Choice],
                               allowed: [[Int]?], delta: Double) -> [[ClosedRange<Double>]?]? {
+        guard effortWindowsApply(structure) else { return nil }
         let effort = structure.effort
-        guard effort.revenueWeights.allSatisfy({ $0 == 0 }) else { return nil }
         let table = structure.pricingTable
         let beta = effort.effortPrices(duals)
         let margins = structure.margins
         /// A segment's part above the tier's minimum: what one FTE of it is worth at the
-        /// prices, its width, its pair (flat index) and whether the best block takes it.
+        /// prices (> 0: the best block takes it), its width and its pair (flat index).
         struct Item {
             var value: Double
             var width: Double
