@@ -149,4 +149,55 @@ import Testing
         #expect(abs(objectives[0] - objectives[1]) <= 1e-7 * decisionPart, "\(objectives)")
         #expect(abs(objectives[0] - optimum.netContribution) <= 1e-6 * decisionPart, "\(objectives[0]) vs \(optimum.netContribution)")
     }
+
+    /// Four copies of one account (revenue 10M, growth 10M, so 2 FTE of saturation in R) and a
+    /// premium tier that asks for 1 FTE of local effort: a budget of 2M keeps some copies local
+    /// (the whole program puts two in premium), and the copies in premium must each carry their own 1 FTE, effort the copies in local
+    /// would spend on their first, best segments. The aggregated core (counts per option, effort
+    /// per option) finds the whole program's optimum; one effort summed over the group would not.
+    @Test func aggregatedCopiesKeepEachOptionsEffort() throws {
+        let copies = (1...4).map {
+            Account(id: "C\($0)", headquarters: 0, revenue: 10e6, margin: 0.5, growthPotential: 10e6, competition: 0.4)
+        }
+        var premium = TinyInstanceTests.premium
+        premium.minLocalCoverage = 0.5
+        let model = AllocationModel(tiers: [TinyInstanceTests.local, premium], costs: CostRates(gamFTECost: 200_000),
+                                    limits: Limits(budget: 2_000_000), solver: SolverSettings(mipGap: 1e-9))
+        let instance = try AllocationInstance(dataset: Dataset(accounts: copies, regions: [TinyInstanceTests.region]),
+                                              model: model)
+        let (optimum, decisionPart, solver, result) = try DecompositionTests.optimumAndItsCase(instance)
+        let premiumCount = optimum.accounts.filter { $0.tier == 1 }.count
+        #expect(premiumCount > 0 && premiumCount < 4, "the budget should split the copies: \(premiumCount) in premium")
+        let core = try #require(DecompositionSolver.CoreOptions(solver, result, incumbent: optimum.netContribution - decisionPart))
+        #expect(core.groups == [[0, 1, 2, 3]] && core.freeAccounts == 1)
+        let found = try solver.solveCore(result, core, incumbent: optimum.netContribution - decisionPart, start: nil,
+                                         tolerance: 1e-9 * decisionPart, timeLimit: 60)
+        let plan = try #require(found.recovered)
+        #expect(found.complete)
+        #expect(abs(plan.objective - optimum.netContribution) <= 1e-7 * decisionPart, "\(plan.objective) vs \(optimum.netContribution)")
+        // Spread back to the accounts: as many premium as the whole program's optimum, each at
+        // its 1 FTE or more.
+        #expect(plan.decisions.tiers.filter { $0 == 1 }.count == premiumCount)
+        for a in 0..<4 where plan.decisions.tiers[a] == 1 { #expect(plan.decisions.fte[a][0] >= 1 - 1e-9, "\(plan.decisions.fte)") }
+    }
+
+    /// On copies of archetypes (near-ties), the aggregated core and the core with one choice per
+    /// account (no groups) find the same optimum.
+    @Test func aggregatesAndSingleAccountsAgree() throws {
+        let (optimum, decisionPart, solver, result) = try DecompositionTests.optimumAndItsCase(
+            try Self.instance(.nearTies, seed: 4, accounts: 200))
+        let threshold = optimum.netContribution - 1e-4 * decisionPart
+        var core = try #require(DecompositionSolver.CoreOptions(solver, result, incumbent: threshold))
+        #expect(!core.groups.isEmpty)
+        var objectives: [Double] = []
+        for grouped in [true, false] {
+            if !grouped { core.groups = [] }
+            let found = try solver.solveCore(result, core, incumbent: threshold, start: nil, tolerance: 1e-9 * decisionPart,
+                                             timeLimit: 60)
+            #expect(found.complete)
+            objectives.append(try #require(found.recovered).objective)
+        }
+        #expect(abs(objectives[0] - objectives[1]) <= 1e-7 * decisionPart, "\(objectives)")
+        #expect(abs(objectives[0] - optimum.netContribution) <= 1e-6 * decisionPart)
+    }
 }

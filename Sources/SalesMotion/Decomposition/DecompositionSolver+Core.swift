@@ -39,17 +39,22 @@ extension DecompositionSolver {
         var allowed: [[Int]?]
         var choices: [BlockPricing.Choice]
         var delta: Double
+        /// The interchangeable accounts among those with a choice (``interchangeableGroups``),
+        /// each group one aggregate of the core; none when no structure was given.
+        var groups: [[Int]] = []
+        /// The choices the core leaves: an account with several options, or a group of them.
         var freeAccounts: Int
 
         /// Nil when no plan of the case can beat the incumbent (Δ ≤ 0).
         init?(_ solver: DecompositionSolver, _ result: CaseResult, incumbent: Double) {
             self.init(BlockPricing(structure: result.structure).price(result.duals, recordChoices: true, recordOptionValues: true),
-                      threshold: incumbent)
+                      threshold: incumbent, structure: result.structure)
         }
 
         /// The options of `plan` (priced with choices and option values) that a plan better than
-        /// `threshold` may use; nil when none can be (Δ ≤ 0).
-        init?(_ plan: BlockPricing.Plan, threshold: Double) {
+        /// `threshold` may use; nil when none can be (Δ ≤ 0). With `structure`, interchangeable
+        /// accounts are grouped.
+        init?(_ plan: BlockPricing.Plan, threshold: Double, structure: LinkingStructure? = nil) {
             // The bound is a long sum: a margin for its rounding keeps the test on the safe side.
             // An option it still leaves out wrongly could hold plans above the threshold by no
             // more than the rounding, far inside any gap; a wide margin (1e-9 of a million
@@ -63,6 +68,10 @@ extension DecompositionSolver {
             }
             choices = plan.choices
             freeAccounts = allowed.lazy.filter { $0 != nil }.count
+            if let structure {
+                groups = DecompositionSolver.interchangeableGroups(structure, allowed)
+                freeAccounts -= groups.reduce(0) { $0 + $1.count - 1 }
+            }
         }
     }
 
@@ -80,7 +89,7 @@ extension DecompositionSolver {
         let allowed = core.allowed, choices = core.choices
         let windows = windowed ? Self.effortWindows(structure, duals: result.duals, choices: choices, allowed: allowed,
                                                     delta: core.delta) : nil
-        let coreProgram = coreProgram(structure, choices, allowed, windows: windows)
+        let coreProgram = coreProgram(structure, choices, allowed, groups: core.groups, windows: windows)
         let problem = try options.backend.makeSession(coreProgram.program)
         // The simplex starts from a dual feasible basis (at zero prices): every column at the
         // bound its objective favours, or filled to a tier's minimum, whose last segment is then
@@ -94,7 +103,6 @@ extension DecompositionSolver {
         // The incumbent, when it is a plan of this case, prunes the search from the start.
         let start = plan.flatMap { plan in plan.decisions.programmeActive == structure.programmeActive
             ? coreValues(of: plan.decisions, coreProgram, structure, allowed) : nil }
-            .map { Self.ordered($0, coreProgram.groups, tiers: coreProgram.tiers, effort: coreProgram.effort) }
         let solution = try problem.solve(options: solveOptions, warmStart: true, incumbent: start)
         if solution.termination == .interrupted { throw PlanningInterrupted() }
         // No plan of the core at all: none of the case beats the incumbent.
@@ -106,9 +114,11 @@ extension DecompositionSolver {
             return CoreResult(recovered: nil, bound: bound, complete: complete)
         }
         let values = solution.variableValues
-        let decisions = planDecisions(structure, values: values, tiers: coreProgram.tiers, optionIndices: allowed,
+        var decisions = planDecisions(structure, values: values, tiers: coreProgram.tiers, optionIndices: allowed,
                                       effort: coreProgram.effort, choices: choices, floors: coreProgram.floors)
-        let (duals, dualSeconds) = try fixedTierDuals(problem, values, coreProgram.tiers, coreProgram.rows, structure.kinds)
+        Self.spread(coreProgram.aggregates, values: values, structure, into: &decisions)
+        let (duals, dualSeconds) = try fixedTierDuals(problem, values, coreProgram.tiers + coreProgram.aggregates.map(\.counts),
+                                                      coreProgram.rows, structure.kinds)
         return CoreResult(recovered: Recovered(decisions: decisions, objective: objective, duals: duals, exactBound: nil,
                                                dualSeconds: dualSeconds),
                           bound: bound, complete: complete)
@@ -139,26 +149,37 @@ extension DecompositionSolver {
                 }
             }
         }
-        return values
+        return Self.aggregateValues(of: decisions, core.aggregates, structure, into: values)
     }
 
-    typealias CoreProgram = (program: LinearProgram, rows: [ConstraintIndex], tiers: [[VariableIndex]?],
-                             effort: [[[VariableIndex]]], coverage: [[ConstraintIndex?]], floors: [[Double]],
-                             widths: [[[Double]]], groups: [[Int]])
+    /// A core program and where each account's decisions are in it (see ``coreProgram``).
+    struct CoreProgram {
+        var program: LinearProgram
+        var rows: [ConstraintIndex]
+        var tiers: [[VariableIndex]?]
+        var effort: [[[VariableIndex]]]
+        var coverage: [[ConstraintIndex?]]
+        var floors: [[Double]]
+        var widths: [[[Double]]]
+        var aggregates: [Aggregate]
+    }
 
     /// The core program: accounts with several options within Δ choose among them, every other
     /// account is fixed in its best option, with its effort within its window (every segment
     /// when there are none). `coverage` holds each pair's coverage row, when it has one;
     /// `floors` each pair's effort fixed below its variables, `widths` its variables' widths.
+    /// Each of `groups` is one aggregate (``Aggregate``), its accounts without variables of their own.
     private func coreProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ allowed: [[Int]?],
-                             windows: [[ClosedRange<Double>]?]?) -> CoreProgram {
+                             groups: [[Int]], windows: [[ClosedRange<Double>]?]?) -> CoreProgram {
         var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programmeActive)
         let accounts = structure.accountCount
         var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
         var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
         var coverage = [[ConstraintIndex?]](repeating: [], count: accounts)
         var floors = [[Double]](repeating: [], count: accounts), widths = [[[Double]]](repeating: [], count: accounts)
-        for a in 0..<accounts {
+        var isAggregated = [Bool](repeating: false, count: accounts)
+        for group in groups { for a in group { isAggregated[a] = true } }
+        for a in 0..<accounts where !isAggregated[a] {
             let tierChoices: [(Formulation.TierChoice, VariableIndex)]
             let pairs = structure.pairs(a)
             var minimum = [Double](repeating: 0, count: pairs.count)
@@ -194,10 +215,10 @@ extension DecompositionSolver {
                 widths[a].append(pairs[e].widths)
             }
         }
-        var (lp, limits, _) = builder.finish()
-        let groups = Self.interchangeableGroups(structure, allowed)
-        Self.orderGroups(groups, tiers: tierVariables, in: &lp)
-        return (lp, limits.map(\.constraint), tierVariables, effortVariables, coverage, floors, widths, groups)
+        let aggregates = groups.map { Self.addAggregate($0, allowed[$0[0]]!, structure, to: &builder) }
+        let (lp, limits, _) = builder.finish()
+        return CoreProgram(program: lp, rows: limits.map(\.constraint), tiers: tierVariables, effort: effortVariables,
+                           coverage: coverage, floors: floors, widths: widths, aggregates: aggregates)
     }
 }
 
@@ -228,6 +249,12 @@ extension SolverSession {
                 }
             }
         }
+        // An aggregate as a free account: counts the objective favours at their upper bounds,
+        // with the segments that earn more than they cost.
+        for aggregate in core.aggregates {
+            atUpper += aggregate.counts.filter { program.objectiveCoefficients[$0.rawValue] > 0 }
+            atUpper += aggregate.effort.joined().joined().filter { program.objectiveCoefficients[$0.rawValue] > 0 }
+        }
         try setStartingBasis(atUpper: atUpper, basicFor: basicFor)
     }
 }
@@ -242,8 +269,9 @@ extension DecompositionSolver {
     ///
     /// With Δ guessed rather than taken from an incumbent — the threshold `t = L(π) − Δ` — the
     /// core still holds every plan better than t, so its solver's bound `B` gives the case's
-    /// bound `max(B, t)`, and a plan it finds at or above t is optimal. Below t, Δ doubles (the
-    /// threshold never below the best plan: that core is then the exact one). The first Δ
+    /// bound `max(B, t)`, and a plan it finds at or above t is optimal. Below t, Δ doubles, or
+    /// grows to the next account's loss when doubling would free none (the threshold never below
+    /// the best plan: that core is then the exact one). The first Δ
     /// leaves `firstCoreAccounts` accounts a choice. Only where effort windows apply (no
     /// linking row weighs revenue): otherwise every effort segment of the case is a variable of
     /// every core, too large to search this way. `report` takes each bound and plan and says
@@ -262,7 +290,7 @@ extension DecompositionSolver {
             let left = deadline.timeIntervalSinceNow
             guard left > 0 else { return (false, dualSeconds) }
             let threshold = max(priced.bound - guess, best?.objective ?? -.infinity)
-            guard let core = CoreOptions(priced, threshold: threshold) else { return (report(threshold, nil), dualSeconds) }
+            guard let core = CoreOptions(priced, threshold: threshold, structure: structure) else { return (report(threshold, nil), dualSeconds) }
             guard core.freeAccounts <= Self.searchedCoreLimit else { return (false, dualSeconds) }
             let incumbentObjective = best?.objective ?? -.infinity
             let found = try solveCore(result, core, incumbent: threshold, start: best, tolerance: tolerance, timeLimit: 0.5 * left)
@@ -274,7 +302,10 @@ extension DecompositionSolver {
             // the few choices cannot mend, seen at a million accounts) hands over to the
             // restricted MIPs, whose free effort can mend it, rather than growing slowly.
             guard found.complete, !found.empty, threshold > incumbentObjective else { return (false, dualSeconds) }
-            guess *= 2
+            // Doubling Δ that frees no further account (copies share one loss) would search
+            // the same core again: Δ grows at least to the next account's loss.
+            let next = losses.lazy.filter { $0 > core.delta }.min() ?? .infinity
+            guess = max(2 * guess, next.isFinite ? next : 2 * guess)
         }
     }
 }

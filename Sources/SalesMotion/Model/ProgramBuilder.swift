@@ -75,8 +75,11 @@ struct ProgramBuilder {
     /// Adds account `a` with a binary for each of `choices`; with `shiftToFloor` the least
     /// valuable choice's value goes into the objective constant (so the solver's gap speaks
     /// of money the decisions move). Returns the binaries.
+    ///
+    /// With `copies` above one the variables are integers that count how many of that many
+    /// interchangeable copies of account `a` take each choice (a core's aggregate).
     mutating func addTierChoices(account a: Int, _ choices: [Formulation.TierChoice],
-                                 shiftToFloor: Bool) -> [VariableIndex] {
+                                 shiftToFloor: Bool, copies: Int = 1) -> [VariableIndex] {
         let instance = formulation.instance
         let account = instance.dataset.accounts[a]
         let floor = shiftToFloor ? (choices.map(\.value).min() ?? 0) : 0
@@ -86,19 +89,22 @@ struct ProgramBuilder {
             // "Some GAM" of a pool (the decomposition's pooled model) is named by the pool's first.
             let lead = choice.gam.map { "," + instance.dataset.gams[$0].id }
                 ?? choice.pool.map { ",pool:" + instance.dataset.gams[instance.leadPools!.members[$0][0]].id } ?? ""
-            let y = lp.addBinaryVariable(name: label("tier[\(account.id),\(instance.model.tiers[choice.tier].id)\(lead)]"),
-                                         objective: (choice.value - floor) * scale)
+            let y = lp.addVariable(name: label("tier[\(account.id),\(instance.model.tiers[choice.tier].id)\(lead)]"),
+                                   lower: 0, upper: Double(copies), kind: .integer, objective: (choice.value - floor) * scale)
             variables.append(y)
             let formulation = self.formulation
             add(y, at: formulation.tierTerms) { formulation.amount(of: $0, in: choice) }
         }
         // A pinned account has one choice, unless several GAMs may lead it in the pinned tier.
-        if instance.pinnedTier[a] != nil, variables.count == 1, let y = variables.first { lp.setBounds(of: y, lower: 1, upper: 1) }
-        lp.addConstraint(name: label("one_tier[\(account.id)]"), terms: variables.map { ($0, 1) }, lower: 1, upper: 1)
+        let count = Double(copies)
+        if instance.pinnedTier[a] != nil, variables.count == 1, let y = variables.first {
+            lp.setBounds(of: y, lower: count, upper: count)
+        }
+        lp.addConstraint(name: label("one_tier[\(account.id)]"), terms: variables.map { ($0, 1) }, lower: count, upper: count)
         if let programme {
             let global = zip(choices, variables).filter { $0.0.isGlobal }.map { ($0.1, 1.0) }
             if !global.isEmpty {
-                lp.addConstraint(name: label("programme[\(account.id)]"), terms: global + [(programme, -1)], upper: 0)
+                lp.addConstraint(name: label("programme[\(account.id)]"), terms: global + [(programme, -count)], upper: 0)
             }
         }
         return variables
@@ -107,17 +113,24 @@ struct ProgramBuilder {
     /// Adds the effort segments of footprint pair `e` of account `a` and its coverage row:
     /// effort at least each tier's minimum coverage when that tier is chosen (`choices` and
     /// their binaries), or at least `fixedMinimum` when the tier is decided.
+    ///
+    /// With `copies` above one, `choices` is one choice and its variable counts the copies of
+    /// account `a` that take it (``addTierChoices(account:_:shiftToFloor:copies:)``): the
+    /// segments hold the effort of all those copies, each at most its width per copy counted.
     mutating func addEffort(account a: Int, pair e: Int, choices: [(Formulation.TierChoice, VariableIndex)],
-                            fixedMinimum: Double = 0) -> [VariableIndex] {
+                            fixedMinimum: Double = 0, copies: Int = 1) -> [VariableIndex] {
+        precondition(copies == 1 || choices.count == 1, "copies of an account's effort belong to one choice")
         let instance = formulation.instance
         let account = instance.dataset.accounts[a], pair = instance.pairs[a][e]
         let region = instance.dataset.regions[pair.region]
         var segments: [VariableIndex] = []
         for (k, segment) in formulation.segments(of: pair).enumerated() {
-            let x = lp.addVariable(name: label("effort[\(account.id),\(region.id),\(k + 1)]"), lower: 0, upper: segment.width,
+            let x = lp.addVariable(name: label("effort[\(account.id),\(region.id),\(k + 1)]"), lower: 0,
+                                   upper: segment.width * Double(copies),
                                    objective: formulation.effortValue(margin: account.margin, region: pair.region,
                                                                       revenuePerFTE: segment.revenuePerFTE) * scale)
             segments.append(x)
+            if copies > 1 { lp.addConstraint(terms: [(x, 1), (choices[0].1, -segment.width)], upper: 0) }
             let formulation = self.formulation
             add(x, at: formulation.effortTerms[pair.region]) {
                 formulation.amount(of: $0, inEffortOf: pair.region, revenuePerFTE: segment.revenuePerFTE)
