@@ -165,30 +165,44 @@ final class PricingTable: Sendable {
     /// The most footprint pairs of any account.
     let mostPairs: Int
 
-    fileprivate init(_ builder: Builder) {
-        // Exact copies: the builder's arrays grew by doubling, up to twice what they hold.
-        func exact<T>(_ array: [T]) -> [T] {
+    fileprivate init(_ builder: inout Builder) {
+        // The builder's arrays grew by doubling, up to twice what they hold: each is copied
+        // exactly (unless it was reserved to its size) and let go before the next, so that at
+        // a million accounts no two copies of the large ones are alive together.
+        func exact<T>(_ array: inout [T]) -> [T] {
+            defer { array = [] }
+            guard array.capacity - array.count > array.count / 64 else { return array }
             var copy: [T] = []
             copy.reserveCapacity(array.count)
             copy.append(contentsOf: array)
             return copy
         }
-        (optionStart, optionValue, usageStart, usageRow, usageCoefficient) = (exact(builder.optionStart), exact(builder.optionValue),
-            exact(builder.usageStart), exact(builder.usageRow), exact(builder.usageCoefficient))
-        (minimumStart, minimum) = (exact(builder.minimumStart), exact(builder.minimum))
+        optionStart = exact(&builder.optionStart)
+        optionValue = exact(&builder.optionValue)
+        usageStart = exact(&builder.usageStart)
+        usageRow = exact(&builder.usageRow)
+        usageCoefficient = exact(&builder.usageCoefficient)
+        minimumStart = exact(&builder.minimumStart)
+        minimum = exact(&builder.minimum)
         if let shared = builder.pairsOf {
             // The same pairs as another table's: its arrays, not copies.
             (pairStart, pairClass, segmentStart, segmentWidth, segmentRevenuePerFTE, mostPairs) =
                 (shared.pairStart, shared.pairClass, shared.segmentStart, shared.segmentWidth, shared.segmentRevenuePerFTE, shared.mostPairs)
         } else {
-            (pairStart, pairClass) = (exact(builder.pairStart), exact(builder.pairClass))
-            (segmentStart, segmentWidth, segmentRevenuePerFTE, mostPairs) =
-                (exact(builder.segmentStart), exact(builder.segmentWidth), exact(builder.segmentGain), builder.mostPairs)
+            pairStart = exact(&builder.pairStart)
+            pairClass = exact(&builder.pairClass)
+            segmentStart = exact(&builder.segmentStart)
+            segmentWidth = exact(&builder.segmentWidth)
+            segmentRevenuePerFTE = exact(&builder.segmentGain)
+            mostPairs = builder.mostPairs
         }
     }
 
     /// An empty table (a structure's placeholder until its own is built).
-    convenience init() { self.init(Builder()) }
+    convenience init() {
+        var empty = Builder()
+        self.init(&empty)
+    }
 
     /// Fills a table account by account: each account's options, then its pairs.
     struct Builder {
@@ -200,7 +214,17 @@ final class PricingTable: Sendable {
         /// and segment arrays, and ``endAccount(pairs:)`` need not be given them.
         fileprivate var pairsOf: PricingTable?
 
-        init(sharingPairsOf table: PricingTable? = nil) { pairsOf = table }
+        /// The sizes of the pair arrays, when known (`accounts`, `pairs` and `segments` in all),
+        /// are reserved: those arrays then need no copy.
+        init(sharingPairsOf table: PricingTable? = nil, accounts: Int = 0, pairs: Int = 0, segments: Int = 0) {
+            pairsOf = table
+            guard table == nil else { return }
+            pairStart.reserveCapacity(accounts + 1)
+            pairClass.reserveCapacity(pairs)
+            segmentStart.reserveCapacity(pairs + 1)
+            segmentWidth.reserveCapacity(segments)
+            segmentGain.reserveCapacity(segments)
+        }
 
         /// One option of the current account: its value, its nonzero row coefficients in row
         /// order, its minimum FTE per pair.
@@ -229,6 +253,7 @@ final class PricingTable: Sendable {
             mostPairs = max(mostPairs, pairs.count)
         }
 
-        func finish() -> PricingTable { PricingTable(self) }
+        /// The table; the builder is left empty.
+        mutating func finish() -> PricingTable { PricingTable(&self) }
     }
 }

@@ -102,7 +102,7 @@ extension DecompositionSolver {
         solveOptions.dualSimplex = true
         // The incumbent, when it is a plan of this case, prunes the search from the start.
         let start = plan.flatMap { plan in plan.decisions.programmeActive == structure.programmeActive
-            ? coreValues(of: plan.decisions, coreProgram, structure, allowed) : nil }
+            ? coreValues(of: plan.decisions, coreProgram, structure, allowed, choices) : nil }
         let solution = try problem.solve(options: solveOptions, warmStart: true, incumbent: start)
         if solution.termination == .interrupted { throw PlanningInterrupted() }
         // No plan of the core at all: none of the case beats the incumbent.
@@ -126,7 +126,7 @@ extension DecompositionSolver {
 
     /// `decisions` as values of the core program's variables; nil when they are not in the core.
     private func coreValues(of decisions: PlanDecisions, _ core: CoreProgram, _ structure: LinkingStructure,
-                            _ allowed: [[Int]?]) -> [Double]? {
+                            _ allowed: [[Int]?], _ choices: [BlockPricing.Choice]) -> [Double]? {
         var values = [Double](repeating: 0, count: core.program.variableCount)
         for a in 0..<structure.accountCount {
             if let ys = core.tiers[a] {
@@ -136,6 +136,11 @@ extension DecompositionSolver {
                 })
                 else { return nil }
                 values[ys[k].rawValue] = 1
+            }
+            if core.effort[a].isEmpty, core.tiers[a] == nil, allowed[a] == nil,
+               zip(decisions.fte[a], choices[a].fte).contains(where: { abs($0 - $1) > 1e-9 }) {
+                // An account without variables keeps its priced effort.
+                return nil
             }
             for (e, segments) in core.effort[a].enumerated() {
                 var left = decisions.fte[a][e] - core.floors[a][e]
@@ -166,11 +171,13 @@ extension DecompositionSolver {
 
     /// The core program: accounts with several options within Δ choose among them, every other
     /// account is fixed in its best option, with its effort within its window (every segment
-    /// when there are none). `coverage` holds each pair's coverage row, when it has one;
-    /// `floors` each pair's effort fixed below its variables, `widths` its variables' widths.
+    /// when there are no windows; its priced effort, and no variables, when it has none).
+    /// `coverage` holds each pair's coverage row, when it has one; `floors` each pair's effort
+    /// fixed below its variables, `widths` its variables' widths (all three empty for an
+    /// account without variables).
     /// Each of `groups` is one aggregate (``Aggregate``), its accounts without variables of their own.
     private func coreProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ allowed: [[Int]?],
-                             groups: [[Int]], windows: [[ClosedRange<Double>]?]?) -> CoreProgram {
+                             groups: [[Int]], windows: [Int: [ClosedRange<Double>]]?) -> CoreProgram {
         var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programmeActive)
         let accounts = structure.accountCount
         var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
@@ -181,8 +188,7 @@ extension DecompositionSolver {
         for group in groups { for a in group { isAggregated[a] = true } }
         for a in 0..<accounts where !isAggregated[a] {
             let tierChoices: [(Formulation.TierChoice, VariableIndex)]
-            let pairs = structure.pairs(a)
-            var minimum = [Double](repeating: 0, count: pairs.count)
+            var minimum: [Double]? = nil
             if let kept = allowed[a] {
                 let options = structure.options(a)
                 let choicesKept = kept.map { options[$0].choice }
@@ -195,8 +201,14 @@ extension DecompositionSolver {
                 builder.fix(value: structure.pricingTable.optionValue[structure.pricingTable.optionStart[a] + o],
                             usage: structure.sparseUsage(account: a, option: o))
                 tierChoices = []
-                if let window = windows?[a] {
-                    for e in pairs.indices {
+                if let windows {
+                    // Effort within the account's window; without one, its priced effort, and no
+                    // arrays of its own (a million accounts, a few hundred windows).
+                    guard let window = windows[a] else {
+                        for (e, fte) in choices[a].fte.enumerated() { builder.fixEffort(structure, account: a, pair: e, fte: fte) }
+                        continue
+                    }
+                    for e in window.indices {
                         let (variables, pieces) = builder.addEffort(account: a, pair: e, within: window[e])
                         effortVariables[a].append(variables)
                         widths[a].append(pieces)
@@ -205,14 +217,14 @@ extension DecompositionSolver {
                     }
                     continue
                 }
-                minimum = pairs.indices.map { structure.minimumFTE(account: a, option: o, pair: $0) }
+                minimum = choices[a].fte.indices.map { structure.minimumFTE(account: a, option: o, pair: $0) }
             }
-            for e in pairs.indices {
+            for (e, pair) in structure.pairs(a).enumerated() {
                 let rowsBefore = builder.coverageRows.count
-                effortVariables[a].append(builder.addEffort(account: a, pair: e, choices: tierChoices, fixedMinimum: minimum[e]))
+                effortVariables[a].append(builder.addEffort(account: a, pair: e, choices: tierChoices, fixedMinimum: minimum?[e] ?? 0))
                 coverage[a].append(builder.coverageRows.count > rowsBefore ? builder.coverageRows.last : nil)
                 floors[a].append(0)
-                widths[a].append(pairs[e].widths)
+                widths[a].append(pair.widths)
             }
         }
         let aggregates = groups.map { Self.addAggregate($0, allowed[$0[0]]!, structure, to: &builder) }

@@ -23,26 +23,28 @@ extension DecompositionSolver {
         structure.effort.revenueWeights.allSatisfy { $0 == 0 }
     }
 
-    /// Per account fixed in its tier (`allowed[a] == nil`), per pair, the FTE range its effort
-    /// keeps in the core; nil for the accounts that keep a choice, and nil in all when a
+    /// Per account fixed in its tier (`allowed[a] == nil`) whose effort may move, per pair, the
+    /// FTE range its effort keeps in the core. An account fixed in its tier and not in the
+    /// result keeps its priced effort; one that keeps a choice is not in it either. Nil when a
     /// linking row weighs revenue (the windows would not be exact).
     static func effortWindows(_ structure: LinkingStructure, duals: [Double], choices: [BlockPricing.Choice],
-                              allowed: [[Int]?], delta: Double) -> [[ClosedRange<Double>]?]? {
+                              allowed: [[Int]?], delta: Double) -> [Int: [ClosedRange<Double>]]? {
         guard effortWindowsApply(structure) else { return nil }
         let effort = structure.effort
         let table = structure.pricingTable
         let beta = effort.effortPrices(duals)
         let margins = structure.margins
         /// A segment's part above the tier's minimum: what one FTE of it is worth at the
-        /// prices (> 0: the best block takes it), its width and its pair (flat index).
+        /// prices (> 0: the best block takes it), its width, its pair (flat index) and account.
         struct Item {
             var value: Double
             var width: Double
             var pair: Int
+            var account: Int
         }
         // Every segment part above its tier's minimum, visited in account order: its class,
-        // worth per FTE at the prices, width and pair.
-        func eachItem(_ body: (_ c: Int, _ value: Double, _ width: Double, _ pair: Int) -> Void) {
+        // worth per FTE at the prices, width, pair and account.
+        func eachItem(_ body: (_ c: Int, _ value: Double, _ width: Double, _ pair: Int, _ account: Int) -> Void) {
             for a in 0..<structure.accountCount where allowed[a] == nil {
                 let o = choices[a].option
                 for p in table.pairStart[a]..<table.pairStart[a + 1] {
@@ -54,25 +56,28 @@ extension DecompositionSolver {
                         let end = start + table.segmentWidth[k]
                         defer { start = end }
                         guard end > minimum else { continue }
-                        body(c, alpha * table.segmentRevenuePerFTE[k] - beta[c], end - max(start, minimum), p)
+                        body(c, alpha * table.segmentRevenuePerFTE[k] - beta[c], end - max(start, minimum), p, a)
                     }
                 }
             }
         }
         // Only the segments nearest to break-even can be in a window. A first pass sums each
-        // class's loss by the binary order of magnitude of |value| (taken and not taken apart);
-        // the second keeps the buckets up to the one where the loss passes Δ and the next one
-        // holding a segment (a window reaches one segment past Δ). A million accounts have
-        // tens of millions of segments, and only a few hundred are ever kept.
-        let buckets = 130
+        // class's loss by |value| in buckets of 1/64 of a binary order of magnitude (taken and
+        // not taken apart), in increasing order; the second keeps the buckets up to the one
+        // where the loss passes Δ and the next one holding a segment (a window reaches one
+        // segment past Δ). A million accounts have tens of millions of segments, and only a
+        // few hundred are ever kept (buckets of a whole order of magnitude kept 11 million at
+        // a million `broad` accounts: 355 MB).
+        let steps = 64, buckets = 130 * steps
         func bucket(_ value: Double) -> Int {
             let magnitude = abs(value)
             guard magnitude > 0, magnitude.isFinite else { return magnitude > 0 ? buckets - 1 : 0 }
-            return min(buckets - 1, max(1, Int(magnitude.exponent) + 64))
+            let octave = Int(magnitude.exponent) + 64, step = Int((magnitude.significand - 1) * Double(steps))
+            return min(buckets - 1, max(1, octave * steps + step))
         }
         let classes = effort.cost.count
         var loss = [Double](repeating: 0, count: 2 * classes * buckets), count = [Int](repeating: 0, count: 2 * classes * buckets)
-        eachItem { c, value, width, _ in
+        eachItem { c, value, width, _, _ in
             let slot = ((value > 0 ? 1 : 0) * classes + c) * buckets + bucket(value)
             loss[slot] += abs(value) * width
             count[slot] += 1
@@ -89,35 +94,35 @@ extension DecompositionSolver {
         }
         var taken = [[Item]](repeating: [], count: classes)
         var left = [[Item]](repeating: [], count: classes)
-        eachItem { c, value, width, pair in
+        eachItem { c, value, width, pair, account in
             let side = (value > 0 ? 1 : 0) * classes + c
             guard bucket(value) <= last[side] else { return }
-            let item = Item(value: value, width: width, pair: pair)
+            let item = Item(value: value, width: width, pair: pair, account: account)
             if value > 0 { taken[c].append(item) } else { left[c].append(item) }
         }
-        // How far each pair's effort may fall below, and rise above, its priced effort.
-        var down = [Double](repeating: 0, count: table.pairStart[structure.accountCount])
-        var up = down
+        // How far each pair's effort may fall below, and rise above, its priced effort (only
+        // the few pairs that may move).
+        var down: [Int: Double] = [:], up: [Int: Double] = [:], moving = Set<Int>()
         for c in taken.indices {
-            func widen(_ items: [Item], _ room: inout [Double]) {
+            func widen(_ items: [Item], _ room: inout [Int: Double]) {
                 // The cheapest to move first: the order an optimal plan moves them in.
                 var lost = 0.0, beyond = 0
                 for item in items.sorted(by: { abs($0.value) < abs($1.value) }) {
                     if lost >= delta { beyond += 1 }
                     if beyond > 1 { break }
-                    room[item.pair] += item.width
+                    room[item.pair, default: 0] += item.width
+                    moving.insert(item.account)
                     lost += abs(item.value) * item.width
                 }
             }
             widen(taken[c], &down)
             widen(left[c], &up)
         }
-        return (0..<structure.accountCount).map { a -> [ClosedRange<Double>]? in
-            guard allowed[a] == nil else { return nil }
-            return (table.pairStart[a]..<table.pairStart[a + 1]).map { p in
+        return Dictionary(uniqueKeysWithValues: moving.map { a in
+            (a, (table.pairStart[a]..<table.pairStart[a + 1]).map { p in
                 let priced = choices[a].fte[p - table.pairStart[a]]
-                return max(0, priced - down[p])...(priced + up[p])
-            }
-        }
+                return max(0, priced - (down[p] ?? 0))...(priced + (up[p] ?? 0))
+            })
+        })
     }
 }

@@ -89,9 +89,6 @@ extension DecompositionSolver {
         // The pricing table's arrays as locals: no reference counting per account.
         let table = structure.pricingTable
         let optionStart = table.optionStart, optionValue = table.optionValue, pairStart = table.pairStart
-        let pairClass = table.pairClass, segmentStart = table.segmentStart
-        let segmentWidth = table.segmentWidth, segmentGain = table.segmentRevenuePerFTE
-        let margins = structure.margins, regionCost = structure.instance.dataset.regions.map(\.localFTECost)
         for a in 0..<accounts {
             if free.accounts[a] {
                 let options = structure.options(a)
@@ -112,21 +109,13 @@ extension DecompositionSolver {
             builder.fix(value: optionValue[optionStart[a] + o], usage: structure.sparseUsage(account: a, option: o))
             let firstPair = pairStart[a], pairCount = pairStart[a + 1] - firstPair
             var variables = [[VariableIndex]](repeating: [], count: pairCount)
-            let fte = choices[a].fte, margin = margins[a]
+            let fte = choices[a].fte
             for e in 0..<pairCount {
                 if free.isFree(account: a, pair: e) {
                     variables[e] = builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: structure.minimumFTE(account: a, option: o, pair: e))
                     continue
                 }
-                guard fte[e] > 0 else { continue }
-                var left = fte[e], revenue = 0.0
-                for k in segmentStart[firstPair + e]..<segmentStart[firstPair + e + 1] where left > 0 {
-                    let amount = min(left, segmentWidth[k])
-                    revenue += segmentGain[k] * amount
-                    left -= amount
-                }
-                let region = pairClass[firstPair + e]
-                builder.fixEffort(margin: margin, region: region, cost: regionCost[region], fte: fte[e], revenue: revenue)
+                builder.fixEffort(structure, account: a, pair: e, fte: fte[e])
             }
             effortVariables[a] = variables
         }
@@ -225,7 +214,8 @@ extension DecompositionSolver {
             chosenTiers.append(tier)
             leads.append(lead?.gam)
             pools.append(lead?.gam == nil ? lead?.pool : nil)
-            fte.append(efforts.indices.map { e in
+            // An account fixed with no effort arrays (a core's, without a window) keeps its priced effort.
+            fte.append(efforts.isEmpty && ys == nil ? choices[a].fte : efforts.indices.map { e in
                 if let floors { return max(0, efforts[e].reduce(floors[a][e]) { $0 + values[$1.rawValue] }) }
                 return efforts[e].isEmpty && ys == nil ? choices[a].fte[e] : max(0, efforts[e].reduce(0) { $0 + values[$1.rawValue] })
             })

@@ -77,7 +77,11 @@ struct LinkingStructure: BlockStructure {
             if let r = formulation.capacityRegion(of: row) { effort.capacityRow[r] = i }
         }
         let shared = sibling.map { $0.instance.dataset.accounts.count == instance.dataset.accounts.count ? $0 : nil } ?? nil
-        var table = PricingTable.Builder(sharingPairsOf: shared?.pricingTable)
+        let pairCount = instance.pairs.reduce(0) { $0 + $1.count }
+        let segmentCount = instance.pairs.reduce(0) { $0 + $1.reduce(0) { $0 + ($1.saturation > 0 ? 1 : 0) } }
+            * instance.curve.segmentCount
+        var table = PricingTable.Builder(sharingPairsOf: shared?.pricingTable, accounts: instance.pairs.count, pairs: pairCount,
+                                         segments: segmentCount)
         if let shared { saturations = shared.saturations }
         for (a, account) in instance.dataset.accounts.enumerated() {
             margins.append(account.margin)
@@ -198,4 +202,23 @@ struct LinkingStructure: BlockStructure {
 
     var accountCount: Int { margins.count }
 
+}
+
+extension ProgramBuilder {
+    /// Fixes `fte` of effort on pair `e` of account `a` of `structure`, its revenue filled into
+    /// the pair's segments in order straight from the pricing table (as
+    /// ``fixEffort(account:pair:fte:)`` does from the formulation, without making the segments).
+    mutating func fixEffort(_ structure: LinkingStructure, account a: Int, pair e: Int, fte: Double) {
+        guard fte > 0 else { return }
+        let table = structure.pricingTable, p = table.pairStart[a] + e
+        var left = fte, revenue = 0.0
+        for k in table.segmentStart[p]..<table.segmentStart[p + 1] where left > 0 {
+            let amount = min(left, table.segmentWidth[k])
+            revenue += table.segmentRevenuePerFTE[k] * amount
+            left -= amount
+        }
+        let region = table.pairClass[p]
+        fixEffort(margin: structure.margins[a], region: region,
+                  cost: structure.instance.dataset.regions[region].localFTECost, fte: fte, revenue: revenue)
+    }
 }
