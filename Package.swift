@@ -75,6 +75,7 @@ let package = Package(
                 "GLPK",
                 "InputFiles",
                 "OutputFiles",
+                "CPOSIX",
                 "SyntheticData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

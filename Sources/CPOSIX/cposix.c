@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/fs.h>
+#include <malloc.h>
 #include "cposix.h"
 
 int cposix_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {
@@ -14,3 +15,5 @@ int cposix_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char
 
 unsigned int cposix_rename_exchange(void) { return RENAME_EXCHANGE; }
 unsigned int cposix_rename_noreplace(void) { return RENAME_NOREPLACE; }
+
+void cposix_release_freed_memory(void) { (void)malloc_trim(0); }

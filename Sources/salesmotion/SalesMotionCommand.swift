@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import ArgumentParser
+import CPOSIX
 import Foundation
 import OutputFiles
 import SalesMotion
@@ -159,6 +160,7 @@ struct InputOptions: ParsableArguments {
                 throw ExitCode(interruptedExitCode)
             }
             if announce, let notice = instance.model.singleYearNotice { printError("Note: \(model): \(notice).") }
+            releaseFreedMemory()
             return instance
         } catch let error as InputError {
             reportInputError(error)
@@ -250,6 +252,7 @@ struct Solve: ParsableCommand {
         var options = planningOptions(verbose: solver.verbose, instance: instance)
         options.method = method
         let planned = try planning { try AllocationPlanner.plan(instance, options: options, inputTimings: phases) }
+        releaseFreedMemory()
         let (files, result) = try planning { try PlanReport(instance: instance, result: planned).rendered(output.csvDialect) }
         try commit(stage) { files }
         if !output.quiet {
@@ -299,4 +302,11 @@ struct Export: ParsableCommand {
             try instance.export(format, to: output, backend: solverBackend, modelFile: input.model)
         }
     }
+}
+
+/// Gives the pages of freed small allocations back to the system. Reading a million-account
+/// dataset leaves hundreds of megabytes of its parsed rows freed in the heap, where the large
+/// arrays of the solve (allocated apart by the C library) never reuse them.
+func releaseFreedMemory() {
+    cposix_release_freed_memory()
 }

@@ -11,4 +11,7 @@ int cposix_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char
 unsigned int cposix_rename_exchange(void);
 unsigned int cposix_rename_noreplace(void);
 
+/// malloc_trim(0): gives the pages of freed heap memory back to the system.
+void cposix_release_freed_memory(void);
+
 #endif
