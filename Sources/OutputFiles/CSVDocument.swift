@@ -15,9 +15,17 @@ public enum CSVCell: Sendable {
         case .number(let value): return formatShort(value)
         case .flag(let value): return value ? "true" : "false"
         case .text(let text):
-            guard let first = text.unicodeScalars.first else { return text }
-            return ["=", "+", "-", "@", "\t", "\r"].contains(first) ? "'" + text : text
+            switch text.utf8.first {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                return "'" + text
+            default: return text
+            }
         }
+    }
+
+    var isNumber: Bool {
+        if case .number = self { return true }
+        return false
     }
 }
 
@@ -49,6 +57,8 @@ public struct CSVDocument: Sendable {
     private var numberCells: [Bool] = []
     /// A streaming document's dialect and the file's bytes so far.
     private var stream: (dialect: CSVDialect, bytes: Data)?
+    /// A streaming document's row being written (its storage kept from row to row).
+    private var rowBytes: [UInt8] = []
     private var streamedRows = 0
 
     public init(header: [String]) { self.header = header }
@@ -58,7 +68,7 @@ public struct CSVDocument: Sendable {
     public init(header: [String], streaming dialect: CSVDialect) {
         self.header = header
         var bytes = dialect.byteOrderMark
-        Self.appendRow(header.map { Array(CSVCell.text($0).rendered.utf8) }, numbers: header.map { _ in false }, dialect, to: &bytes)
+        Self.appendRow(header.map { CSVCell.text($0) }, dialect, to: &bytes)
         stream = (dialect, Data(bytes))
     }
 
@@ -68,10 +78,9 @@ public struct CSVDocument: Sendable {
     public mutating func append(_ row: [CSVCell]) {
         precondition(row.count == header.count, "row has \(row.count) cells for \(header.count) columns")
         if let dialect = stream?.dialect {
-            var bytes: [UInt8] = []
-            Self.appendRow(row.map { Array($0.rendered.utf8) }, numbers: row.map { if case .number = $0 { return true } else { return false } },
-                           dialect, to: &bytes)
-            stream!.bytes.append(contentsOf: bytes)
+            rowBytes.removeAll(keepingCapacity: true)
+            Self.appendRow(row, dialect, to: &rowBytes)
+            stream!.bytes.append(contentsOf: rowBytes)
             streamedRows += 1
             return
         }
@@ -101,10 +110,13 @@ public struct CSVDocument: Sendable {
         if needsQuotes { bytes.append(0x22) }
     }
 
-    private static func appendRow(_ fields: [[UInt8]], numbers: [Bool], _ dialect: CSVDialect, to bytes: inout [UInt8]) {
-        for (position, field) in fields.enumerated() {
+    /// One row of cells, each rendered straight into `bytes` (no array per cell: a
+    /// million-account plan has tens of millions of them).
+    private static func appendRow(_ cells: [CSVCell], _ dialect: CSVDialect, to bytes: inout [UInt8]) {
+        for (position, cell) in cells.enumerated() {
             if position > 0 { bytes.append(dialect.separator) }
-            appendField(field, number: numbers[position], dialect, to: &bytes)
+            var text = cell.rendered
+            text.withUTF8 { appendField($0, number: cell.isNumber, dialect, to: &bytes) }
         }
         bytes.append(0x0A)
     }
@@ -122,7 +134,7 @@ public struct CSVDocument: Sendable {
         }
         var bytes: [UInt8] = dialect.byteOrderMark
         bytes.reserveCapacity(cellBytes.count + cellEnds.count + 64 * max(1, header.count) + 16)
-        Self.appendRow(header.map { Array(CSVCell.text($0).rendered.utf8) }, numbers: header.map { _ in false }, dialect, to: &bytes)
+        Self.appendRow(header.map { CSVCell.text($0) }, dialect, to: &bytes)
         let columns = header.count
         var start = 0
         for (index, end) in cellEnds.enumerated() {
