@@ -91,12 +91,14 @@ extension DecompositionSolver {
                                                     delta: core.delta) : nil
         let coreProgram = coreProgram(structure, choices, allowed, groups: core.groups, windows: windows)
         let problem = try options.backend.makeSession(coreProgram.program)
-        // The simplex starts from a dual feasible basis (at zero prices): every column at the
-        // bound its objective favours, or filled to a tier's minimum, whose last segment is then
-        // basic in place of its coverage row. Only the few limit rows and the free accounts'
-        // rows are violated, which the dual simplex mends in a few long steps; from GLPK's
-        // standard basis it would move the effort columns one by one.
-        try problem.setStartingBasis(dualFeasibleFor: coreProgram, structure)
+        // The simplex starts from the priced plan: every column at the bound its value net of
+        // the linking rows' prices favours, or filled to a tier's minimum, whose last segment is
+        // then basic in place of its coverage row. Only the few limit rows and the free
+        // accounts' rows are violated, which the dual simplex mends in a few long steps; from
+        // GLPK's standard basis it would move the effort columns one by one, and from the plan
+        // at zero prices (each column as its objective alone favours) it took 2,054 iterations
+        // instead of 130 on 10,000 `standard` accounts, where every effort segment is a column.
+        try problem.setStartingBasis(pricedPlanOf: coreProgram, structure, prices: result.duals)
         var solveOptions = SolveOptions(relativeGap: 1e-12, timeLimit: max(0.001, timeLimit), verbose: options.verbose,
                                         cuttingPlanes: true, stop: options.stop, absoluteGap: tolerance)
         solveOptions.dualSimplex = true
@@ -235,17 +237,26 @@ extension DecompositionSolver {
 }
 
 extension SolverSession {
-    /// Starts the next warm solve of a core program from a dual feasible basis at zero prices
+    /// Starts the next warm solve of a core program from its plan at the linking rows' `prices`
     /// (see ``DecompositionSolver/solveCore``).
-    func setStartingBasis(dualFeasibleFor core: DecompositionSolver.CoreProgram, _ structure: LinkingStructure) throws {
+    func setStartingBasis(pricedPlanOf core: DecompositionSolver.CoreProgram, _ structure: LinkingStructure,
+                          prices: [Double]) throws {
         let program = core.program
+        // Each column's objective less its use of the linking rows at their prices.
+        var worth = program.objectiveCoefficients
+        for (i, row) in core.rows.enumerated() where prices[i] != 0 {
+            for t in program.coefficientRange(of: row) {
+                worth[Int(program.coefficientColumns[t])] -= prices[i] * program.coefficientValues[t]
+            }
+        }
         var atUpper: [VariableIndex] = [], basicFor: [(VariableIndex, ConstraintIndex)] = []
         for a in 0..<structure.accountCount {
-            for y in core.tiers[a] ?? [] where program.objectiveCoefficients[y.rawValue] > 0 { atUpper.append(y) }
+            for y in core.tiers[a] ?? [] where worth[y.rawValue] > 0 { atUpper.append(y) }
             for (e, segments) in core.effort[a].enumerated() where !segments.isEmpty {
                 let widths = core.widths[a][e]
-                // Effort the objective wants: the segments that earn more than they cost (a prefix).
-                let wanted = segments.indices.filter { program.objectiveCoefficients[segments[$0].rawValue] > 0 }
+                // Effort the prices want: the segments worth more than they cost (a prefix, unless a
+                // limit row prices revenue against them).
+                let wanted = segments.indices.filter { worth[segments[$0].rawValue] > 0 }
                 let wantedFTE = wanted.reduce(0) { $0 + widths[$1] }
                 let row = core.coverage[a][e]
                 let minimum = row.map { program.constraintLowerBounds[$0.rawValue] } ?? 0
@@ -261,11 +272,11 @@ extension SolverSession {
                 }
             }
         }
-        // An aggregate as a free account: counts the objective favours at their upper bounds,
-        // with the segments that earn more than they cost.
+        // An aggregate as a free account: counts the prices favour at their upper bounds, with
+        // the segments worth more than they cost.
         for aggregate in core.aggregates {
-            atUpper += aggregate.counts.filter { program.objectiveCoefficients[$0.rawValue] > 0 }
-            atUpper += aggregate.effort.joined().joined().filter { program.objectiveCoefficients[$0.rawValue] > 0 }
+            atUpper += aggregate.counts.filter { worth[$0.rawValue] > 0 }
+            atUpper += aggregate.effort.joined().joined().filter { worth[$0.rawValue] > 0 }
         }
         try setStartingBasis(atUpper: atUpper, basicFor: basicFor)
     }
