@@ -39,6 +39,21 @@ struct BlockPricing {
     }
 
     func price(_ duals: [Double], recordChoices: Bool = false, recordOptionValues: Bool = false) -> Plan {
+        let table = structure.pricingTable
+        // The table's segment arrays, read most, without bounds checks: every index comes from
+        // the table's own ranges (`segmentStart`), which its builder made.
+        return table.segmentWidth.withUnsafeBufferPointer { width in
+            table.segmentRevenuePerFTE.withUnsafeBufferPointer { gain in
+                table.segmentStart.withUnsafeBufferPointer { segmentStart in
+                    price(duals, recordChoices: recordChoices, recordOptionValues: recordOptionValues,
+                          width: width, gain: gain, segmentStart: segmentStart)
+                }
+            }
+        }
+    }
+
+    private func price(_ duals: [Double], recordChoices: Bool, recordOptionValues: Bool, width: UnsafeBufferPointer<Double>,
+                       gain: UnsafeBufferPointer<Double>, segmentStart: UnsafeBufferPointer<Int>) -> Plan {
         let s = structure
         let table = s.pricingTable
         // Local copies: indexing a local array costs no reference counting in the loop.
@@ -46,7 +61,6 @@ struct BlockPricing {
         let usageStart = table.usageStart, usageRow = table.usageRow, usageCoefficient = table.usageCoefficient
         let minimumStart = table.minimumStart, minimum = table.minimum
         let pairStart = table.pairStart, pairClass = table.pairClass
-        let segmentStart = table.segmentStart, width = table.segmentWidth, gain = table.segmentRevenuePerFTE
         let margins = s.margins, effort = s.effort
         let capacityRow = effort.capacityRow, classGroup = effort.group, classCost = effort.cost
         let groupWeight = effort.weight
@@ -69,6 +83,8 @@ struct BlockPricing {
         /// The priced value of each pair of the current account at its free effort (the same for
         /// every option whose minimum is below it).
         var freePriced = [Double](repeating: 0, count: table.mostPairs)
+        /// And the revenue it wins (what the chosen option's effort wins when it is the free effort).
+        var freeRevenue = [Double](repeating: 0, count: table.mostPairs)
         /// Effort `x` filled into pair `p`'s segments in order: its priced value and revenue.
         func fill(_ p: Int, to x: Double, alpha: Double, beta: Double) -> (priced: Double, revenue: Double) {
             var left = x, priced = 0.0, revenue = 0.0
@@ -91,15 +107,17 @@ struct BlockPricing {
                 let price = beta[c]
                 // The segments that earn more than they cost (a prefix: the curve is concave), and
                 // their priced value, in one pass.
-                var priced = 0.0
+                var priced = 0.0, revenue = 0.0
                 for k in segmentStart[p]..<segmentStart[p + 1] {
                     let net = alpha * gain[k] - price
                     if net <= 0 { break }
                     x += width[k]
                     priced += net * width[k]
+                    revenue += gain[k] * width[k]
                 }
                 freeFTE[p - firstPair] = x
                 freePriced[p - firstPair] = priced
+                freeRevenue[p - firstPair] = revenue
             }
             var best = -Double.infinity, second = -Double.infinity, bestOption = optionStart[a]
             var optionValues: [Double] = []
@@ -120,11 +138,12 @@ struct BlockPricing {
             for p in firstPair..<pairEnd {
                 let e = p - firstPair
                 let hasSegments = segmentStart[p] < segmentStart[p + 1]
-                let x = hasSegments ? max(minimum[minimumStart[bestOption] + e], freeFTE[e]) : 0
+                let least = hasSegments ? minimum[minimumStart[bestOption] + e] : 0
+                let x = hasSegments ? max(least, freeFTE[e]) : 0
                 if recordChoices { chosenFTE.append(x) }
                 guard x > 0 else { continue }
                 let c = pairClass[p], g = classGroup[c]
-                let revenue = fill(p, to: x, alpha: pairAlpha[e], beta: beta[c]).revenue
+                let revenue = least <= freeFTE[e] ? freeRevenue[e] : fill(p, to: x, alpha: pairAlpha[e], beta: beta[c]).revenue
                 let cost = classCost[c]
                 objective += groupWeight[g] * (margin * revenue - cost * x)
                 usage[capacityRow[c]] += x
@@ -196,6 +215,11 @@ final class PricingTable: Sendable {
             segmentRevenuePerFTE = exact(&builder.segmentGain)
             mostPairs = builder.mostPairs
         }
+        // Pricing reads the segment arrays without bounds checks, at indices from
+        // `segmentStart`: made by appending each pair's count, it rises to their length.
+        precondition(segmentStart.last == segmentWidth.count && segmentWidth.count == segmentRevenuePerFTE.count
+                     && pairStart.last == pairClass.count && segmentStart.count == pairClass.count + 1,
+                     "pricing table's segment ranges out of step")
     }
 
     /// An empty table (a structure's placeholder until its own is built).
