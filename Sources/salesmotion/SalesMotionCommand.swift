@@ -26,6 +26,8 @@ struct SalesMotionCommand: ParsableCommand {
     /// stops the run with its exit code and leaves the output folder as it was.
     static func main() {
         watchForInterrupt()
+        // A million accounts' solve frees and allocates arrays of hundreds of megabytes.
+        cposix_limit_heap_retention()
         main(nil)
     }
 }
