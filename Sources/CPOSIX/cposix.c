@@ -19,6 +19,6 @@ unsigned int cposix_rename_noreplace(void) { return RENAME_NOREPLACE; }
 void cposix_release_freed_memory(void) { (void)malloc_trim(0); }
 
 void cposix_limit_heap_retention(void) {
-    (void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+    (void)mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
     (void)mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 }

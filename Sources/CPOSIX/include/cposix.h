@@ -14,7 +14,7 @@ unsigned int cposix_rename_noreplace(void);
 /// malloc_trim(0): gives the pages of freed heap memory back to the system.
 void cposix_release_freed_memory(void);
 
-/// mallopt: blocks of 128 KiB or more are mapped apart and unmapped when freed, and more than
+/// mallopt: blocks of 4 MiB or more are mapped apart and unmapped when freed, and more than
 /// 1 MiB free at the heap's top is given back (glibc otherwise raises both after the first large
 /// block is freed, and keeps large freed arrays resident).
 void cposix_limit_heap_retention(void);
