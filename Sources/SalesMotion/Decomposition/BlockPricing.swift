@@ -40,20 +40,23 @@ struct BlockPricing {
 
     func price(_ duals: [Double], recordChoices: Bool = false, recordOptionValues: Bool = false) -> Plan {
         let table = structure.pricingTable
-        // The table's segment arrays, read most, without bounds checks: every index comes from
-        // the table's own ranges (`segmentStart`), which its builder made.
-        return table.segmentWidth.withUnsafeBufferPointer { width in
-            table.segmentRevenuePerFTE.withUnsafeBufferPointer { gain in
-                table.segmentStart.withUnsafeBufferPointer { segmentStart in
-                    price(duals, recordChoices: recordChoices, recordOptionValues: recordOptionValues,
-                          width: width, gain: gain, segmentStart: segmentStart)
+        // The table's per-pair arrays, read most, without bounds checks: every index comes from
+        // the table's own ranges, checked once when it was made.
+        return table.segmentStart.withUnsafeBufferPointer { segmentStart in
+            table.pairSaturation.withUnsafeBufferPointer { saturation in
+                table.pairPotential.withUnsafeBufferPointer { potential in
+                    table.pairCurve.withUnsafeBufferPointer { curve in
+                        price(duals, recordChoices: recordChoices, recordOptionValues: recordOptionValues,
+                              segmentStart: segmentStart, saturation: saturation, potential: potential, curve: curve)
+                    }
                 }
             }
         }
     }
 
-    private func price(_ duals: [Double], recordChoices: Bool, recordOptionValues: Bool, width: UnsafeBufferPointer<Double>,
-                       gain: UnsafeBufferPointer<Double>, segmentStart: UnsafeBufferPointer<Int>) -> Plan {
+    private func price(_ duals: [Double], recordChoices: Bool, recordOptionValues: Bool, segmentStart: UnsafeBufferPointer<Int>,
+                       saturation: UnsafeBufferPointer<Double>, potential: UnsafeBufferPointer<Double>,
+                       curve: UnsafeBufferPointer<Int32>) -> Plan {
         let s = structure
         let table = s.pricingTable
         // Local copies: indexing a local array costs no reference counting in the loop.
@@ -61,6 +64,7 @@ struct BlockPricing {
         let usageStart = table.usageStart, usageRow = table.usageRow, usageCoefficient = table.usageCoefficient
         let minimumStart = table.minimumStart, minimum = table.minimum
         let pairStart = table.pairStart, pairClass = table.pairClass
+        let curveWidth = table.curveWidth, curveSlope = table.curveSlope
         let margins = s.margins, effort = s.effort
         let capacityRow = effort.capacityRow, classGroup = effort.group, classCost = effort.cost
         let groupWeight = effort.weight
@@ -86,12 +90,15 @@ struct BlockPricing {
         /// And the revenue it wins (what the chosen option's effort wins when it is the free effort).
         var freeRevenue = [Double](repeating: 0, count: table.mostPairs)
         /// Effort `x` filled into pair `p`'s segments in order: its priced value and revenue.
+        /// (The segment widths and gains are the table's: the curve's, scaled by the pair.)
         func fill(_ p: Int, to x: Double, alpha: Double, beta: Double) -> (priced: Double, revenue: Double) {
             var left = x, priced = 0.0, revenue = 0.0
+            let base = Int(curve[p]) - segmentStart[p], sat = saturation[p], pot = potential[p]
             for k in segmentStart[p]..<segmentStart[p + 1] where left > 0 {
-                let amount = min(left, width[k])
-                priced += (alpha * gain[k] - beta) * amount
-                revenue += gain[k] * amount
+                let width = curveWidth[base + k] * sat, gain = curveSlope[base + k] / sat * pot
+                let amount = min(left, width)
+                priced += (alpha * gain - beta) * amount
+                revenue += gain * amount
                 left -= amount
             }
             return (priced, revenue)
@@ -108,12 +115,14 @@ struct BlockPricing {
                 // The segments that earn more than they cost (a prefix: the curve is concave), and
                 // their priced value, in one pass.
                 var priced = 0.0, revenue = 0.0
+                let base = Int(curve[p]) - segmentStart[p], sat = saturation[p], pot = potential[p]
                 for k in segmentStart[p]..<segmentStart[p + 1] {
-                    let net = alpha * gain[k] - price
+                    let width = curveWidth[base + k] * sat, gain = curveSlope[base + k] / sat * pot
+                    let net = alpha * gain - price
                     if net <= 0 { break }
-                    x += width[k]
-                    priced += net * width[k]
-                    revenue += gain[k] * width[k]
+                    x += width
+                    priced += net * width
+                    revenue += gain * width
                 }
                 freeFTE[p - firstPair] = x
                 freePriced[p - firstPair] = priced
@@ -178,9 +187,17 @@ final class PricingTable: Sendable {
     let pairStart: [Int]
     /// Each pair's effort class (``EffortClasses``; in a single year, its region).
     let pairClass: [Int]
+    /// Where each pair's segments start, in a numbering of all segments (`segmentStart[p]..<
+    /// segmentStart[p + 1]`). A segment's width and gain are its curve's scaled by its pair
+    /// (``segmentWidth(_:pair:)``): at a million accounts, stored per segment they were 350 MB.
     let segmentStart: [Int]
-    let segmentWidth: [Double]
-    let segmentRevenuePerFTE: [Double]
+    /// Each pair's saturation scale `s` and local potential, and where its response curve's
+    /// segments start in `curveWidth` and `curveSlope` (the distinct curves, back to back).
+    let pairSaturation: [Double]
+    let pairPotential: [Double]
+    let pairCurve: [Int32]
+    let curveWidth: [Double]
+    let curveSlope: [Double]
     /// The most footprint pairs of any account.
     let mostPairs: Int
 
@@ -205,21 +222,37 @@ final class PricingTable: Sendable {
         minimum = exact(&builder.minimum)
         if let shared = builder.pairsOf {
             // The same pairs as another table's: its arrays, not copies.
-            (pairStart, pairClass, segmentStart, segmentWidth, segmentRevenuePerFTE, mostPairs) =
-                (shared.pairStart, shared.pairClass, shared.segmentStart, shared.segmentWidth, shared.segmentRevenuePerFTE, shared.mostPairs)
+            (pairStart, pairClass, segmentStart, mostPairs) = (shared.pairStart, shared.pairClass, shared.segmentStart, shared.mostPairs)
+            (pairSaturation, pairPotential, pairCurve) = (shared.pairSaturation, shared.pairPotential, shared.pairCurve)
+            (curveWidth, curveSlope) = (shared.curveWidth, shared.curveSlope)
         } else {
             pairStart = exact(&builder.pairStart)
             pairClass = exact(&builder.pairClass)
             segmentStart = exact(&builder.segmentStart)
-            segmentWidth = exact(&builder.segmentWidth)
-            segmentRevenuePerFTE = exact(&builder.segmentGain)
+            pairSaturation = exact(&builder.pairSaturation)
+            pairPotential = exact(&builder.pairPotential)
+            pairCurve = exact(&builder.pairCurve)
+            (curveWidth, curveSlope) = (builder.curveWidth, builder.curveSlope)
             mostPairs = builder.mostPairs
         }
-        // Pricing reads the segment arrays without bounds checks, at indices from
-        // `segmentStart`: made by appending each pair's count, it rises to their length.
-        precondition(segmentStart.last == segmentWidth.count && segmentWidth.count == segmentRevenuePerFTE.count
-                     && pairStart.last == pairClass.count && segmentStart.count == pairClass.count + 1,
-                     "pricing table's segment ranges out of step")
+        // Pricing reads the per-pair arrays without bounds checks, at indices from the pairs'
+        // ranges, and a pair's curve segments at `pairCurve[p] + k`: made pair by pair, each of
+        // them in step.
+        let pairs = pairClass.count
+        precondition(pairStart.last == pairs && segmentStart.count == pairs + 1 && pairSaturation.count == pairs
+                     && pairPotential.count == pairs && pairCurve.count == pairs
+                     && (0..<pairs).allSatisfy { Int(pairCurve[$0]) + segmentStart[$0 + 1] - segmentStart[$0] <= curveWidth.count },
+                     "pricing table's pair arrays out of step")
+    }
+
+    /// Segment `s` (of pair `p`): its width in FTE, `curve width × s`, and its revenue per FTE,
+    /// `curve slope / s × potential` (``Formulation/segments(of:)``, to the last digit).
+    func segmentWidth(_ s: Int, pair p: Int) -> Double {
+        curveWidth[Int(pairCurve[p]) + s - segmentStart[p]] * pairSaturation[p]
+    }
+
+    func segmentRevenuePerFTE(_ s: Int, pair p: Int) -> Double {
+        curveSlope[Int(pairCurve[p]) + s - segmentStart[p]] / pairSaturation[p] * pairPotential[p]
     }
 
     /// An empty table (a structure's placeholder until its own is built).
@@ -232,22 +265,24 @@ final class PricingTable: Sendable {
     struct Builder {
         fileprivate var optionStart = [0], optionValue: [Double] = [], usageStart = [0], usageRow: [Int] = []
         fileprivate var usageCoefficient: [Double] = [], minimumStart: [Int] = [], minimum: [Double] = []
-        fileprivate var pairStart = [0], pairClass: [Int] = [], segmentStart = [0], segmentWidth: [Double] = []
-        fileprivate var segmentGain: [Double] = [], mostPairs = 0
+        fileprivate var pairStart = [0], pairClass: [Int] = [], segmentStart = [0], mostPairs = 0
+        fileprivate var pairSaturation: [Double] = [], pairPotential: [Double] = [], pairCurve: [Int32] = []
+        fileprivate var curveWidth: [Double] = [], curveSlope: [Double] = [], curves: [ResponseCurve: Int32] = [:]
         /// A table whose accounts have the same footprint pairs: the new table shares its pair
         /// and segment arrays, and ``endAccount(pairs:)`` need not be given them.
         fileprivate var pairsOf: PricingTable?
 
-        /// The sizes of the pair arrays, when known (`accounts`, `pairs` and `segments` in all),
-        /// are reserved: those arrays then need no copy.
-        init(sharingPairsOf table: PricingTable? = nil, accounts: Int = 0, pairs: Int = 0, segments: Int = 0) {
+        /// The sizes of the pair arrays, when known (`accounts` and `pairs` in all), are
+        /// reserved: those arrays then need no copy.
+        init(sharingPairsOf table: PricingTable? = nil, accounts: Int = 0, pairs: Int = 0) {
             pairsOf = table
             guard table == nil else { return }
             pairStart.reserveCapacity(accounts + 1)
             pairClass.reserveCapacity(pairs)
             segmentStart.reserveCapacity(pairs + 1)
-            segmentWidth.reserveCapacity(segments)
-            segmentGain.reserveCapacity(segments)
+            pairSaturation.reserveCapacity(pairs)
+            pairPotential.reserveCapacity(pairs)
+            pairCurve.reserveCapacity(pairs)
         }
 
         /// One option of the current account: its value, its nonzero row coefficients in row
@@ -263,15 +298,25 @@ final class PricingTable: Sendable {
             self.minimum += minimum
         }
 
-        /// Closes the current account with its footprint pairs.
-        mutating func endAccount(pairs: [(region: Int, widths: [Double], revenuePerFTE: [Double])]) {
+        /// Closes the current account with its footprint pairs: each pair's class, response curve,
+        /// saturation scale and local potential (no segments when the scale is not above 0, as
+        /// in ``Formulation/segments(of:)``).
+        mutating func endAccount(pairs: [(region: Int, curve: ResponseCurve, saturation: Double, potential: Double)]) {
             optionStart.append(optionValue.count)
             if pairsOf != nil { return }
             for pair in pairs {
                 pairClass.append(pair.region)
-                segmentWidth += pair.widths
-                segmentGain += pair.revenuePerFTE
-                segmentStart.append(segmentWidth.count)
+                let offset = curves[pair.curve] ?? {
+                    let offset = Int32(curveWidth.count)
+                    curveWidth += (0..<pair.curve.segmentCount).map { pair.curve.width(ofSegment: $0) }
+                    curveSlope += (0..<pair.curve.segmentCount).map { pair.curve.slope(ofSegment: $0) }
+                    curves[pair.curve] = offset
+                    return offset
+                }()
+                pairCurve.append(offset)
+                pairSaturation.append(pair.saturation)
+                pairPotential.append(pair.potential)
+                segmentStart.append(segmentStart.last! + (pair.saturation > 0 ? pair.curve.segmentCount : 0))
             }
             pairStart.append(pairClass.count)
             mostPairs = max(mostPairs, pairs.count)

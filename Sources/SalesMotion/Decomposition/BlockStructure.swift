@@ -64,7 +64,8 @@ extension BlockStructure {
                 let c = table.pairClass[p]
                 let weight = effort.weight[effort.group[c]]
                 for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    total += min(0, weight * (margins[a] * table.segmentRevenuePerFTE[k] - effort.cost[c]) * table.segmentWidth[k])
+                    total += min(0, weight * (margins[a] * table.segmentRevenuePerFTE(k, pair: p) - effort.cost[c])
+                                     * table.segmentWidth(k, pair: p))
                 }
             }
         }
@@ -86,7 +87,7 @@ extension BlockStructure {
                 let alpha = effort.weight[g] * margins[a] - revenueFactors[g]
                 var closeness = Double.infinity
                 for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    closeness = min(closeness, abs(alpha * table.segmentRevenuePerFTE[k] - beta[c]) * table.segmentWidth[k])
+                    closeness = min(closeness, abs(alpha * table.segmentRevenuePerFTE(k, pair: p) - beta[c]) * table.segmentWidth(k, pair: p))
                 }
                 result.append((a, p - table.pairStart[a], closeness))
             }

@@ -53,10 +53,10 @@ extension DecompositionSolver {
                     let minimum = structure.minimumFTE(account: a, option: o, pair: p - table.pairStart[a])
                     var start = 0.0
                     for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                        let end = start + table.segmentWidth[k]
+                        let end = start + table.segmentWidth(k, pair: p)
                         defer { start = end }
                         guard end > minimum else { continue }
-                        body(c, alpha * table.segmentRevenuePerFTE[k] - beta[c], end - max(start, minimum), p, a)
+                        body(c, alpha * table.segmentRevenuePerFTE(k, pair: p) - beta[c], end - max(start, minimum), p, a)
                     }
                 }
             }

@@ -43,7 +43,7 @@ extension DecompositionSolver {
             for p in firstPair..<(firstPair + pairCount) {
                 key += [Double(table.pairClass[p]), Double(table.segmentStart[p + 1] - table.segmentStart[p])]
                 for s in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    key += [table.segmentWidth[s], table.segmentRevenuePerFTE[s]]
+                    key += [table.segmentWidth(s, pair: p), table.segmentRevenuePerFTE(s, pair: p)]
                 }
             }
             if groups[key] == nil { firstSeen.append(key) }

@@ -30,8 +30,8 @@ struct LinkingStructure: BlockStructure {
         let index: Int
 
         /// Width in FTE and revenue per FTE of each response segment (empty when s = 0).
-        var widths: [Double] { Array(table.segmentWidth[segmentRange]) }
-        var revenuePerFTE: [Double] { Array(table.segmentRevenuePerFTE[segmentRange]) }
+        var widths: [Double] { segmentRange.map { table.segmentWidth($0, pair: index) } }
+        var revenuePerFTE: [Double] { segmentRange.map { table.segmentRevenuePerFTE($0, pair: index) } }
         var segmentRange: Range<Int> { table.segmentStart[index]..<table.segmentStart[index + 1] }
         var hasSegments: Bool { table.segmentStart[index] < table.segmentStart[index + 1] }
     }
@@ -78,15 +78,13 @@ struct LinkingStructure: BlockStructure {
         }
         let shared = sibling.map { $0.instance.dataset.accounts.count == instance.dataset.accounts.count ? $0 : nil } ?? nil
         let pairCount = instance.pairs.reduce(0) { $0 + $1.count }
-        let segmentCount = instance.pairs.reduce(0) { $0 + $1.reduce(0) { $0 + ($1.saturation > 0 ? 1 : 0) } }
-            * instance.curve.segmentCount
-        var table = PricingTable.Builder(sharingPairsOf: shared?.pricingTable, accounts: instance.pairs.count, pairs: pairCount,
-                                         segments: segmentCount)
+        var table = PricingTable.Builder(sharingPairsOf: shared?.pricingTable, accounts: instance.pairs.count, pairs: pairCount)
         if let shared { saturations = shared.saturations }
         for (a, account) in instance.dataset.accounts.enumerated() {
             margins.append(account.margin)
-            let segments = shared == nil ? instance.pairs[a].map { formulation.segments(of: $0) } : []
-            if shared == nil { saturations += zip(instance.pairs[a], segments).map { $1.isEmpty ? 0 : $0.saturation } }
+            if shared == nil {
+                saturations += instance.pairs[a].map { $0.saturation > 0 && instance.curve.segmentCount > 0 ? $0.saturation : 0 }
+            }
             let keys = optionKeys(a)
             if keys.isEmpty { return nil }
             for key in keys {
@@ -96,7 +94,7 @@ struct LinkingStructure: BlockStructure {
                     (i, formulation.coefficient(of: choice, in: rows[i]))
                 }, minimum: instance.pairs[a].map { choice.minimumCoverage * $0.saturation })
             }
-            table.endAccount(pairs: zip(instance.pairs[a], segments).map { ($0.region, $1.map(\.width), $1.map(\.revenuePerFTE)) })
+            table.endAccount(pairs: shared != nil ? [] : instance.pairs[a].map { ($0.region, instance.curve, $0.saturation, $0.localPotential) })
         }
         pricingTable = table.finish()
     }
@@ -213,8 +211,8 @@ extension ProgramBuilder {
         let table = structure.pricingTable, p = table.pairStart[a] + e
         var left = fte, revenue = 0.0
         for k in table.segmentStart[p]..<table.segmentStart[p + 1] where left > 0 {
-            let amount = min(left, table.segmentWidth[k])
-            revenue += table.segmentRevenuePerFTE[k] * amount
+            let amount = min(left, table.segmentWidth(k, pair: p))
+            revenue += table.segmentRevenuePerFTE(k, pair: p) * amount
             left -= amount
         }
         let region = table.pairClass[p]

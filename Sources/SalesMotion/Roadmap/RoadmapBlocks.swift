@@ -127,11 +127,10 @@ struct RoadmapBlocks: BlockStructure {
                 table.addOption(value: value, usage: usage.keys.sorted().map { ($0, usage[$0]!) }, minimum: minimum)
             }
             allPaths.append(paths)
-            var pairs: [(region: Int, widths: [Double], revenuePerFTE: [Double])] = []
+            var pairs: [(region: Int, curve: ResponseCurve, saturation: Double, potential: Double)] = []
             for k in 0..<years {
                 for pair in pairsPerYear[k] {
-                    let segments = formulations[k].segments(of: pair)
-                    pairs.append((k * regions.count + pair.region, segments.map(\.width), segments.map(\.revenuePerFTE)))
+                    pairs.append((k * regions.count + pair.region, formulations[k].instance.curve, pair.saturation, pair.localPotential))
                 }
             }
             table.endAccount(pairs: pairs)
