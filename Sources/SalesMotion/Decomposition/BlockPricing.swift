@@ -44,10 +44,15 @@ struct BlockPricing {
         // the table's own ranges, checked once when it was made.
         return table.segmentStart.withUnsafeBufferPointer { segmentStart in
             table.pairSaturation.withUnsafeBufferPointer { saturation in
-                table.pairPotential.withUnsafeBufferPointer { potential in
+                table.pairGainScale.withUnsafeBufferPointer { gainScale in
                     table.pairCurve.withUnsafeBufferPointer { curve in
-                        price(duals, recordChoices: recordChoices, recordOptionValues: recordOptionValues,
-                              segmentStart: segmentStart, saturation: saturation, potential: potential, curve: curve)
+                        table.curveWidth.withUnsafeBufferPointer { curveWidth in
+                            table.curveSlope.withUnsafeBufferPointer { curveSlope in
+                                price(duals, recordChoices: recordChoices, recordOptionValues: recordOptionValues,
+                                      segmentStart: segmentStart, saturation: saturation, gainScale: gainScale, curve: curve,
+                                      curveWidth: curveWidth, curveSlope: curveSlope)
+                            }
+                        }
                     }
                 }
             }
@@ -55,8 +60,9 @@ struct BlockPricing {
     }
 
     private func price(_ duals: [Double], recordChoices: Bool, recordOptionValues: Bool, segmentStart: UnsafeBufferPointer<Int>,
-                       saturation: UnsafeBufferPointer<Double>, potential: UnsafeBufferPointer<Double>,
-                       curve: UnsafeBufferPointer<Int32>) -> Plan {
+                       saturation: UnsafeBufferPointer<Double>, gainScale: UnsafeBufferPointer<Double>,
+                       curve: UnsafeBufferPointer<Int32>, curveWidth: UnsafeBufferPointer<Double>,
+                       curveSlope: UnsafeBufferPointer<Double>) -> Plan {
         let s = structure
         let table = s.pricingTable
         // Local copies: indexing a local array costs no reference counting in the loop.
@@ -64,7 +70,6 @@ struct BlockPricing {
         let usageStart = table.usageStart, usageRow = table.usageRow, usageCoefficient = table.usageCoefficient
         let minimumStart = table.minimumStart, minimum = table.minimum
         let pairStart = table.pairStart, pairClass = table.pairClass
-        let curveWidth = table.curveWidth, curveSlope = table.curveSlope
         let margins = s.margins, effort = s.effort
         let capacityRow = effort.capacityRow, classGroup = effort.group, classCost = effort.cost
         let groupWeight = effort.weight
@@ -93,9 +98,9 @@ struct BlockPricing {
         /// (The segment widths and gains are the table's: the curve's, scaled by the pair.)
         func fill(_ p: Int, to x: Double, alpha: Double, beta: Double) -> (priced: Double, revenue: Double) {
             var left = x, priced = 0.0, revenue = 0.0
-            let base = Int(curve[p]) - segmentStart[p], sat = saturation[p], pot = potential[p]
+            let base = Int(curve[p]) - segmentStart[p], sat = saturation[p], scale = gainScale[p]
             for k in segmentStart[p]..<segmentStart[p + 1] where left > 0 {
-                let width = curveWidth[base + k] * sat, gain = curveSlope[base + k] / sat * pot
+                let width = curveWidth[base + k] * sat, gain = curveSlope[base + k] * scale
                 let amount = min(left, width)
                 priced += (alpha * gain - beta) * amount
                 revenue += gain * amount
@@ -115,9 +120,9 @@ struct BlockPricing {
                 // The segments that earn more than they cost (a prefix: the curve is concave), and
                 // their priced value, in one pass.
                 var priced = 0.0, revenue = 0.0
-                let base = Int(curve[p]) - segmentStart[p], sat = saturation[p], pot = potential[p]
+                let base = Int(curve[p]) - segmentStart[p], sat = saturation[p], scale = gainScale[p]
                 for k in segmentStart[p]..<segmentStart[p + 1] {
-                    let width = curveWidth[base + k] * sat, gain = curveSlope[base + k] / sat * pot
+                    let width = curveWidth[base + k] * sat, gain = curveSlope[base + k] * scale
                     let net = alpha * gain - price
                     if net <= 0 { break }
                     x += width
@@ -191,10 +196,11 @@ final class PricingTable: Sendable {
     /// segmentStart[p + 1]`). A segment's width and gain are its curve's scaled by its pair
     /// (``segmentWidth(_:pair:)``): at a million accounts, stored per segment they were 350 MB.
     let segmentStart: [Int]
-    /// Each pair's saturation scale `s` and local potential, and where its response curve's
-    /// segments start in `curveWidth` and `curveSlope` (the distinct curves, back to back).
+    /// Each pair's saturation scale `s` and gain scale (local potential / s), and where its
+    /// response curve's segments start in `curveWidth` and `curveSlope` (the distinct curves,
+    /// back to back).
     let pairSaturation: [Double]
-    let pairPotential: [Double]
+    let pairGainScale: [Double]
     let pairCurve: [Int32]
     let curveWidth: [Double]
     let curveSlope: [Double]
@@ -223,14 +229,14 @@ final class PricingTable: Sendable {
         if let shared = builder.pairsOf {
             // The same pairs as another table's: its arrays, not copies.
             (pairStart, pairClass, segmentStart, mostPairs) = (shared.pairStart, shared.pairClass, shared.segmentStart, shared.mostPairs)
-            (pairSaturation, pairPotential, pairCurve) = (shared.pairSaturation, shared.pairPotential, shared.pairCurve)
+            (pairSaturation, pairGainScale, pairCurve) = (shared.pairSaturation, shared.pairGainScale, shared.pairCurve)
             (curveWidth, curveSlope) = (shared.curveWidth, shared.curveSlope)
         } else {
             pairStart = exact(&builder.pairStart)
             pairClass = exact(&builder.pairClass)
             segmentStart = exact(&builder.segmentStart)
             pairSaturation = exact(&builder.pairSaturation)
-            pairPotential = exact(&builder.pairPotential)
+            pairGainScale = exact(&builder.pairGainScale)
             pairCurve = exact(&builder.pairCurve)
             (curveWidth, curveSlope) = (builder.curveWidth, builder.curveSlope)
             mostPairs = builder.mostPairs
@@ -240,19 +246,44 @@ final class PricingTable: Sendable {
         // them in step.
         let pairs = pairClass.count
         precondition(pairStart.last == pairs && segmentStart.count == pairs + 1 && pairSaturation.count == pairs
-                     && pairPotential.count == pairs && pairCurve.count == pairs
+                     && pairGainScale.count == pairs && pairCurve.count == pairs
                      && (0..<pairs).allSatisfy { Int(pairCurve[$0]) + segmentStart[$0 + 1] - segmentStart[$0] <= curveWidth.count },
                      "pricing table's pair arrays out of step")
     }
 
-    /// Segment `s` (of pair `p`): its width in FTE, `curve width × s`, and its revenue per FTE,
-    /// `curve slope / s × potential` (``Formulation/segments(of:)``, to the last digit).
-    func segmentWidth(_ s: Int, pair p: Int) -> Double {
-        curveWidth[Int(pairCurve[p]) + s - segmentStart[p]] * pairSaturation[p]
+    /// Segment `s` (of pair `p`): its width in FTE and its revenue per FTE.
+    func segmentWidth(_ s: Int, pair p: Int) -> Double { segments.width(s, pair: p) }
+    func segmentRevenuePerFTE(_ s: Int, pair p: Int) -> Double { segments.revenuePerFTE(s, pair: p) }
+
+    /// The segment arrays as one value, for loops over many segments (no reference counting
+    /// per segment, as there is through the table).
+    var segments: Segments {
+        Segments(segmentStart: segmentStart, saturation: pairSaturation, gainScale: pairGainScale, curve: pairCurve,
+                 curveWidth: curveWidth, curveSlope: curveSlope)
     }
 
-    func segmentRevenuePerFTE(_ s: Int, pair p: Int) -> Double {
-        curveSlope[Int(pairCurve[p]) + s - segmentStart[p]] / pairSaturation[p] * pairPotential[p]
+    struct Segments {
+        let segmentStart: [Int], saturation: [Double], gainScale: [Double], curve: [Int32]
+        let curveWidth: [Double], curveSlope: [Double]
+
+        /// Segment `s` of pair `p`: its width in FTE, `curve width × s`, and its revenue per FTE,
+        /// `curve slope × (potential / s)` (``Formulation/segments(of:)``, to the last digit;
+        /// pricing's inner loop computes them alike).
+        func width(_ s: Int, pair p: Int) -> Double { curveWidth[Int(curve[p]) + s - segmentStart[p]] * saturation[p] }
+        func revenuePerFTE(_ s: Int, pair p: Int) -> Double {
+            curveSlope[Int(curve[p]) + s - segmentStart[p]] * gainScale[p]
+        }
+
+        /// The revenue of `fte` filled into pair `p`'s segments in order.
+        func revenue(pair p: Int, fte: Double) -> Double {
+            var left = fte, revenue = 0.0
+            for k in segmentStart[p]..<segmentStart[p + 1] where left > 0 {
+                let amount = min(left, width(k, pair: p))
+                revenue += revenuePerFTE(k, pair: p) * amount
+                left -= amount
+            }
+            return revenue
+        }
     }
 
     /// An empty table (a structure's placeholder until its own is built).
@@ -266,7 +297,7 @@ final class PricingTable: Sendable {
         fileprivate var optionStart = [0], optionValue: [Double] = [], usageStart = [0], usageRow: [Int] = []
         fileprivate var usageCoefficient: [Double] = [], minimumStart: [Int] = [], minimum: [Double] = []
         fileprivate var pairStart = [0], pairClass: [Int] = [], segmentStart = [0], mostPairs = 0
-        fileprivate var pairSaturation: [Double] = [], pairPotential: [Double] = [], pairCurve: [Int32] = []
+        fileprivate var pairSaturation: [Double] = [], pairGainScale: [Double] = [], pairCurve: [Int32] = []
         fileprivate var curveWidth: [Double] = [], curveSlope: [Double] = [], curves: [ResponseCurve: Int32] = [:]
         /// A table whose accounts have the same footprint pairs: the new table shares its pair
         /// and segment arrays, and ``endAccount(pairs:)`` need not be given them.
@@ -281,7 +312,7 @@ final class PricingTable: Sendable {
             pairClass.reserveCapacity(pairs)
             segmentStart.reserveCapacity(pairs + 1)
             pairSaturation.reserveCapacity(pairs)
-            pairPotential.reserveCapacity(pairs)
+            pairGainScale.reserveCapacity(pairs)
             pairCurve.reserveCapacity(pairs)
         }
 
@@ -315,7 +346,7 @@ final class PricingTable: Sendable {
                 }()
                 pairCurve.append(offset)
                 pairSaturation.append(pair.saturation)
-                pairPotential.append(pair.potential)
+                pairGainScale.append(pair.saturation > 0 ? pair.potential / pair.saturation : 0)
                 segmentStart.append(segmentStart.last! + (pair.saturation > 0 ? pair.curve.segmentCount : 0))
             }
             pairStart.append(pairClass.count)

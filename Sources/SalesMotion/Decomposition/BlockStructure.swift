@@ -81,15 +81,18 @@ extension BlockStructure {
         let revenueFactors = effort.revenueFactors(duals)
         let beta = effort.effortPrices(duals)
         var result: [(account: Int, pair: Int, closeness: Double)] = []
+        // The table's arrays as locals: no reference counting per segment.
+        let pairStart = table.pairStart, pairClass = table.pairClass, segmentStart = table.segmentStart
+        let segments = table.segments
         for a in 0..<accountCount where !free[a] {
-            for p in table.pairStart[a]..<table.pairStart[a + 1] where table.segmentStart[p] < table.segmentStart[p + 1] {
-                let c = table.pairClass[p], g = effort.group[c]
+            for p in pairStart[a]..<pairStart[a + 1] where segmentStart[p] < segmentStart[p + 1] {
+                let c = pairClass[p], g = effort.group[c]
                 let alpha = effort.weight[g] * margins[a] - revenueFactors[g]
                 var closeness = Double.infinity
-                for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    closeness = min(closeness, abs(alpha * table.segmentRevenuePerFTE(k, pair: p) - beta[c]) * table.segmentWidth(k, pair: p))
+                for k in segmentStart[p]..<segmentStart[p + 1] {
+                    closeness = min(closeness, abs(alpha * segments.revenuePerFTE(k, pair: p) - beta[c]) * segments.width(k, pair: p))
                 }
-                result.append((a, p - table.pairStart[a], closeness))
+                result.append((a, p - pairStart[a], closeness))
             }
         }
         return result

@@ -188,6 +188,8 @@ extension DecompositionSolver {
         var floors = [[Double]](repeating: [], count: accounts), widths = [[[Double]]](repeating: [], count: accounts)
         var isAggregated = [Bool](repeating: false, count: accounts)
         for group in groups { for a in group { isAggregated[a] = true } }
+        let table = structure.pricingTable, segments = table.segments, pairClass = table.pairClass
+        let regionCost = structure.instance.dataset.regions.map(\.localFTECost)
         for a in 0..<accounts where !isAggregated[a] {
             let tierChoices: [(Formulation.TierChoice, VariableIndex)]
             var minimum: [Double]? = nil
@@ -207,7 +209,11 @@ extension DecompositionSolver {
                     // Effort within the account's window; without one, its priced effort, and no
                     // arrays of its own (a million accounts, a few hundred windows).
                     guard let window = windows[a] else {
-                        for (e, fte) in choices[a].fte.enumerated() { builder.fixEffort(structure, account: a, pair: e, fte: fte) }
+                        for (e, fte) in choices[a].fte.enumerated() {
+                            let p = table.pairStart[a] + e
+                            builder.fixEffort(segments, pair: p, region: pairClass[p], margin: structure.margins[a],
+                                              cost: regionCost[pairClass[p]], fte: fte)
+                        }
                         continue
                     }
                     for e in window.indices {

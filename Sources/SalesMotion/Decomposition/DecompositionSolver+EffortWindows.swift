@@ -31,7 +31,7 @@ extension DecompositionSolver {
                               allowed: [[Int]?], delta: Double) -> [Int: [ClosedRange<Double>]]? {
         guard effortWindowsApply(structure) else { return nil }
         let effort = structure.effort
-        let table = structure.pricingTable
+        let table = structure.pricingTable, segments = table.segments
         let beta = effort.effortPrices(duals)
         let margins = structure.margins
         /// A segment's part above the tier's minimum: what one FTE of it is worth at the
@@ -53,10 +53,10 @@ extension DecompositionSolver {
                     let minimum = structure.minimumFTE(account: a, option: o, pair: p - table.pairStart[a])
                     var start = 0.0
                     for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                        let end = start + table.segmentWidth(k, pair: p)
+                        let end = start + segments.width(k, pair: p)
                         defer { start = end }
                         guard end > minimum else { continue }
-                        body(c, alpha * table.segmentRevenuePerFTE(k, pair: p) - beta[c], end - max(start, minimum), p, a)
+                        body(c, alpha * segments.revenuePerFTE(k, pair: p) - beta[c], end - max(start, minimum), p, a)
                     }
                 }
             }

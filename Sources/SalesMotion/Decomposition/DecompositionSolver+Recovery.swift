@@ -89,6 +89,8 @@ extension DecompositionSolver {
         // The pricing table's arrays as locals: no reference counting per account.
         let table = structure.pricingTable
         let optionStart = table.optionStart, optionValue = table.optionValue, pairStart = table.pairStart
+        let pairClass = table.pairClass, segments = table.segments, margins = structure.margins
+        let regionCost = structure.instance.dataset.regions.map(\.localFTECost)
         for a in 0..<accounts {
             if free.accounts[a] {
                 let options = structure.options(a)
@@ -115,7 +117,8 @@ extension DecompositionSolver {
                     variables[e] = builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: structure.minimumFTE(account: a, option: o, pair: e))
                     continue
                 }
-                builder.fixEffort(structure, account: a, pair: e, fte: fte[e])
+                let p = firstPair + e
+                builder.fixEffort(segments, pair: p, region: pairClass[p], margin: margins[a], cost: regionCost[pairClass[p]], fte: fte[e])
             }
             effortVariables[a] = variables
         }

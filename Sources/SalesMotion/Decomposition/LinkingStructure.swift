@@ -203,20 +203,11 @@ struct LinkingStructure: BlockStructure {
 }
 
 extension ProgramBuilder {
-    /// Fixes `fte` of effort on pair `e` of account `a` of `structure`, its revenue filled into
-    /// the pair's segments in order straight from the pricing table (as
-    /// ``fixEffort(account:pair:fte:)`` does from the formulation, without making the segments).
-    mutating func fixEffort(_ structure: LinkingStructure, account a: Int, pair e: Int, fte: Double) {
+    /// Fixes `fte` of effort on flat pair `p` (of class `region`) of an account with `margin`,
+    /// its revenue filled into the pair's `segments` in order straight from the pricing table
+    /// (as ``fixEffort(account:pair:fte:)`` does from the formulation, without making them).
+    mutating func fixEffort(_ segments: PricingTable.Segments, pair p: Int, region: Int, margin: Double, cost: Double, fte: Double) {
         guard fte > 0 else { return }
-        let table = structure.pricingTable, p = table.pairStart[a] + e
-        var left = fte, revenue = 0.0
-        for k in table.segmentStart[p]..<table.segmentStart[p + 1] where left > 0 {
-            let amount = min(left, table.segmentWidth(k, pair: p))
-            revenue += table.segmentRevenuePerFTE(k, pair: p) * amount
-            left -= amount
-        }
-        let region = table.pairClass[p]
-        fixEffort(margin: structure.margins[a], region: region,
-                  cost: structure.instance.dataset.regions[region].localFTECost, fte: fte, revenue: revenue)
+        fixEffort(margin: margin, region: region, cost: cost, fte: fte, revenue: segments.revenue(pair: p, fte: fte))
     }
 }

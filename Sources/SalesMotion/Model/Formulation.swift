@@ -284,12 +284,15 @@ struct Formulation: Sendable {
     }
 
     /// Width (FTE) and revenue per FTE of each response segment of one footprint pair; empty
-    /// when the pair's saturation scale is 0 (no effort can be placed there).
+    /// when the pair's saturation scale is 0 (no effort can be placed there). The revenue per FTE
+    /// is the curve's slope times the pair's gain scale (potential / s), as the decomposition's
+    /// pricing table computes it (``PricingTable/Segments``): one multiplication per segment in
+    /// pricing's inner loop.
     func segments(of pair: AllocationInstance.FootprintPair) -> [(width: Double, revenuePerFTE: Double)] {
         guard pair.saturation > 0 else { return [] }
         let curve = instance.curve
         return (0..<curve.segmentCount).map { k in
-            (curve.width(ofSegment: k) * pair.saturation, curve.slope(ofSegment: k) / pair.saturation * pair.localPotential)
+            (curve.width(ofSegment: k) * pair.saturation, curve.slope(ofSegment: k) * (pair.localPotential / pair.saturation))
         }
     }
 }
