@@ -251,12 +251,8 @@ final class PricingTable: Sendable {
                      "pricing table's pair arrays out of step")
     }
 
-    /// Segment `s` (of pair `p`): its width in FTE and its revenue per FTE.
-    func segmentWidth(_ s: Int, pair p: Int) -> Double { segments.width(s, pair: p) }
-    func segmentRevenuePerFTE(_ s: Int, pair p: Int) -> Double { segments.revenuePerFTE(s, pair: p) }
-
-    /// The segment arrays as one value, for loops over many segments (no reference counting
-    /// per segment, as there is through the table).
+    /// The segment arrays as one value: each segment's width and revenue per FTE. Taken once
+    /// before a loop over many segments (no reference counting per segment).
     var segments: Segments {
         Segments(segmentStart: segmentStart, saturation: pairSaturation, gainScale: pairGainScale, curve: pairCurve,
                  curveWidth: curveWidth, curveSlope: curveSlope)

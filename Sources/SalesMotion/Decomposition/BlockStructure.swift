@@ -54,7 +54,7 @@ extension BlockStructure {
     /// A value no plan of the case can fall below: every account in its least valuable option
     /// with every effort segment at its worst (empty or full).
     var objectiveLowerBound: Double {
-        let table = pricingTable, effort = self.effort
+        let table = pricingTable, segments = table.segments, effort = self.effort
         var total = constant
         for a in 0..<accountCount {
             var least = Double.infinity
@@ -64,8 +64,8 @@ extension BlockStructure {
                 let c = table.pairClass[p]
                 let weight = effort.weight[effort.group[c]]
                 for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    total += min(0, weight * (margins[a] * table.segmentRevenuePerFTE(k, pair: p) - effort.cost[c])
-                                     * table.segmentWidth(k, pair: p))
+                    total += min(0, weight * (margins[a] * segments.revenuePerFTE(k, pair: p) - effort.cost[c])
+                                     * segments.width(k, pair: p))
                 }
             }
         }

@@ -333,8 +333,8 @@ extension DecompositionSolver {
             guard found.complete, !found.empty, threshold > incumbentObjective else { return (false, dualSeconds) }
             // Doubling Δ that frees no further account (copies share one loss) would search
             // the same core again: Δ grows at least to the next account's loss.
-            let next = losses.lazy.filter { $0 > core.delta }.min() ?? .infinity
-            guess = max(2 * guess, next.isFinite ? next : 2 * guess)
+            let next = losses.lazy.filter { $0 > core.delta && $0.isFinite }.min()
+            guess = max(2 * guess, next ?? 0)
         }
     }
 }

@@ -25,7 +25,7 @@ extension DecompositionSolver {
     /// The groups (of two or more, in account order) of interchangeable accounts among those
     /// `allowed` several options.
     static func interchangeableGroups(_ structure: LinkingStructure, _ allowed: [[Int]?]) -> [[Int]] {
-        let table = structure.pricingTable
+        let table = structure.pricingTable, segments = table.segments
         var groups: [[Double]: [Int]] = [:]
         var firstSeen: [[Double]] = []
         for a in allowed.indices {
@@ -43,7 +43,7 @@ extension DecompositionSolver {
             for p in firstPair..<(firstPair + pairCount) {
                 key += [Double(table.pairClass[p]), Double(table.segmentStart[p + 1] - table.segmentStart[p])]
                 for s in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    key += [table.segmentWidth(s, pair: p), table.segmentRevenuePerFTE(s, pair: p)]
+                    key += [segments.width(s, pair: p), segments.revenuePerFTE(s, pair: p)]
                 }
             }
             if groups[key] == nil { firstSeen.append(key) }

@@ -30,8 +30,14 @@ struct LinkingStructure: BlockStructure {
         let index: Int
 
         /// Width in FTE and revenue per FTE of each response segment (empty when s = 0).
-        var widths: [Double] { segmentRange.map { table.segmentWidth($0, pair: index) } }
-        var revenuePerFTE: [Double] { segmentRange.map { table.segmentRevenuePerFTE($0, pair: index) } }
+        var widths: [Double] {
+            let segments = table.segments
+            return segmentRange.map { segments.width($0, pair: index) }
+        }
+        var revenuePerFTE: [Double] {
+            let segments = table.segments
+            return segmentRange.map { segments.revenuePerFTE($0, pair: index) }
+        }
         var segmentRange: Range<Int> { table.segmentStart[index]..<table.segmentStart[index + 1] }
         var hasSegments: Bool { table.segmentStart[index] < table.segmentStart[index + 1] }
     }
@@ -43,9 +49,6 @@ struct LinkingStructure: BlockStructure {
     var senses: [Sense] { formulation.rows.map(\.sense) }
     var rightHandSides: [Double] = []
     var margins: [Double] = []
-    /// Each footprint pair's saturation scale (0 when no effort can be placed), in the pricing
-    /// table's pair order.
-    private var saturations: [Double] = []
     /// Objective constant of the case (minus the programme cost when it runs).
     var constant = 0.0
     /// How effort enters rows and objective: one class per region, one group (weight 1).
@@ -79,12 +82,8 @@ struct LinkingStructure: BlockStructure {
         let shared = sibling.map { $0.instance.dataset.accounts.count == instance.dataset.accounts.count ? $0 : nil } ?? nil
         let pairCount = instance.pairs.reduce(0) { $0 + $1.count }
         var table = PricingTable.Builder(sharingPairsOf: shared?.pricingTable, accounts: instance.pairs.count, pairs: pairCount)
-        if let shared { saturations = shared.saturations }
         for (a, account) in instance.dataset.accounts.enumerated() {
             margins.append(account.margin)
-            if shared == nil {
-                saturations += instance.pairs[a].map { $0.saturation > 0 && instance.curve.segmentCount > 0 ? $0.saturation : 0 }
-            }
             let keys = optionKeys(a)
             if keys.isEmpty { return nil }
             for key in keys {
@@ -155,7 +154,10 @@ struct LinkingStructure: BlockStructure {
     /// Account `a`'s footprint pairs, their segments in the pricing table.
     func pairs(_ a: Int) -> [Pair] {
         (pricingTable.pairStart[a]..<pricingTable.pairStart[a + 1]).map { p in
-            Pair(region: pricingTable.pairClass[p], saturation: saturations[p], table: pricingTable, index: p)
+            // The saturation scale, 0 when no effort can be placed (the pair has no segments).
+            Pair(region: pricingTable.pairClass[p],
+                 saturation: pricingTable.segmentStart[p] < pricingTable.segmentStart[p + 1] ? pricingTable.pairSaturation[p] : 0,
+                 table: pricingTable, index: p)
         }
     }
 
