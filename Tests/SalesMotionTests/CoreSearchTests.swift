@@ -181,6 +181,17 @@ import Testing
         for a in 0..<4 where plan.decisions.tiers[a] == 1 { #expect(plan.decisions.fte[a][0] >= 1 - 1e-9, "\(plan.decisions.fte)") }
     }
 
+    /// A core's threshold is Δ below the bound, but never below the best plan plus 90 % of the
+    /// tolerance: bound 1,000, best 850, tolerance 20 give a floor of 868. Δ = 100 → 900 (not
+    /// the last core); Δ = 200 → 868, the last; no plan yet → the bound minus Δ, whatever Δ.
+    @Test func theLastCoreStopsWithinTheTolerance() {
+        let threshold = DecompositionSolver.coreThreshold
+        #expect(threshold(1_000, 100, 850, 20) == (900, false))
+        #expect(threshold(1_000, 200, 850, 20) == (868, true))
+        #expect(threshold(1_000, .infinity, 850, 20) == (868, true))
+        #expect(threshold(1_000, 200, nil, 20) == (800, false))
+    }
+
     /// On copies of archetypes (near-ties), the aggregated core and the core with one choice per
     /// account (no groups) find the same optimum.
     @Test func aggregatesAndSingleAccountsAgree() throws {

@@ -310,13 +310,16 @@ struct DecompositionSolver {
                 if let recovered, best == nil || recovered.objective > best!.objective { best = recovered }
                 if gapClosed() { break }
                 if let incumbent = best, caseBounds[index] <= incumbent.objective { break }
-                if let incumbent = best, let core = CoreOptions(self, result, incumbent: incumbent.objective),
+                // The exact core: a bound the Lagrangian one cannot give, and often the optimum. It
+                // need only hold the plans that would beat the best by more than 90 % of the tolerance.
+                let threshold = Self.coreThreshold(bound: caseBounds[index], delta: .infinity, best: best?.objective, tolerance: tolerance).value
+                if let incumbent = best, let core = CoreOptions(self, result, incumbent: threshold),
                    core.freeAccounts <= Self.coreAccountLimit, core.delta < 0.9 * lastCoreDelta {
-                    // The exact core: a bound the Lagrangian one cannot give, and often the optimum.
                     lastCoreDelta = core.delta
                     let coreStart = Date()
                     let left = settings.timeLimit - Date().timeIntervalSince(start)
-                    let found = try solveCore(result, core, incumbent: incumbent, tolerance: tolerance, timeLimit: 0.5 * left)
+                    let found = try solveCore(result, core, incumbent: threshold, start: incumbent, tolerance: tolerance,
+                                              timeLimit: 0.5 * left)
                     timings.mip += Date().timeIntervalSince(coreStart) - (found.recovered?.dualSeconds ?? 0)
                     timings.duals += found.recovered?.dualSeconds ?? 0
                     if let bound = found.bound { caseBounds[index] = min(caseBounds[index], bound) }
