@@ -163,6 +163,46 @@ public struct LinearProgram: Sendable {
         variableKinds == other.variableKinds && constraintCount == other.constraintCount && sense == other.sense
     }
 
+    /// The program with every constraint that no point within the variables' bounds can
+    /// violate left empty and free: its activity, over the box of the bounds, stays inside its
+    /// own bounds with room to spare (1e-9 of their size, at least 1e-9). Indices are unchanged;
+    /// such a row's dual is 0 and its activity 0. Solvers then skip rows that only cost time (a
+    /// budget far from binding runs through every effort column of a program).
+    public func droppingRedundantConstraints() -> LinearProgram {
+        var redundant = [Bool](repeating: false, count: constraintCount)
+        for i in 0..<constraintCount {
+            var lowest = 0.0, highest = 0.0
+            for k in coefficientRange(of: ConstraintIndex(i)) {
+                let value = coefficientValues[k], j = Int(coefficientColumns[k])
+                let (low, high) = (variableLowerBounds[j], variableUpperBounds[j])
+                lowest += value > 0 ? value * low : value * high
+                highest += value > 0 ? value * high : value * low
+            }
+            let (lower, upper) = (constraintLowerBounds[i], constraintUpperBounds[i])
+            let room = { (bound: Double) in 1e-9 * Swift.max(1, abs(bound)) }
+            redundant[i] = lowest.isFinite && highest.isFinite && (lower == -.infinity || lowest >= lower + room(lower))
+                && (upper == .infinity || highest <= upper - room(upper))
+        }
+        guard redundant.contains(true) else { return self }
+        var result = self
+        result.coefficientRows.removeAll(keepingCapacity: true)
+        result.coefficientColumns.removeAll(keepingCapacity: true)
+        result.coefficientValues.removeAll(keepingCapacity: true)
+        for i in 0..<constraintCount {
+            result.constraintStarts[i] = result.coefficientValues.count
+            if redundant[i] {
+                result.constraintLowerBounds[i] = -.infinity
+                result.constraintUpperBounds[i] = .infinity
+                continue
+            }
+            let range = coefficientRange(of: ConstraintIndex(i))
+            result.coefficientRows += coefficientRows[range]
+            result.coefficientColumns += coefficientColumns[range]
+            result.coefficientValues += coefficientValues[range]
+        }
+        return result
+    }
+
     /// Whether `values` satisfies every bound, integrality and constraint within `tolerance`
     /// (relative to the size of the bound, absolute below 1).
     public func isFeasible(_ values: [Double], tolerance: Double = 1e-7) -> Bool {

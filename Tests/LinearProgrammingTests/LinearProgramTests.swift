@@ -24,6 +24,30 @@ import Testing
         #expect(lp.constraintActivities(of: [3, 1]) == [4, 4])
     }
 
+    /// x in [0, 2], y in [0, 3], z ≥ 0. x + y reaches 5 at most, x − y falls to −3 at least.
+    /// Binding or possibly violated: x + y ≤ 5 (reached, no room), x + z ≤ 100 (z unbounded),
+    /// 2 ≤ x + y ≤ 10 (x + y may be 0). Never violated: x + y ≤ 6, x − y ≥ −4.
+    @Test func redundantConstraintsAreEmptiedAndFreed() {
+        var lp = LinearProgram(sense: .maximize)
+        let x = lp.addVariable(upper: 2), y = lp.addVariable(upper: 3), z = lp.addVariable()
+        lp.addConstraint(terms: [(x, 1), (y, 1)], upper: 5)
+        lp.addConstraint(terms: [(x, 1), (y, 1)], upper: 6)
+        lp.addConstraint(terms: [(x, 1), (y, -1)], lower: -4)
+        lp.addConstraint(terms: [(x, 1), (z, 1)], upper: 100)
+        lp.addConstraint(terms: [(x, 1), (y, 1)], lower: 2, upper: 10)
+        let reduced = lp.droppingRedundantConstraints()
+        #expect(reduced.constraintCount == 5 && reduced.variableCount == 3)
+        #expect(reduced.coefficientRows == [0, 0, 3, 3, 4, 4])
+        #expect(reduced.constraintStarts == [0, 2, 2, 2, 4])
+        let none = Double.infinity
+        let lower: [Double] = [-none, -none, -none, -none, 2], upper: [Double] = [5, none, none, 100, 10]
+        #expect(reduced.constraintLowerBounds == lower)
+        #expect(reduced.constraintUpperBounds == upper)
+        #expect(reduced.constraintActivities(of: [2, 3, 1]) == [5, 0, 0, 3, 5])
+        // Nothing to drop: the same program.
+        #expect(reduced.droppingRedundantConstraints().coefficientRows == reduced.coefficientRows)
+    }
+
     @Test func validationNamesTheOffender() {
         var lp = LinearProgram(sense: .minimize)
         lp.addVariable(name: "budget_slack", lower: 1, upper: 0)

@@ -90,7 +90,7 @@ extension DecompositionSolver {
         let windows = windowed ? Self.effortWindows(structure, duals: result.duals, choices: choices, allowed: allowed,
                                                     delta: core.delta) : nil
         let coreProgram = coreProgram(structure, choices, allowed, groups: core.groups, windows: windows)
-        let problem = try options.backend.makeSession(coreProgram.program)
+        let problem = try options.backend.makeSession(coreProgram.program.droppingRedundantConstraints())
         // The simplex starts from the priced plan: every column at the bound its value net of
         // the linking rows' prices favours, or filled to a tier's minimum, whose last segment is
         // then basic in place of its coverage row. Only the few limit rows and the free
@@ -243,8 +243,8 @@ extension DecompositionSolver {
 }
 
 extension SolverSession {
-    /// Starts the next warm solve of a core program from its plan at the linking rows' `prices`
-    /// (see ``DecompositionSolver/solveCore``).
+    /// Starts the next warm solve of a core program (or a restricted one, built as a core
+    /// program) from its plan at the linking rows' `prices` (see ``DecompositionSolver/solveCore``).
     func setStartingBasis(pricedPlanOf core: DecompositionSolver.CoreProgram, _ structure: LinkingStructure,
                           prices: [Double]) throws {
         let program = core.program
