@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
-import GLPK
+@testable import GLPK
 import LinearProgramming
 import Testing
 
@@ -288,5 +288,24 @@ private func smallLP() -> (LinearProgram, VariableIndex, VariableIndex, Constrai
         let result = try GLPKSolver().solve(lp, options: SolveOptions(timeLimit: 30, stop: stop))
         #expect(result.termination == .interrupted)
         #expect(Date().timeIntervalSince(start) < 10)
+    }
+}
+
+/// GLPK starts pseudocost branching by trial branching on every candidate, each on a copy of
+/// the problem, and looks at neither the clock nor the callback meanwhile: pseudocosts only
+/// while integer variables × nonzeros ≤ 1e7. 1,000 binaries in one row: 1,000 × 1,000 = 1e6;
+/// 4,000 binaries in one row and each in a row of its own: 4,000 × 8,000 = 3.2e7.
+@Suite struct BranchingRuleTests {
+    static func binaries(_ count: Int, ownRows: Bool) -> LinearProgram {
+        var lp = LinearProgram(sense: .maximize)
+        let xs = (0..<count).map { _ in lp.addBinaryVariable(objective: 1) }
+        lp.addConstraint(terms: xs.map { ($0, 1.0) }, upper: Double(count / 2))
+        if ownRows { for x in xs { lp.addConstraint(terms: [(x, 2)], upper: 1.5) } }
+        return lp
+    }
+
+    @Test func pseudocostsOnlyWhereTheirStartIsBounded() {
+        #expect(GLPKProblem.usesPseudocosts(Self.binaries(1_000, ownRows: false)))
+        #expect(!GLPKProblem.usesPseudocosts(Self.binaries(4_000, ownRows: true)))
     }
 }
