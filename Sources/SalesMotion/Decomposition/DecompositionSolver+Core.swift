@@ -90,7 +90,8 @@ extension DecompositionSolver {
         let windows = windowed ? Self.effortWindows(structure, duals: result.duals, choices: choices, allowed: allowed,
                                                     delta: core.delta) : nil
         let coreProgram = coreProgram(structure, choices, allowed, groups: core.groups, windows: windows)
-        let problem = try options.backend.makeSession(ProcessInfo.processInfo.environment["SM_NOCORERED"] != nil ? coreProgram.program : coreProgram.program.droppingRedundantConstraints())
+        // Without the limits its free decisions cannot reach, as the restricted programs.
+        let problem = try options.backend.makeSession(coreProgram.program.droppingRedundantConstraints())
         // The simplex starts from the priced plan: every column at the bound its value net of
         // the linking rows' prices favours, or filled to a tier's minimum, whose last segment is
         // then basic in place of its coverage row. Only the few limit rows and the free
