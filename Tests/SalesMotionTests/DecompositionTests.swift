@@ -98,7 +98,7 @@ import Testing
         let core = try #require(DecompositionSolver.CoreOptions(solver, result, incumbent: claimed))
         #expect(core.freeAccounts > 0 && core.freeAccounts < instance.dataset.accounts.count / 2, "\(core.freeAccounts)")
         let tolerance = 1e-9 * decisionPart
-        let found = try solver.solveCore(result, core, incumbent: incumbent, tolerance: tolerance, timeLimit: 60)
+        let found = try solver.solveCore(result, core, incumbent: claimed, start: incumbent, tolerance: tolerance, timeLimit: 60)
         let plan = try #require(found.recovered)
         #expect(abs(plan.objective - optimum.netContribution) <= 1e-6 * decisionPart, "\(plan.objective) vs \(optimum.netContribution)")
         let bound = try #require(found.bound)

@@ -75,14 +75,11 @@ extension DecompositionSolver {
         }
     }
 
-    /// Solves the exact core of one case against the incumbent's objective, in `timeLimit`.
-    func solveCore(_ result: CaseResult, _ core: CoreOptions, incumbent plan: Recovered, tolerance: Double,
-                   timeLimit: Double) throws -> CoreResult {
-        try solveCore(result, core, incumbent: plan.objective, start: plan, tolerance: tolerance, timeLimit: timeLimit)
-    }
-
-    /// `incumbent` may be a threshold below every plan known (the core search); `windowed`
-    /// false makes every effort segment a variable (the reference the tests hold windows to).
+    /// Solves a core of one case in `timeLimit`. `incumbent` is the core's threshold (the core
+    /// holds every plan of the case above it): below every plan known in the core search's
+    /// early rounds, else the best plan plus 90 % of the tolerance (``coreThreshold``). `plan`,
+    /// when given, is offered as the first incumbent. `windowed` false makes every effort
+    /// segment a variable (the reference the tests hold windows to).
     func solveCore(_ result: CaseResult, _ core: CoreOptions, incumbent: Double, start plan: Recovered?, tolerance: Double,
                    timeLimit: Double, windowed: Bool = true) throws -> CoreResult {
         let structure = result.structure
@@ -231,7 +228,7 @@ extension DecompositionSolver {
             for (e, pair) in structure.pairs(a).enumerated() {
                 let rowsBefore = builder.coverageRows.count
                 effortVariables[a].append(builder.addEffort(account: a, pair: e, choices: tierChoices, fixedMinimum: minimum?[e] ?? 0))
-                coverage[a].append(builder.coverageRows.count > rowsBefore ? builder.coverageRows.last : nil)
+                coverage[a].append(builder.coverageRow(addedSince: rowsBefore))
                 floors[a].append(0)
                 widths[a].append(pair.widths)
             }

@@ -77,12 +77,11 @@ extension DecompositionSolver {
     }
 
     /// The restricted MIP, built like the monolithic program: free decisions as variables,
-    /// fixed ones (at the pricing's choices) folded into the right-hand sides.
-    /// As a ``CoreProgram`` (without aggregates), so that it can start from the priced plan;
-    /// `optionIndices` maps each account's binaries to its options, `coverageRows` lists every
-    /// coverage row.
+    /// fixed ones (at the pricing's choices) folded into the right-hand sides. It comes as a
+    /// ``CoreProgram`` (without aggregates), so that it can start from the priced plan;
+    /// `optionIndices` maps each account's binaries to its options.
     func restrictedProgram(_ structure: LinkingStructure, _ choices: [BlockPricing.Choice], _ free: FreeSet)
-        -> (core: CoreProgram, optionIndices: [[Int]?], coverageRows: [ConstraintIndex]) {
+        -> (core: CoreProgram, optionIndices: [[Int]?]) {
         let accounts = structure.accountCount
         var builder = ProgramBuilder(formulation: structure.formulation, programmeActive: structure.programmeActive)
         var tierVariables = [[VariableIndex]?](repeating: nil, count: accounts)
@@ -90,10 +89,6 @@ extension DecompositionSolver {
         var effortVariables = [[[VariableIndex]]](repeating: [], count: accounts)
         var coverage = [[ConstraintIndex?]](repeating: [], count: accounts)
         var widths = [[[Double]]](repeating: [], count: accounts)
-        /// The coverage row the last `addEffort` added, if it added one.
-        func addedRow(since count: Int) -> ConstraintIndex? {
-            builder.coverageRows.count > count ? builder.coverageRows.last : nil
-        }
         // The pricing table's arrays as locals: no reference counting per account.
         let table = structure.pricingTable
         let optionStart = table.optionStart, optionValue = table.optionValue, pairStart = table.pairStart
@@ -111,7 +106,7 @@ extension DecompositionSolver {
                 for (e, pair) in structure.pairs(a).enumerated() {
                     let rowsBefore = builder.coverageRows.count
                     effortVariables[a].append(builder.addEffort(account: a, pair: e, choices: Array(zip(tierChoices, ys))))
-                    coverage[a].append(addedRow(since: rowsBefore))
+                    coverage[a].append(builder.coverageRow(addedSince: rowsBefore))
                     widths[a].append(pair.widths)
                 }
                 continue
@@ -123,13 +118,12 @@ extension DecompositionSolver {
             let firstPair = pairStart[a], pairCount = pairStart[a + 1] - firstPair
             var variables = [[VariableIndex]](repeating: [], count: pairCount)
             var rows = [ConstraintIndex?](repeating: nil, count: pairCount), pieces = [[Double]](repeating: [], count: pairCount)
-            defer { coverage[a] = rows; widths[a] = pieces }
             let fte = choices[a].fte
             for e in 0..<pairCount {
                 if free.isFree(account: a, pair: e) {
                     let rowsBefore = builder.coverageRows.count
                     variables[e] = builder.addEffort(account: a, pair: e, choices: [], fixedMinimum: structure.minimumFTE(account: a, option: o, pair: e))
-                    rows[e] = addedRow(since: rowsBefore)
+                    rows[e] = builder.coverageRow(addedSince: rowsBefore)
                     pieces[e] = structure.pairs(a)[e].widths
                     continue
                 }
@@ -137,13 +131,14 @@ extension DecompositionSolver {
                 builder.fixEffort(segments, pair: p, region: pairClass[p], margin: margins[a], cost: regionCost[pairClass[p]], fte: fte[e])
             }
             effortVariables[a] = variables
+            coverage[a] = rows
+            widths[a] = pieces
         }
-        let coverageRows = builder.coverageRows
         let (lp, limits, _) = builder.finish()
         let floors = widths.map { $0.map { _ in 0.0 } }
         return (CoreProgram(program: lp, rows: limits.map(\.constraint), tiers: tierVariables, effort: effortVariables,
                             coverage: coverage, floors: floors, widths: widths, aggregates: []),
-                optionIndices, coverageRows)
+                optionIndices)
     }
 
     /// The most GAMs a free account keeps per global tier in a restricted program (named GAMs).
@@ -177,7 +172,7 @@ extension DecompositionSolver {
         let choices = BlockPricing(structure: structure).price(prices ?? result.duals, recordChoices: true,
                                                                recordOptionValues: structure.instance.dataset.hasNamedGAMs).choices
         let free = freeSet(result, choices, freeAccounts: freeAccounts)
-        let (restricted, optionIndices, coverageRows) = restrictedProgram(structure, choices, free)
+        let (restricted, optionIndices) = restrictedProgram(structure, choices, free)
         // Limits the free decisions cannot reach are left out (GLPK's presolve did that, but it
         // cannot start from a basis of ours).
         let problem = try options.backend.makeSession(restricted.program.droppingRedundantConstraints())
@@ -214,7 +209,8 @@ extension DecompositionSolver {
             guard firstPlan, solution.termination != .interrupted, Date() < deadline,
                   let found = try leastExpensePlan(problem, restricted.program, budget: zip(structure.kinds, restricted.rows)
                                                       .first { $0.0 == .budget }?.1,
-                                                   coverage: coverageRows, tiers: restricted.tiers, deadline: deadline)
+                                                   coverage: restricted.coverage.joined().compactMap { $0 },
+                                                   tiers: restricted.tiers, deadline: deadline)
                       ?? dive(problem, restricted.program, tiers: restricted.tiers, deadline: deadline)
             else { return .noPlan }
             values = found

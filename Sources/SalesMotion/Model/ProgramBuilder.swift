@@ -110,6 +110,11 @@ struct ProgramBuilder {
         return variables
     }
 
+    /// The coverage row added since there were `count` of them (by one ``addEffort``), if any.
+    func coverageRow(addedSince count: Int) -> ConstraintIndex? {
+        coverageRows.count > count ? coverageRows.last : nil
+    }
+
     /// Adds the effort segments of footprint pair `e` of account `a` and its coverage row:
     /// effort at least each tier's minimum coverage when that tier is chosen (`choices` and
     /// their binaries), or at least `fixedMinimum` when the tier is decided.
