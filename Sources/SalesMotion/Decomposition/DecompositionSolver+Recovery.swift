@@ -116,9 +116,18 @@ extension DecompositionSolver {
             let o = choices[a].option
             builder.fix(value: optionValue[optionStart[a] + o], usage: structure.sparseUsage(account: a, option: o))
             let firstPair = pairStart[a], pairCount = pairStart[a + 1] - firstPair
+            let fte = choices[a].fte
+            // Most accounts have no free pair: no arrays of their own (the plan keeps their
+            // priced effort), which at 100,000 accounts took a third of each recovery.
+            guard (0..<pairCount).contains(where: { free.isFree(account: a, pair: $0) }) else {
+                for e in 0..<pairCount {
+                    let p = firstPair + e
+                    builder.fixEffort(segments, pair: p, region: pairClass[p], margin: margins[a], cost: regionCost[pairClass[p]], fte: fte[e])
+                }
+                continue
+            }
             var variables = [[VariableIndex]](repeating: [], count: pairCount)
             var rows = [ConstraintIndex?](repeating: nil, count: pairCount), pieces = [[Double]](repeating: [], count: pairCount)
-            let fte = choices[a].fte
             for e in 0..<pairCount {
                 if free.isFree(account: a, pair: e) {
                     let rowsBefore = builder.coverageRows.count

@@ -190,9 +190,9 @@ struct LinkingStructure: BlockStructure {
     }
 
     /// Option `o` of account `a`'s nonzero coefficients in the linking rows, in row order.
-    func sparseUsage(account a: Int, option o: Int) -> [(row: Int, coefficient: Double)] {
+    func sparseUsage(account a: Int, option o: Int) -> LazyMapSequence<Range<Int>, (row: Int, coefficient: Double)> {
         let table = pricingTable, option = table.optionStart[a] + o
-        return (table.usageStart[option]..<table.usageStart[option + 1]).map { (table.usageRow[$0], table.usageCoefficient[$0]) }
+        return (table.usageStart[option]..<table.usageStart[option + 1]).lazy.map { (table.usageRow[$0], table.usageCoefficient[$0]) }
     }
 
     /// Option `o` of account `a`'s least effort in its pair `e` (FTE).

@@ -193,7 +193,7 @@ struct ProgramBuilder {
 
     /// Fixes a tier choice known by its value and its nonzero coefficients in the rows of
     /// ``Formulation/tierRows`` (a linking structure's pricing table): the same as ``fix(_:)``.
-    mutating func fix(value: Double, usage: [(row: Int, coefficient: Double)]) {
+    mutating func fix(value: Double, usage: some Sequence<(row: Int, coefficient: Double)>) {
         lp.objectiveConstant += value * scale
         for (i, coefficient) in usage { bounds[i] -= coefficient }
     }
