@@ -211,4 +211,31 @@ import Testing
         #expect(abs(objectives[0] - objectives[1]) <= 1e-7 * decisionPart, "\(objectives)")
         #expect(abs(objectives[0] - optimum.netContribution) <= 1e-6 * decisionPart)
     }
+
+    /// A warm solve reuses the last solve's plan at zero prices: it must not depend on limit
+    /// values. Priced on a structure built afresh with another budget, and on the old one
+    /// given the new bounds, it is the same plan (bound, objective, usage) — while the bound
+    /// at the old prices moves with the budget, as the Lagrangian's π·b says it must.
+    @Test func thePlanAtZeroPricesIgnoresLimitValues() throws {
+        let instance = try Self.instance(.market, seed: 3, accounts: 300)
+        let structure = try #require(LinkingStructure(instance: instance, programmeActive: true))
+        var model = instance.model
+        let budget = try #require(model.limits.budget)
+        model.limits.budget = 0.8 * budget
+        let moved = try AllocationInstance(dataset: instance.dataset, model: model)
+        let fresh = try #require(LinkingStructure(instance: moved, programmeActive: true))
+        let rebounded = structure.withBounds(of: moved)
+        let zero = [Double](repeating: 0, count: structure.rowCount)
+        let before = BlockPricing(structure: structure).price(zero)
+        for other in [fresh, rebounded] {
+            let after = BlockPricing(structure: other).price(zero)
+            #expect(after.bound == before.bound && after.objective == before.objective && after.usage == before.usage)
+        }
+        // At a price of 1 on the budget row alone the bound falls by the budget's change.
+        let row = try #require(structure.kinds.firstIndex(of: .budget))
+        var priced = zero
+        priced[row] = 1
+        let difference = BlockPricing(structure: structure).price(priced).bound - BlockPricing(structure: fresh).price(priced).bound
+        #expect(abs(difference - 0.2 * budget) <= 1e-9 * budget)
+    }
 }

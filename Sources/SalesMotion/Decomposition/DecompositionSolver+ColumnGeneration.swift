@@ -26,14 +26,15 @@ struct ColumnGeneration {
     }
 
     /// Column generation on the linking rows of `structure`, from the plans and prices of
-    /// `warm` when given.
-    func run(_ structure: any BlockStructure, start: Date, warm: (plans: [BlockPricing.Plan], center: [Double])?) throws -> Result {
+    /// `warm` when given (`first`: its plan at zero prices, which no limit value moves).
+    func run(_ structure: any BlockStructure, start: Date,
+             warm: (plans: [BlockPricing.Plan], center: [Double], first: BlockPricing.Plan?)?) throws -> Result {
         let pricing = BlockPricing(structure: structure)
         let rows = structure.rowCount
         let zero = [Double](repeating: 0, count: rows)
         // Lagrangian bounds hold for duals of the right signs only; the master's are forced.
         let signed = { (duals: [Double]) in structure.signedDuals(duals) }
-        var plans = [pricing.price(zero)]
+        var plans = [warm?.first.flatMap { $0.usage.count == rows ? $0 : nil } ?? pricing.price(zero)]
         var bestBound = plans[0].bound
         var center = zero
         if let warm, warm.center.count == rows {
@@ -161,7 +162,7 @@ extension DecompositionSolver {
     func priceLinkingRows(_ structure: LinkingStructure, start: Date, warm: WarmStart?) throws -> CaseResult {
         let generation = ColumnGeneration(options: options, mipGap: instance.model.solver.mipGap, fixedPart: fixedPart,
                                           timeLimit: instance.model.solver.timeLimit)
-        let result = try generation.run(structure, start: start, warm: warm.map { ($0.plans, $0.center) })
+        let result = try generation.run(structure, start: start, warm: warm.map { ($0.plans, $0.center, $0.first) })
         return CaseResult(structure: structure, bound: result.bound, duals: result.duals, infeasible: result.infeasible,
                           iterations: result.iterations, plans: result.plans)
     }

@@ -42,6 +42,9 @@ struct DecompositionSolver {
     struct WarmStart {
         var plans: [BlockPricing.Plan]
         var center: [Double]
+        /// The plan at zero prices (the first of every column generation): it depends on no
+        /// limit value, so a warm solve need not price it again.
+        var first: BlockPricing.Plan?
         /// The case's linking structure: only the bounds of its rows move between warm solves.
         var structure: LinkingStructure?
         /// The GAM pools the structure was built on; a solve pooled otherwise starts cold.
@@ -220,14 +223,14 @@ struct DecompositionSolver {
                                         plans: [plan], provisional: true))
                 // The structure travels on (only bounds move); so do earlier plans, or these prices.
                 nextWarmStart[programmeActive] = WarmStart(plans: warm?.plans ?? [], center: warm?.center ?? prices,
-                                                           structure: structure, refinement: refinement)
+                                                           first: warm?.first, structure: structure, refinement: refinement)
                 continue
             }
             let result = try priceLinkingRows(structure, start: start, warm: warm)
             timings.lp += Date().timeIntervalSince(lpStart)
             iterations += result.iterations
             nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals,
-                                                       structure: structure, refinement: refinement)
+                                                       first: result.plans.first, structure: structure, refinement: refinement)
             if !result.infeasible {
                 cases.append(result)
                 firstPrices = result.duals
@@ -262,7 +265,8 @@ struct DecompositionSolver {
                 timings.lp += Date().timeIntervalSince(lpStart)
                 iterations += priced.iterations
                 warmStarts[programmeActive] = WarmStart(plans: Array(priced.plans.suffix(300)), center: priced.duals,
-                                                        structure: priced.structure, refinement: refinement)
+                                                        first: priced.plans.first, structure: priced.structure,
+                                                        refinement: refinement)
                 cases[index] = priced
                 caseBounds[index] = min(caseBounds[index], priced.bound)
                 if priced.infeasible {
