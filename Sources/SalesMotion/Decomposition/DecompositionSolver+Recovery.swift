@@ -238,9 +238,11 @@ extension DecompositionSolver {
     /// effort is the sum of a pair's segments, or the pricing's when the pair was fixed.
     func planDecisions(_ structure: LinkingStructure, values: [Double], tiers: [[VariableIndex]?], optionIndices: [[Int]?],
                        effort: [[[VariableIndex]]], choices: [BlockPricing.Choice], floors: [[Double]]? = nil) -> PlanDecisions {
-        var chosenTiers: [Int] = []
-        var leads: [Int?] = [], pools: [Int?] = []
-        var fte: [[Double]] = []
+        var chosenTiers: [Int] = [], leads: [Int?] = [], pools: [Int?] = [], fte: [[Double]] = []
+        chosenTiers.reserveCapacity(structure.accountCount)
+        leads.reserveCapacity(structure.accountCount)
+        pools.reserveCapacity(structure.accountCount)
+        fte.reserveCapacity(structure.accountCount)
         for a in 0..<structure.accountCount {
             let ys = tiers[a], efforts = effort[a]
             let o = ys.map { ys in optionIndices[a]![ys.indices.max { values[ys[$0].rawValue] < values[ys[$1].rawValue] }!] }

@@ -56,6 +56,7 @@ struct PlanAssembler {
     func plan() -> StaffingPlan {
         let dataset = instance.dataset, model = instance.model
         var accounts: [AccountStaffing] = []
+        accounts.reserveCapacity(dataset.accounts.count)
         var regionFTE = [Double](repeating: 0, count: dataset.regions.count)
         var regionRevenue = [Double](repeating: 0, count: dataset.regions.count)
         var tierCounts = [Int](repeating: 0, count: model.tiers.count)
@@ -66,6 +67,7 @@ struct PlanAssembler {
             let t = decisions.tiers[a], tier = model.tiers[t]
             let (kept, central) = instance.tierRevenue(account: a, tier: t)
             var local: [LocalStaffing] = []
+            local.reserveCapacity(instance.pairs[a].count)
             var localExpense = 0.0, localWon = 0.0
             for (e, pair) in instance.pairs[a].enumerated() {
                 let fte = decisions.fte[a][e]
