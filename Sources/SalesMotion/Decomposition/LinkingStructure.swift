@@ -143,7 +143,15 @@ struct LinkingStructure: BlockStructure {
     /// tier and lead until it returns false.
     private func eachOptionKey(_ a: Int, _ body: (Int, Int, Lead?) -> Bool) {
         var index = 0
-        for t in instance.openTiers[a] where programmeActive || !instance.model.tiers[t].isGlobal {
+        let tiers = instance.model.tiers, namesGAMs = !instance.dataset.gams.isEmpty
+        for t in instance.openTiers[a] where programmeActive || !tiers[t].isGlobal {
+            // One option, led by nobody: what `leadCandidates` says, without its array (a plan's
+            // decisions look up every account's option).
+            guard namesGAMs, tiers[t].isGlobal else {
+                if !body(index, t, nil) { return }
+                index += 1
+                continue
+            }
             for lead in instance.leadCandidates(account: a, tier: t) {
                 if !body(index, t, lead) { return }
                 index += 1
