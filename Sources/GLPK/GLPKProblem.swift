@@ -229,6 +229,62 @@ public final class GLPKProblem: SolverSession {
         program = newProgram
     }
 
+    /// Adds the variables `newProgram` has after this program's (``SolverSession/extend(to:)``):
+    /// the constraints, the existing variables and their coefficients must be unchanged (each
+    /// constraint's coefficients begin with its old ones). The new columns start nonbasic, so
+    /// the basis is kept. Throws ``InvalidProgramError`` otherwise; build a new problem then.
+    public func extend(to newProgram: LinearProgram) throws {
+        let oldColumns = program.variableCount
+        guard newProgram.sense == program.sense, newProgram.constraintCount == program.constraintCount,
+              newProgram.variableCount >= oldColumns else {
+            throw InvalidProgramError("the extended program must keep the constraints and variables; load it as a new problem")
+        }
+        try newProgram.validate()
+        try Self.checkDuplicates(newProgram)
+        guard newProgram.variableCount < Int(Int32.max), newProgram.nonzeroCount < Int(Int32.max) else {
+            throw InvalidProgramError("the program is too large for GLPK's 32-bit indices")
+        }
+        for j in 0..<oldColumns where newProgram.variableLowerBounds[j] != program.variableLowerBounds[j]
+            || newProgram.variableUpperBounds[j] != program.variableUpperBounds[j]
+            || newProgram.objectiveCoefficients[j] != program.objectiveCoefficients[j]
+            || newProgram.variableKinds[j] != program.variableKinds[j] {
+            throw InvalidProgramError("the extended program changes variable \(j + 1); load it as a new problem")
+        }
+        // Each new column's coefficients, gathered from the rows (1-based for GLPK).
+        var entries = [[(row: Int32, value: Double)]](repeating: [], count: newProgram.variableCount - oldColumns)
+        for i in 0..<program.constraintCount {
+            let row = ConstraintIndex(i)
+            let old = program.coefficientRange(of: row), new = newProgram.coefficientRange(of: row)
+            guard newProgram.constraintLowerBounds[i] == program.constraintLowerBounds[i],
+                  newProgram.constraintUpperBounds[i] == program.constraintUpperBounds[i],
+                  new.count >= old.count,
+                  zip(old, new).allSatisfy({ program.coefficientColumns[$0] == newProgram.coefficientColumns[$1]
+                      && program.coefficientValues[$0] == newProgram.coefficientValues[$1] }) else {
+                throw InvalidProgramError("the extended program changes constraint \(i + 1); load it as a new problem")
+            }
+            for k in new.dropFirst(old.count) {
+                let column = Int(newProgram.coefficientColumns[k])
+                guard column >= oldColumns else {
+                    throw InvalidProgramError("the extended program changes constraint \(i + 1); load it as a new problem")
+                }
+                entries[column - oldColumns].append((Int32(i + 1), newProgram.coefficientValues[k]))
+            }
+        }
+        guard !entries.isEmpty else { return }
+        let first = glp_add_cols(problem, Int32(entries.count))
+        for (k, column) in entries.enumerated() {
+            let j = oldColumns + k, index = first + Int32(k)
+            if !newProgram.variableNames[j].isEmpty { glp_set_col_name(problem, index, Self.glpkName(newProgram.variableNames[j])) }
+            if newProgram.variableKinds[j] == .integer { glp_set_col_kind(problem, index, GLP_IV) }
+            applyColumnBounds(j, newProgram.variableLowerBounds[j], newProgram.variableUpperBounds[j])
+            glp_set_obj_coef(problem, index, newProgram.objectiveCoefficients[j])
+            var ind: [Int32] = [0] + column.map(\.row)
+            var val: [Double] = [0] + column.map(\.value)
+            glp_set_mat_col(problem, index, Int32(column.count), &ind, &val)
+        }
+        program = newProgram
+    }
+
     /// The program as currently loaded (after every change made through this object).
     public var currentProgram: LinearProgram { program }
 

@@ -136,6 +136,60 @@ public struct LinearProgram: Sendable {
         return ConstraintIndex(Int(row))
     }
 
+    /// A variable to add to constraints that exist already (``addColumns(_:)``).
+    public struct Column {
+        public var lower: Double, upper: Double, objective: Double
+        /// Its coefficients, at most one per constraint.
+        public var terms: [(ConstraintIndex, Double)]
+        public init(lower: Double = 0, upper: Double = .infinity, objective: Double, terms: [(ConstraintIndex, Double)]) {
+            self.lower = lower
+            self.upper = upper
+            self.objective = objective
+            self.terms = terms
+        }
+    }
+
+    /// Adds continuous variables with their coefficients in existing constraints (column
+    /// generation's master: its rows stay, its columns grow) and returns their handles. Zero
+    /// coefficients are dropped; the triplets are laid out again in constraint order, once.
+    @discardableResult
+    public mutating func addColumns(_ columns: [Column]) -> [VariableIndex] {
+        let first = variableCount
+        var added = [[(column: Int32, value: Double)]](repeating: [], count: constraintCount)
+        for (k, column) in columns.enumerated() {
+            addVariable(lower: column.lower, upper: column.upper, objective: column.objective)
+            for (constraint, value) in column.terms where value != 0 {
+                precondition(constraint.rawValue >= 0 && constraint.rawValue < constraintCount,
+                             "constraint \(constraint.rawValue) does not belong to this program")
+                added[constraint.rawValue].append((Int32(first + k), value))
+            }
+        }
+        var rows: [Int32] = [], columnsOut: [Int32] = [], values: [Double] = [], starts: [Int] = []
+        let total = nonzeroCount + added.reduce(0) { $0 + $1.count }
+        rows.reserveCapacity(total)
+        columnsOut.reserveCapacity(total)
+        values.reserveCapacity(total)
+        starts.reserveCapacity(constraintCount)
+        for i in 0..<constraintCount {
+            starts.append(values.count)
+            for t in coefficientRange(of: ConstraintIndex(i)) {
+                rows.append(coefficientRows[t])
+                columnsOut.append(coefficientColumns[t])
+                values.append(coefficientValues[t])
+            }
+            for (column, value) in added[i] {
+                rows.append(Int32(i))
+                columnsOut.append(column)
+                values.append(value)
+            }
+        }
+        coefficientRows = rows
+        coefficientColumns = columnsOut
+        coefficientValues = values
+        constraintStarts = starts
+        return (first..<variableCount).map { VariableIndex($0) }
+    }
+
     public mutating func setObjectiveCoefficient(_ value: Double, for variable: VariableIndex) {
         objectiveCoefficients[variable.rawValue] = value
     }

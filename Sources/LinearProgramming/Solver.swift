@@ -65,6 +65,11 @@ public protocol SolverSession: AnyObject {
     /// Replaces the program by one of the same shape (same variables, kinds and rows; values,
     /// bounds and coefficients may differ), keeping the basis.
     func update(to program: LinearProgram) throws
+    /// Replaces the program by `program`, which has the same constraints and this one's
+    /// variables first, unchanged, and more after them (``LinearProgram/addColumns(_:)``),
+    /// keeping the basis: the new variables start nonbasic at their lower bounds, so the basis
+    /// stays primal feasible and the next warm solve goes on from it.
+    func extend(to program: LinearProgram) throws
     /// Solves the program as it stands: the LP when it has no integer variables or
     /// `options.relaxIntegrality` is set, else the MIP. With `warmStart` the solve starts from
     /// the current basis, and `incumbent` (a previous solution, used only when feasible) is

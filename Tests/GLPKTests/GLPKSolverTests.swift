@@ -51,6 +51,39 @@ private func smallLP() -> (LinearProgram, VariableIndex, VariableIndex, Constrai
         #expect(abs(try problem.solve().objectiveValue! - 9) < 1e-9)
     }
 
+    /// A column added to the solved small LP: z earns 5 per unit of capacity (x 3, y 2) and
+    /// uses the loose row no more than x, so the optimum is z = 4 alone, 20, with capacity's
+    /// price 5 — from the previous basis. Extensions that change what was loaded are refused.
+    @Test func extendedByAColumnAndResolvedWarm() throws {
+        let (lp, x, y, capacity, loose) = smallLP()
+        let problem = try GLPKProblem(lp)
+        #expect(abs(try problem.solve().objectiveValue! - 11) < 1e-9)
+        var extended = lp
+        let z = extended.addColumns([LinearProgram.Column(objective: 5, terms: [(capacity, 1), (loose, 1)])])[0]
+        try problem.extend(to: extended)
+        let result = try problem.solve(options: SolveOptions(), warmStart: true)
+        #expect(result.termination == .optimal)
+        #expect(abs(result.objectiveValue! - 20) < 1e-9)
+        #expect(abs(result.value(of: z)! - 4) < 1e-9 && abs(result.value(of: x)!) < 1e-9 && abs(result.value(of: y)!) < 1e-9)
+        #expect(abs(result.dual(of: capacity)! - 5) < 1e-9)
+        #expect(problem.currentProgram.variableCount == 3)
+
+        var changedObjective = extended
+        changedObjective.setObjectiveCoefficient(4, for: x)
+        changedObjective.addColumns([LinearProgram.Column(objective: 1, terms: [(capacity, 1)])])
+        #expect(throws: InvalidProgramError.self) { try problem.extend(to: changedObjective) }
+        var moreRows = extended
+        moreRows.addConstraint(terms: [(x, 1)], upper: 1)
+        #expect(throws: InvalidProgramError.self) { try problem.extend(to: moreRows) }
+        var otherCoefficient = LinearProgram(sense: .maximize)
+        let x2 = otherCoefficient.addVariable(name: "x", lower: 0, upper: 3, objective: 3)
+        let y2 = otherCoefficient.addVariable(name: "y", objective: 2)
+        let z2 = otherCoefficient.addVariable(objective: 5)
+        otherCoefficient.addConstraint(terms: [(x2, 1), (y2, 1), (z2, 1)], upper: 4)
+        otherCoefficient.addConstraint(terms: [(x2, 2), (y2, 3), (z2, 1)], upper: 9)
+        #expect(throws: InvalidProgramError.self) { try problem.extend(to: otherCoefficient) }
+    }
+
     @Test func infeasibleLinearProgram() throws {
         var lp = LinearProgram(sense: .minimize)
         let x = lp.addVariable(lower: 0, upper: 1, objective: 1)

@@ -14,6 +14,23 @@ import Testing
         #expect(lp.coefficientRows == [0, 1])
     }
 
+    /// Columns added to existing rows: each row's coefficients stay together, the old ones
+    /// first; a zero coefficient is dropped.
+    @Test func columnsAreAddedRowByRow() {
+        var lp = LinearProgram(sense: .maximize)
+        let x = lp.addVariable(), y = lp.addVariable()
+        let first = lp.addConstraint(terms: [(x, 1), (y, 2)], upper: 10)
+        let second = lp.addConstraint(terms: [(y, 3)], upper: 10)
+        let added = lp.addColumns([LinearProgram.Column(objective: 7, terms: [(second, 4), (first, 5)]),
+                                   LinearProgram.Column(upper: 1, objective: 1, terms: [(second, 0)])])
+        #expect(added == [VariableIndex(2), VariableIndex(3)])
+        #expect(lp.variableCount == 4 && lp.objectiveCoefficients == [0, 0, 7, 1] && lp.variableUpperBounds[3] == 1)
+        #expect(lp.coefficientRows == [0, 0, 0, 1, 1])
+        #expect(lp.coefficientColumns == [0, 1, 2, 1, 2])
+        #expect(lp.coefficientValues == [1, 2, 5, 3, 4])
+        #expect(lp.coefficientRange(of: second) == 3..<5)
+    }
+
     @Test func activitiesAndObjective() {
         var lp = LinearProgram(sense: .maximize)
         lp.objectiveConstant = 10

@@ -238,4 +238,27 @@ import Testing
         let difference = BlockPricing(structure: structure).price(priced).bound - BlockPricing(structure: fresh).price(priced).bound
         #expect(abs(difference - 0.2 * budget) <= 1e-9 * budget)
     }
+
+    /// The master mixes plans group by group: the groups' plans must add up to the plan priced
+    /// whole (objective less the constant, every row's use), at the same bound.
+    @Test func groupPlansAddUpToThePlan() throws {
+        let instance = try Self.instance(.broad, seed: 5, accounts: 300)
+        let structure = try #require(LinkingStructure(instance: instance, programmeActive: true))
+        let pricing = BlockPricing(structure: structure)
+        let zero = [Double](repeating: 0, count: structure.rowCount)
+        var duals = zero
+        duals[try #require(structure.kinds.firstIndex(of: .budget))] = 0.5
+        for prices in [zero, structure.signedDuals(duals)] {
+            let whole = pricing.price(prices)
+            let grouped = pricing.price(prices, groups: 16)
+            #expect(whole.partObjective.isEmpty && grouped.partObjective.count == 16)
+            #expect(grouped.bound == whole.bound)
+            let scale = max(1, abs(whole.objective))
+            #expect(abs(grouped.partObjective.reduce(structure.constant, +) - whole.objective) <= 1e-12 * scale)
+            for i in 0..<structure.rowCount {
+                let sum = (0..<16).reduce(0) { $0 + grouped.partUsage[$1 * structure.rowCount + i] }
+                #expect(abs(sum - whole.usage[i]) <= 1e-12 * max(1, abs(whole.usage[i])))
+            }
+        }
+    }
 }

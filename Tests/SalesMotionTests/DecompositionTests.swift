@@ -219,6 +219,7 @@ import Testing
                 try inner.setObjectiveCoefficient(value, for: variable)
             }
             func update(to program: LinearProgram) throws { try inner.update(to: program) }
+            func extend(to program: LinearProgram) throws { try inner.extend(to: program) }
             func solve(options: SolveOptions, warmStart: Bool, incumbent: [Double]?) throws -> SolveResult {
                 if currentProgram.hasIntegerVariables && !options.relaxIntegrality {
                     return SolveResult(termination: termination, rawStatus: "test: \(termination), no plan")

@@ -36,9 +36,13 @@ struct BlockPricing {
         var usage: [Double]
         /// Per account, when asked for.
         var choices: [Choice]
+        /// The plan of each group of accounts (account `a` in group `a % groups`): objective
+        /// (without the constant) and use of the rows, `rows` values per group; empty unless asked for.
+        var partObjective: [Double] = []
+        var partUsage: [Double] = []
     }
 
-    func price(_ duals: [Double], recordChoices: Bool = false, recordOptionValues: Bool = false) -> Plan {
+    func price(_ duals: [Double], recordChoices: Bool = false, recordOptionValues: Bool = false, groups: Int = 0) -> Plan {
         let table = structure.pricingTable
         // The table's per-pair arrays, read most, without bounds checks: every index comes from
         // the table's own ranges, checked once when it was made.
@@ -48,7 +52,7 @@ struct BlockPricing {
                     table.pairCurve.withUnsafeBufferPointer { curve in
                         table.curveWidth.withUnsafeBufferPointer { curveWidth in
                             table.curveSlope.withUnsafeBufferPointer { curveSlope in
-                                price(duals, recordChoices: recordChoices, recordOptionValues: recordOptionValues,
+                                price(duals, recordChoices: recordChoices, recordOptionValues: recordOptionValues, groups: groups,
                                       segmentStart: segmentStart, saturation: saturation, gainScale: gainScale, curve: curve,
                                       curveWidth: curveWidth, curveSlope: curveSlope)
                             }
@@ -59,7 +63,7 @@ struct BlockPricing {
         }
     }
 
-    private func price(_ duals: [Double], recordChoices: Bool, recordOptionValues: Bool, segmentStart: UnsafeBufferPointer<Int>,
+    private func price(_ duals: [Double], recordChoices: Bool, recordOptionValues: Bool, groups: Int, segmentStart: UnsafeBufferPointer<Int>,
                        saturation: UnsafeBufferPointer<Double>, gainScale: UnsafeBufferPointer<Double>,
                        curve: UnsafeBufferPointer<Int32>, curveWidth: UnsafeBufferPointer<Double>,
                        curveSlope: UnsafeBufferPointer<Double>) -> Plan {
@@ -80,8 +84,10 @@ struct BlockPricing {
         let rows = s.rowCount
         let revenueFactor = effort.revenueFactors(duals)
         let beta = effort.effortPrices(duals)
-        var usage = [Double](repeating: 0, count: rows)
-        var objective = s.constant
+        // Each group's plan (one group unless asked for): the plan is their sum.
+        let parts = max(1, groups)
+        var partObjective = [Double](repeating: 0, count: parts)
+        var partUsage = [Double](repeating: 0, count: parts * rows)
         var total = s.constant
         for i in 0..<rows { total += duals[i] * s.rightHandSides[i] }
         var choices: [Choice] = []
@@ -146,8 +152,10 @@ struct BlockPricing {
                 if value > best { second = best; best = value; bestOption = o } else if value > second { second = value }
             }
             total += best
-            objective += optionValue[bestOption]
-            for u in usageStart[bestOption]..<usageStart[bestOption + 1] { usage[usageRow[u]] += usageCoefficient[u] }
+            // The account's group, and where its use of the rows starts in `partUsage`.
+            let part = a % parts, partRow = part * rows
+            partObjective[part] += optionValue[bestOption]
+            for u in usageStart[bestOption]..<usageStart[bestOption + 1] { partUsage[partRow + usageRow[u]] += usageCoefficient[u] }
             var chosenFTE: [Double] = []
             for p in firstPair..<pairEnd {
                 let e = p - firstPair
@@ -159,11 +167,11 @@ struct BlockPricing {
                 let c = pairClass[p], g = classGroup[c]
                 let revenue = least <= freeFTE[e] ? freeRevenue[e] : fill(p, to: x, alpha: pairAlpha[e], beta: beta[c]).revenue
                 let cost = classCost[c]
-                objective += groupWeight[g] * (margin * revenue - cost * x)
-                usage[capacityRow[c]] += x
+                partObjective[part] += groupWeight[g] * (margin * revenue - cost * x)
+                partUsage[partRow + capacityRow[c]] += x
                 for r in groupRowStart[g]..<groupRowStart[g + 1] {
                     let i = groupRowIndex[r]
-                    usage[i] += costWeights[i] * cost * x + revenueWeights[i] * revenue
+                    partUsage[partRow + i] += costWeights[i] * cost * x + revenueWeights[i] * revenue
                 }
             }
             if recordChoices {
@@ -171,7 +179,12 @@ struct BlockPricing {
                                       optionValues: optionValues))
             }
         }
-        return Plan(bound: total, objective: objective, usage: usage, choices: choices)
+        var usage = Array(partUsage[0..<rows])
+        for part in 1..<parts { for i in 0..<rows { usage[i] += partUsage[part * rows + i] } }
+        let objective = partObjective.reduce(s.constant, +)
+        return groups > 0 ? Plan(bound: total, objective: objective, usage: usage, choices: choices, partObjective: partObjective,
+                                 partUsage: partUsage)
+            : Plan(bound: total, objective: objective, usage: usage, choices: choices)
     }
 }
 

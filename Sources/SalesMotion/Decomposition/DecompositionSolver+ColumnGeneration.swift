@@ -15,6 +15,13 @@ struct ColumnGeneration {
     /// Column generation stops after this share of the time limit, counted from `start`.
     let timeLimit: Double
 
+    /// The master mixes plans group by group: account `a` is in group `a % accountGroups`, and
+    /// each pricing gives one column per group. The master can then take one group's accounts
+    /// from a new plan and another's from an old one, and the bound closes in fewer pricings
+    /// (a sweep of 100,000 accounts: 290 → 185 pricings over its 20 points; more groups cut
+    /// fewer pricings than they cost in the master and in the recovery that follows).
+    static let accountGroups = 16
+
     /// What column generation found for one case.
     struct Result {
         var bound: Double
@@ -34,13 +41,15 @@ struct ColumnGeneration {
         let zero = [Double](repeating: 0, count: rows)
         // Lagrangian bounds hold for duals of the right signs only; the master's are forced.
         let signed = { (duals: [Double]) in structure.signedDuals(duals) }
-        var plans = [warm?.first.flatMap { $0.usage.count == rows ? $0 : nil } ?? pricing.price(zero)]
+        let groups = Self.accountGroups
+        var plans = [warm?.first.flatMap { $0.usage.count == rows && $0.partObjective.count == groups ? $0 : nil }
+                     ?? pricing.price(zero, groups: groups)]
         var bestBound = plans[0].bound
         var center = zero
         if let warm, warm.center.count == rows {
             // Earlier plans stay valid when only limit values moved; their prices are a good start.
-            plans += warm.plans
-            let restart = pricing.price(signed(warm.center))
+            plans += warm.plans.filter { $0.partObjective.count == groups }
+            let restart = pricing.price(signed(warm.center), groups: groups)
             plans.append(restart)
             if restart.bound < bestBound {
                 bestBound = restart.bound
@@ -55,10 +64,14 @@ struct ColumnGeneration {
         var iterations = 1
         var infeasible = false
         var lastMaster = -Double.infinity, stalledRounds = 0
+        let mixtures = Master(structure: structure, first: plans[0], scales: scales, penalty: penalty)
+        var mastered = 0
         let limit = options.timeLimit(timeLimit)
         while true {
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
-            let master = try solveMaster(plans, structure: structure, scales: scales, penalty: penalty)
+            mixtures.add(Array(plans[mastered...]))
+            mastered = plans.count
+            let master = try mixtures.solve(options.backend, verbose: options.verbose)
             // The master's prices are only as precise as its simplex: when plans priced at them no
             // longer raise its objective, more of them will not either (the bound found stands).
             stalledRounds = master.objective > lastMaster + 1e-3 * tolerance ? 0 : stalledRounds + 1
@@ -73,14 +86,19 @@ struct ColumnGeneration {
             var added = false
             for alpha in [0.5, 0.0] {
                 let probe = signed((0..<rows).map { alpha * center[$0] + (1 - alpha) * master.duals[$0] })
-                let plan = pricing.price(probe)
+                let plan = pricing.price(probe, groups: groups)
                 iterations += 1
                 if plan.bound < bestBound {
                     bestBound = plan.bound
                     center = probe
                 }
-                var reduced = plan.objective - master.convexityDual
-                for i in 0..<rows { reduced -= master.duals[i] * plan.usage[i] }
+                // A group's column that prices out by more than its share of the tolerance.
+                var reduced = -Double.infinity
+                for g in 0..<groups {
+                    var partReduced = plan.partObjective[g] - master.convexityDuals[g]
+                    for i in 0..<rows { partReduced -= master.duals[i] * plan.partUsage[g * rows + i] }
+                    reduced = max(reduced, Double(groups) * partReduced)
+                }
                 if reduced > tolerance {
                     plans.append(plan)
                     added = true
@@ -116,44 +134,79 @@ struct ColumnGeneration {
     private struct MasterSolution {
         var objective: Double
         var duals: [Double]
-        var convexityDual: Double
+        /// Per group of accounts.
+        var convexityDuals: [Double]
         var artificialActivity: Double
     }
 
-    /// max Σ_j μ_j·objective_j over mixtures of the plans found, with penalised artificial
-    /// columns so that it is always feasible.
-    private func solveMaster(_ plans: [BlockPricing.Plan], structure: any BlockStructure, scales: [Double],
-                             penalty: Double) throws -> MasterSolution {
-        let rows = structure.rowCount
-        var lp = LinearProgram(sense: .maximize)
-        // Every mixture weighs 1 in all: the objectives less the first plan's keep the master's
-        // numbers the size of what the decisions move (its objective is otherwise the whole
-        // net contribution, and the simplex's tolerances are relative to it).
-        let shift = plans[0].objective
-        let mixes = plans.map { lp.addVariable(lower: 0, upper: .infinity, objective: $0.objective - shift) }
-        let artificials = (0..<rows).map { _ in lp.addVariable(lower: 0, upper: .infinity, objective: -penalty) }
-        var linking: [ConstraintIndex] = []
-        for i in 0..<rows {
-            var terms = zip(mixes, plans).map { ($0, $1.usage[i] * scales[i]) }
-            let bound = structure.rightHandSides[i] * scales[i]
-            switch structure.senses[i] {
-            case .atMost:
-                terms.append((artificials[i], -1))
-                linking.append(lp.addConstraint(terms: terms, upper: bound))
-            case .atLeast:
-                terms.append((artificials[i], 1))
-                linking.append(lp.addConstraint(terms: terms, lower: bound))
+    /// max Σ μ·objective over mixtures of the plans found, one mixture per group of accounts
+    /// (each plan gives a column per group, ``BlockPricing/Plan/partObjective``), with penalised
+    /// artificial columns so that it is always feasible. Kept in one solver session: each round
+    /// adds the new plans' columns and the simplex goes on from the last basis.
+    private final class Master {
+        let rows: Int, groups: Int
+        let scales: [Double]
+        /// Each group's first column's objective, taken off its columns: every mixture weighs 1,
+        /// so the master's numbers are the size of what the decisions move (its objective is
+        /// otherwise the whole net contribution, and the simplex's tolerances are relative to it).
+        let shifts: [Double]
+        let constant: Double
+        var program = LinearProgram(sense: .maximize)
+        var linking: [ConstraintIndex] = [], convexity: [ConstraintIndex] = []
+        var artificials: [VariableIndex] = []
+        var session: (any SolverSession)?
+
+        init(structure: any BlockStructure, first: BlockPricing.Plan, scales: [Double], penalty: Double) {
+            rows = structure.rowCount
+            groups = first.partObjective.count
+            self.scales = scales
+            shifts = first.partObjective
+            constant = structure.constant
+            artificials = (0..<rows).map { _ in program.addVariable(lower: 0, upper: .infinity, objective: -penalty) }
+            for i in 0..<rows {
+                let bound = structure.rightHandSides[i] * scales[i]
+                switch structure.senses[i] {
+                case .atMost: linking.append(program.addConstraint(terms: [(artificials[i], -1)], upper: bound))
+                case .atLeast: linking.append(program.addConstraint(terms: [(artificials[i], 1)], lower: bound))
+                }
             }
+            convexity = (0..<groups).map { _ in program.addConstraint(terms: [], lower: 1, upper: 1) }
         }
-        let convexity = lp.addConstraint(terms: mixes.map { ($0, 1) }, lower: 1, upper: 1)
-        let result = try options.backend.solve(lp, options: SolveOptions(verbose: options.verbose))
-        guard result.termination == .optimal, let duals = result.constraintDuals else {
-            throw PlanningFailure("the decomposition master could not be solved (\(result.rawStatus))")
+
+        func add(_ plans: [BlockPricing.Plan]) {
+            var columns: [LinearProgram.Column] = []
+            for plan in plans {
+                for g in 0..<groups {
+                    var terms: [(ConstraintIndex, Double)] = (0..<rows).map { i in (linking[i], plan.partUsage[g * rows + i] * scales[i]) }
+                    terms.append((convexity[g], 1))
+                    columns.append(LinearProgram.Column(objective: plan.partObjective[g] - shifts[g], terms: terms))
+                }
+            }
+            program.addColumns(columns)
         }
-        return MasterSolution(objective: result.objectiveValue! + shift,
-                              duals: (0..<rows).map { duals[linking[$0].rawValue] * scales[$0] },
-                              convexityDual: duals[convexity.rawValue] + shift,
-                              artificialActivity: artificials.reduce(0) { $0 + result.variableValues[$1.rawValue] })
+
+        func solve(_ backend: any SolverBackend, verbose: Bool) throws -> MasterSolution {
+            var result: SolveResult?
+            if let session {
+                // From the last basis; should that fail, the master is loaded afresh.
+                try session.extend(to: program)
+                result = try session.solve(options: SolveOptions(verbose: verbose), warmStart: true)
+                if result?.termination != .optimal { result = nil }
+            }
+            if result == nil {
+                let fresh = try backend.makeSession(program)
+                session = fresh
+                result = try fresh.solve(options: SolveOptions(verbose: verbose))
+            }
+            guard let result, result.termination == .optimal, let duals = result.constraintDuals,
+                  let value = result.objectiveValue else {
+                throw PlanningFailure("the decomposition master could not be solved (\(result?.rawStatus ?? "no result"))")
+            }
+            return MasterSolution(objective: value + shifts.reduce(0, +) + constant,
+                                  duals: (0..<rows).map { duals[linking[$0].rawValue] * scales[$0] },
+                                  convexityDuals: (0..<groups).map { duals[convexity[$0].rawValue] + shifts[$0] },
+                                  artificialActivity: artificials.reduce(0) { $0 + result.variableValues[$1.rawValue] })
+        }
     }
 }
 

@@ -38,6 +38,11 @@ struct DecompositionSolver {
     /// optimum itself) or a narrow one (what-if series: faster, still within the gap).
     var thorough = true
 
+    /// How many of a case's last plans a warm start keeps (each a column per group of accounts
+    /// in the master): 300 before the master was split by groups; 40 kept a sweep of 100,000
+    /// accounts fastest (20 and 100 were slower).
+    static let keptPlans = 40
+
     /// What column generation keeps between solves whose limits differ only in their values.
     struct WarmStart {
         var plans: [BlockPricing.Plan]
@@ -229,7 +234,7 @@ struct DecompositionSolver {
             let result = try priceLinkingRows(structure, start: start, warm: warm)
             timings.lp += Date().timeIntervalSince(lpStart)
             iterations += result.iterations
-            nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(300)), center: result.duals,
+            nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(Self.keptPlans)), center: result.duals,
                                                        first: result.plans.first, structure: structure, refinement: refinement)
             if !result.infeasible {
                 cases.append(result)
@@ -264,7 +269,7 @@ struct DecompositionSolver {
                 let priced = try priceLinkingRows(cases[index].structure, start: start, warm: warmStarts[programmeActive])
                 timings.lp += Date().timeIntervalSince(lpStart)
                 iterations += priced.iterations
-                warmStarts[programmeActive] = WarmStart(plans: Array(priced.plans.suffix(300)), center: priced.duals,
+                warmStarts[programmeActive] = WarmStart(plans: Array(priced.plans.suffix(Self.keptPlans)), center: priced.duals,
                                                         first: priced.plans.first, structure: priced.structure,
                                                         refinement: refinement)
                 cases[index] = priced
