@@ -72,7 +72,7 @@ struct RobustnessCommand: ParsableCommand {
         let folder = output.runFolder(input, scenario: scenario, suffix: "-robustness")
         let stage = try input.openOutput(folder)
         var options = planningOptions(verbose: solver.verbose)
-        options.deadline = Date().addingTimeInterval(timeLimit ?? instance.model.solver.timeLimit * Double(samples + 1))
+        options.deadline = commandStart.addingTimeInterval(timeLimit ?? instance.model.solver.timeLimit * Double(samples + 1))
         let base = try planning { try AllocationPlanner.solve(instance, options: options) }
         guard let basePlan = base.plan else {
             printError("the base plan has no solution (\(base.status.rawValue)); `salesmotion solve` explains why")

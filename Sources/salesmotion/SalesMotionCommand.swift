@@ -25,6 +25,7 @@ struct SalesMotionCommand: ParsableCommand {
     /// Signals are watched from the first instruction, so a Ctrl-C or SIGTERM at any moment
     /// stops the run with its exit code and leaves the output folder as it was.
     static func main() {
+        _ = commandStart
         watchForInterrupt()
         main(nil)
     }
