@@ -17,12 +17,15 @@ test: glpk glpsol
 	$(SWIFT) test
 
 # Benchmarks (not part of make test): SalesMotion against glpsol and PuLP (docs/benchmarks.md), and
-# every generator profile against SCIP and HiGHS on the exported MPS (docs/benchmarks-profiles.md).
+# every generator profile against SCIP and HiGHS on the exported MPS (docs/benchmarks-profiles.md), and
+# every profile at a million accounts at the default gap (docs/benchmarks-profiles-1m.md).
 bench: glpk glpsol
 	python3 -c "import pulp" 2>/dev/null || pip install pulp
 	python3 -c "import pyscipopt, highspy" 2>/dev/null || pip install pyscipopt highspy
 	python3 benchmarks/run.py
 	python3 benchmarks/profiles.py --sizes 10000,100000 --peers-at 10000
+	python3 benchmarks/profiles.py --sizes 1000000 --gap 1e-4 --time-limit 30 --peers-at '' \
+		--out docs/benchmarks-profiles-1m.md
 
 build: glpk
 	$(SWIFT) build

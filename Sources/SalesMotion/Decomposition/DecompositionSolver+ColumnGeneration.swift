@@ -15,11 +15,13 @@ struct ColumnGeneration {
     /// Column generation stops after this share of the time limit, counted from `start`.
     let timeLimit: Double
 
-    /// The master mixes plans group by group: account `a` is in group `a % accountGroups`, and
-    /// each pricing gives one column per group. The master can then take one group's accounts
-    /// from a new plan and another's from an old one, and the bound closes in fewer pricings
-    /// (a sweep of 100,000 accounts: 290 → 185 pricings over its 20 points; more groups cut
-    /// fewer pricings than they cost in the master and in the recovery that follows).
+    /// A warm solve's master mixes plans group by group: account `a` is in group
+    /// `a % accountGroups`, and each pricing gives one column per group. The master can then take
+    /// one group's accounts from a new plan and another's from an old one (the old plans do not
+    /// use the limit that moved), and the bound closes in fewer pricings (a sweep of 100,000
+    /// accounts: 290 → 185 over its 20 points). A cold solve mixes whole plans: its prices, found
+    /// in fewer pricings, fixed `heavy-tail` at a million accounts so badly that its recovery
+    /// took 84 s instead of 0.8 (docs/decisions.md). Every pricing keeps the groups' plans.
     static let accountGroups = 16
 
     /// What column generation found for one case.
@@ -64,7 +66,9 @@ struct ColumnGeneration {
         var iterations = 1
         var infeasible = false
         var lastMaster = -Double.infinity, stalledRounds = 0
-        let mixtures = Master(structure: structure, first: plans[0], scales: scales, penalty: penalty)
+        // Cold, the master mixes whole plans; warm, it mixes them group by group (decisions.md).
+        let mixtures = Master(structure: structure, first: plans[0], scales: scales, penalty: penalty,
+                              grouped: warm != nil)
         var mastered = 0
         let limit = options.timeLimit(timeLimit)
         while true {
@@ -92,12 +96,12 @@ struct ColumnGeneration {
                     bestBound = plan.bound
                     center = probe
                 }
-                // A group's column that prices out by more than its share of the tolerance.
+                // A column that prices out by more than its share of the tolerance.
                 var reduced = -Double.infinity
-                for g in 0..<groups {
-                    var partReduced = plan.partObjective[g] - master.convexityDuals[g]
-                    for i in 0..<rows { partReduced -= master.duals[i] * plan.partUsage[g * rows + i] }
-                    reduced = max(reduced, Double(groups) * partReduced)
+                for g in 0..<mixtures.groups {
+                    var partReduced = mixtures.objective(plan, g) - master.convexityDuals[g]
+                    for i in 0..<rows { partReduced -= master.duals[i] * mixtures.usage(plan, g, i) }
+                    reduced = max(reduced, Double(mixtures.groups) * partReduced)
                 }
                 if reduced > tolerance {
                     plans.append(plan)
@@ -139,10 +143,11 @@ struct ColumnGeneration {
         var artificialActivity: Double
     }
 
-    /// max Σ μ·objective over mixtures of the plans found, one mixture per group of accounts
-    /// (each plan gives a column per group, ``BlockPricing/Plan/partObjective``), with penalised
-    /// artificial columns so that it is always feasible. Kept in one solver session: each round
-    /// adds the new plans' columns and the simplex goes on from the last basis.
+    /// max Σ μ·objective over mixtures of the plans found — whole plans, or one mixture per group
+    /// of accounts when `grouped` (each plan then gives a column per group,
+    /// ``BlockPricing/Plan/partObjective``) — with penalised artificial columns so that it is
+    /// always feasible. Kept in one solver session: each round adds the new plans' columns and the
+    /// simplex goes on from the last basis.
     private final class Master {
         let rows: Int, groups: Int
         let scales: [Double]
@@ -156,12 +161,12 @@ struct ColumnGeneration {
         var artificials: [VariableIndex] = []
         var session: (any SolverSession)?
 
-        init(structure: any BlockStructure, first: BlockPricing.Plan, scales: [Double], penalty: Double) {
+        init(structure: any BlockStructure, first: BlockPricing.Plan, scales: [Double], penalty: Double, grouped: Bool) {
             rows = structure.rowCount
-            groups = first.partObjective.count
+            groups = grouped ? first.partObjective.count : 1
             self.scales = scales
-            shifts = first.partObjective
             constant = structure.constant
+            shifts = grouped ? first.partObjective : [first.objective - structure.constant]
             artificials = (0..<rows).map { _ in program.addVariable(lower: 0, upper: .infinity, objective: -penalty) }
             for i in 0..<rows {
                 let bound = structure.rightHandSides[i] * scales[i]
@@ -173,13 +178,23 @@ struct ColumnGeneration {
             convexity = (0..<groups).map { _ in program.addConstraint(terms: [], lower: 1, upper: 1) }
         }
 
+        /// Column `g` of `plan`: its group's plan, or the whole plan when the master is not grouped
+        /// (objective without the constant).
+        func objective(_ plan: BlockPricing.Plan, _ g: Int) -> Double {
+            groups > 1 ? plan.partObjective[g] : plan.objective - constant
+        }
+
+        func usage(_ plan: BlockPricing.Plan, _ g: Int, _ i: Int) -> Double {
+            groups > 1 ? plan.partUsage[g * rows + i] : plan.usage[i]
+        }
+
         func add(_ plans: [BlockPricing.Plan]) {
             var columns: [LinearProgram.Column] = []
             for plan in plans {
                 for g in 0..<groups {
-                    var terms: [(ConstraintIndex, Double)] = (0..<rows).map { i in (linking[i], plan.partUsage[g * rows + i] * scales[i]) }
+                    var terms: [(ConstraintIndex, Double)] = (0..<rows).map { i in (linking[i], usage(plan, g, i) * scales[i]) }
                     terms.append((convexity[g], 1))
-                    columns.append(LinearProgram.Column(objective: plan.partObjective[g] - shifts[g], terms: terms))
+                    columns.append(LinearProgram.Column(objective: objective(plan, g) - shifts[g], terms: terms))
                 }
             }
             program.addColumns(columns)
@@ -189,9 +204,10 @@ struct ColumnGeneration {
             var result: SolveResult?
             if let session {
                 // From the last basis; should that fail, the master is loaded afresh.
-                try session.extend(to: program)
-                result = try session.solve(options: SolveOptions(verbose: verbose), warmStart: true)
-                if result?.termination != .optimal { result = nil }
+                if (try? session.extend(to: program)) != nil {
+                    result = try session.solve(options: SolveOptions(verbose: verbose), warmStart: true)
+                    if result?.termination != .optimal { result = nil }
+                }
             }
             if result == nil {
                 let fresh = try backend.makeSession(program)
