@@ -56,6 +56,13 @@ struct DecompositionSolver {
         var refinement = LeadPools.Refinement()
     }
 
+    /// What the next warm solve keeps of a case's column generation: its last `keptPlans`
+    /// plans, its prices, its plan at zero prices and its structure.
+    func warmStart(keeping result: CaseResult) -> WarmStart {
+        WarmStart(plans: Array(result.plans.suffix(Self.keptPlans)), center: result.duals, first: result.plans.first,
+                  structure: result.structure, refinement: refinement)
+    }
+
     /// What one programme case produced.
     struct CaseResult {
         var structure: LinkingStructure
@@ -234,8 +241,7 @@ struct DecompositionSolver {
             let result = try priceLinkingRows(structure, start: start, warm: warm)
             timings.lp += Date().timeIntervalSince(lpStart)
             iterations += result.iterations
-            nextWarmStart[programmeActive] = WarmStart(plans: Array(result.plans.suffix(Self.keptPlans)), center: result.duals,
-                                                       first: result.plans.first, structure: structure, refinement: refinement)
+            nextWarmStart[programmeActive] = warmStart(keeping: result)
             if !result.infeasible {
                 cases.append(result)
                 firstPrices = result.duals
@@ -269,9 +275,7 @@ struct DecompositionSolver {
                 let priced = try priceLinkingRows(cases[index].structure, start: start, warm: warmStarts[programmeActive])
                 timings.lp += Date().timeIntervalSince(lpStart)
                 iterations += priced.iterations
-                warmStarts[programmeActive] = WarmStart(plans: Array(priced.plans.suffix(Self.keptPlans)), center: priced.duals,
-                                                        first: priced.plans.first, structure: priced.structure,
-                                                        refinement: refinement)
+                warmStarts[programmeActive] = warmStart(keeping: priced)
                 cases[index] = priced
                 caseBounds[index] = min(caseBounds[index], priced.bound)
                 if priced.infeasible {
