@@ -38,14 +38,18 @@ import Testing
         duals[try #require(structure.kinds.firstIndex(of: .budget))] = 11
         let choices = BlockPricing(structure: structure).price(duals, recordChoices: true).choices
         #expect(choices.map(\.fte).map { $0.map { ($0 * 1e9).rounded() / 1e9 } } == [[1], [2]])
-        let windows = try #require(DecompositionSolver.effortWindows(structure, duals: duals, choices: choices,
-                                                                     allowed: [nil, nil], delta: 500_000))
+        let (windows, excludedLoss) = try #require(DecompositionSolver.effortWindows(structure, duals: duals, choices: choices,
+                                                                                     allowed: [nil, nil], delta: 500_000))
         let x = try #require(windows[0]?.first), y = try #require(windows[1]?.first)
         #expect(abs(x.lowerBound - 0.5) < 1e-9 && abs(x.upperBound - 3) < 1e-9, "\(x)")
         #expect(abs(y.lowerBound - 1) < 1e-9 && abs(y.upperBound - 4) < 1e-9, "\(y)")
+        // Past a window a plan moves all of it: given up, Y's third (0.709210M) and half an FTE
+        // of X's third (1.186513M per FTE), 1,302,466; added, 37,280 + 539,640 + 772,260. The
+        // least of the two.
+        #expect(abs(excludedLoss - 1_302_466) < 2, "\(excludedLoss)")
         // An account that keeps a choice has no window; a row that weighs revenue, no windows.
         #expect(DecompositionSolver.effortWindows(structure, duals: duals, choices: choices, allowed: [[0, 0], nil],
-                                                  delta: 500_000)?[0] == nil)
+                                                  delta: 500_000)?.windows[0] == nil)
         let withCostOfSales = try Self.twoAccounts(Limits(budget: 10e6, maxCostOfSales: 0.5))
         #expect(DecompositionSolver.effortWindows(withCostOfSales, duals: [Double](repeating: 0, count: withCostOfSales.rowCount),
                                                   choices: choices, allowed: [nil, nil], delta: 500_000) == nil)
@@ -260,5 +264,25 @@ import Testing
                 #expect(abs(sum - whole.usage[i]) <= 1e-12 * max(1, abs(whole.usage[i])))
             }
         }
+    }
+
+    /// What a core proves of the plans it leaves out. Bound 100, threshold 90: Δ = 10 (and the
+    /// rounding margin). One account's options lose 0, 5 and 20, another's 0 and 12: the core
+    /// keeps 0 and 5 of the first, only 0 of the second, and leaves out losses of 12 and 20.
+    /// Every plan it leaves out is worth at most 100 − 12; past a window losing 11, 100 − 11;
+    /// a window losing less than Δ changes nothing (Δ is what the core was made for).
+    @Test func aCoreProvesTheLeastLossItLeavesOut() throws {
+        func choice(_ values: [Double]) -> BlockPricing.Choice {
+            BlockPricing.Choice(option: 0, fte: [], reducedValue: values[0], runnerUp: values[1], optionValues: values)
+        }
+        let plan = BlockPricing.Plan(bound: 100, objective: 100, usage: [], choices: [choice([50, 45, 30]), choice([40, 28])])
+        let core = try #require(DecompositionSolver.CoreOptions(plan, threshold: 90))
+        #expect(core.allowed[0] == [0, 1] && core.allowed[1] == nil && core.freeAccounts == 1)
+        #expect(core.excludedLoss == 12)
+        #expect(abs(core.threshold(windowLoss: .infinity) - 88) < 1e-5)
+        #expect(abs(core.threshold(windowLoss: 11) - 89) < 1e-5)
+        #expect(abs(core.threshold(windowLoss: 3) - 90) < 1e-5)
+        // A threshold at or above the bound leaves nothing to search.
+        #expect(DecompositionSolver.CoreOptions(plan, threshold: 101) == nil)
     }
 }

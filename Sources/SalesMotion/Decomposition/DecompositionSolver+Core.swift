@@ -39,6 +39,11 @@ extension DecompositionSolver {
         var allowed: [[Int]?]
         var choices: [BlockPricing.Choice]
         var delta: Double
+        /// The least loss of an option the core leaves out (> Δ; +∞ when it keeps every option).
+        var excludedLoss = Double.infinity
+        /// The Lagrangian bound the losses are taken against, and the margin for its rounding.
+        var bound: Double
+        var margin: Double
         /// The interchangeable accounts among those with a choice (``interchangeableGroups``),
         /// each group one aggregate of the core; none when no structure was given.
         var groups: [[Int]] = []
@@ -59,19 +64,37 @@ extension DecompositionSolver {
             // An option it still leaves out wrongly could hold plans above the threshold by no
             // more than the rounding, far inside any gap; a wide margin (1e-9 of a million
             // accounts' bound is 7,000) would give a choice to thousands of accounts.
-            delta = plan.bound - threshold + 1e-12 * abs(plan.bound) + 1e-6
+            bound = plan.bound
+            margin = 1e-12 * abs(plan.bound) + 1e-6
+            delta = plan.bound - threshold + margin
             guard delta > 0 else { return nil }
             let delta = delta
+            var excluded = Double.infinity
             allowed = plan.choices.map { choice -> [Int]? in
-                let kept = choice.optionValues.indices.filter { choice.reducedValue - choice.optionValues[$0] <= delta }
+                let kept = choice.optionValues.indices.filter {
+                    let loss = choice.reducedValue - choice.optionValues[$0]
+                    if loss > delta { excluded = min(excluded, loss) }
+                    return loss <= delta
+                }
                 return kept.count > 1 ? kept : nil
             }
+            excludedLoss = excluded
             choices = plan.choices
             freeAccounts = allowed.lazy.filter { $0 != nil }.count
             if let structure {
                 groups = DecompositionSolver.interchangeableGroups(structure, allowed)
                 freeAccounts -= groups.reduce(0) { $0 + $1.count - 1 }
             }
+        }
+
+        /// What the core proves of the plans it leaves out: none is worth more than this. Each
+        /// such plan uses an option the core leaves out, or moves effort past a window (losing
+        /// at least `windowLoss`, ≥ Δ), and loses at least that much against the bound; Δ alone
+        /// gives the threshold the core was made for, the least loss it leaves out a lower one.
+        /// Two cores at neighbouring Δ often hold the same options, and then the first proves
+        /// what the second would be searched for.
+        func threshold(windowLoss: Double) -> Double {
+            bound - max(delta, min(excludedLoss, windowLoss)) + margin
         }
     }
 
@@ -84,8 +107,13 @@ extension DecompositionSolver {
                    timeLimit: Double, windowed: Bool = true) throws -> CoreResult {
         let structure = result.structure
         let allowed = core.allowed, choices = core.choices
-        let windows = windowed ? Self.effortWindows(structure, duals: result.duals, choices: choices, allowed: allowed,
-                                                    delta: core.delta) : nil
+        let found = windowed ? Self.effortWindows(structure, duals: result.duals, choices: choices, allowed: allowed,
+                                                  delta: core.delta) : nil
+        let windows = found?.windows
+        // Without windows every effort segment is a variable: no plan leaves the core by its effort.
+        let excluded = core.threshold(windowLoss: found?.excludedLoss ?? .infinity)
+        // The core holds every plan above `incumbent`; what it leaves out is worth at most `excluded`.
+        let floor = min(incumbent, excluded)
         let coreProgram = coreProgram(structure, choices, allowed, groups: core.groups, windows: windows)
         // Without the limits its free decisions cannot reach, as the restricted programs.
         let problem = try options.backend.makeSession(coreProgram.program.droppingRedundantConstraints())
@@ -106,8 +134,8 @@ extension DecompositionSolver {
         let solution = try problem.solve(options: solveOptions, warmStart: true, incumbent: start)
         if solution.termination == .interrupted { throw PlanningInterrupted() }
         // No plan of the core at all: none of the case beats the incumbent.
-        if solution.termination == .infeasible { return CoreResult(recovered: nil, bound: incumbent, complete: true, empty: true) }
-        let bound = solution.bestBound.map { max($0, incumbent) }
+        if solution.termination == .infeasible { return CoreResult(recovered: nil, bound: floor, complete: true, empty: true) }
+        let bound = solution.bestBound.map { max($0, floor) }
         let complete = solution.termination == .optimal
         guard solution.termination.hasSolution, let objective = solution.objectiveValue, objective > plan?.objective ?? -.infinity,
               coreProgram.program.isFeasible(solution.variableValues) else {

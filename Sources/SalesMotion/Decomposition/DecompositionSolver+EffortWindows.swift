@@ -27,8 +27,12 @@ extension DecompositionSolver {
     /// FTE range its effort keeps in the core. An account fixed in its tier and not in the
     /// result keeps its priced effort; one that keeps a choice is not in it either. Nil when a
     /// linking row weighs revenue (the windows would not be exact).
+    ///
+    /// `excludedLoss` is the least a plan loses whose effort leaves the windows (≥ Δ): it gives
+    /// up, or adds, more of a class's effort than a window holds, and so at least all of it.
     static func effortWindows(_ structure: LinkingStructure, duals: [Double], choices: [BlockPricing.Choice],
-                              allowed: [[Int]?], delta: Double) -> [Int: [ClosedRange<Double>]]? {
+                              allowed: [[Int]?], delta: Double)
+        -> (windows: [Int: [ClosedRange<Double>]], excludedLoss: Double)? {
         guard effortWindowsApply(structure) else { return nil }
         let effort = structure.effort
         let table = structure.pricingTable, segments = table.segments
@@ -103,6 +107,7 @@ extension DecompositionSolver {
         // How far each pair's effort may fall below, and rise above, its priced effort (only
         // the few pairs that may move).
         var down: [Int: Double] = [:], up: [Int: Double] = [:], moving = Set<Int>()
+        var excludedLoss = Double.infinity
         for c in taken.indices {
             func widen(_ items: [Item], _ room: inout [Int: Double]) {
                 // The cheapest to move first: the order an optimal plan moves them in.
@@ -114,15 +119,19 @@ extension DecompositionSolver {
                     moving.insert(item.account)
                     lost += abs(item.value) * item.width
                 }
+                // Moving past the window moves all of it first. A side whose items all fit
+                // (lost < Δ) cannot be passed; the caller never counts less than Δ anyway.
+                if !items.isEmpty { excludedLoss = min(excludedLoss, lost) }
             }
             widen(taken[c], &down)
             widen(left[c], &up)
         }
-        return Dictionary(uniqueKeysWithValues: moving.map { a in
+        let windows = Dictionary(uniqueKeysWithValues: moving.map { a in
             (a, (table.pairStart[a]..<table.pairStart[a + 1]).map { p in
                 let priced = choices[a].fte[p - table.pairStart[a]]
                 return max(0, priced - (down[p] ?? 0))...(priced + (up[p] ?? 0))
             })
         })
+        return (windows, excludedLoss)
     }
 }
