@@ -177,6 +177,7 @@ extension GLPKProblem {
         tracker.direction = direction
         // GLPK looks at tm_lim between nodes only; the callback also holds the deadline.
         tracker.deadline = options.timeLimit.map { Date().addingTimeInterval($0) }
+        tracker.firstSolutionTimeLimit = options.firstSolutionTimeLimit
         parameters.cb_func = SearchTracker.callback
         let unmanaged = Unmanaged.passRetained(tracker)
         defer { unmanaged.release() }

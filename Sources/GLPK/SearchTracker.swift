@@ -6,8 +6,8 @@ import LinearProgramming
 
 /// Follows GLPK's branch-and-bound search from its callback: records the best bound, offers a
 /// known feasible solution as the first incumbent, and ends the search on a stop request, at
-/// the deadline (GLPK checks `tm_lim` only between nodes), at a good-enough objective or within
-/// an absolute gap.
+/// the deadline (GLPK checks `tm_lim` only between nodes), at a good-enough objective, within
+/// an absolute gap, or still without a solution too long after the root.
 final class SearchTracker {
     var bestBound: Double?
     /// 1-based values for `glp_ios_heur_sol`; nil once offered.
@@ -23,6 +23,8 @@ final class SearchTracker {
     var direction = 1.0
     /// When the time limit is up.
     var deadline: Date?
+    /// How long after the root relaxation the search may go without a solution.
+    var firstSolutionTimeLimit: Double?
     enum StopReason { case absoluteGap, target, deadline }
     /// Why the tracker ended the search itself (nil: it did not).
     var stopReason: StopReason?
@@ -46,6 +48,12 @@ final class SearchTracker {
         }
         let reason = glp_ios_reason(tree)
         if tracker.rootSolved == nil && reason != GLP_IPREPRO && reason != GLP_ISELECT { tracker.rootSolved = Date() }
+        if let limit = tracker.firstSolutionTimeLimit, let root = tracker.rootSolved, Date().timeIntervalSince(root) >= limit,
+           let problem = glp_ios_get_prob(tree), glp_mip_status(problem) != GLP_FEAS, glp_mip_status(problem) != GLP_OPT {
+            tracker.stopReason = .deadline
+            glp_ios_terminate(tree)
+            return
+        }
         if glp_ios_reason(tree) == GLP_IHEUR, var values = tracker.incumbent {
             tracker.incumbent = nil
             _ = glp_ios_heur_sol(tree, &values)

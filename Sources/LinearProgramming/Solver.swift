@@ -22,6 +22,10 @@ public struct SolveOptions: Sendable {
     /// Solve LPs with the dual simplex (falling back to the primal): the method of choice from
     /// a dual feasible starting basis, or after bounds changed.
     public var dualSimplex: Bool = false
+    /// Seconds after the root relaxation by which the search must hold a solution: without one
+    /// then it stops, as `noSolutionWithLimit` (for a caller with another way to a first
+    /// solution); nil for no such limit.
+    public var firstSolutionTimeLimit: Double? = nil
 
     public init(relativeGap: Double = 1e-4, timeLimit: Double? = nil,
                 relaxIntegrality: Bool = false, verbose: Bool = false, cuttingPlanes: Bool = false,

@@ -141,6 +141,19 @@ private func smallLP() -> (LinearProgram, VariableIndex, VariableIndex, Constrai
         #expect(result.variableValues.isEmpty)
     }
 
+    /// The same trap with a first-solution limit: without a solution 0.1 s after the root the
+    /// callback ends the search (GLPK's ESTOP, not its time limit of 20 s), with no plan.
+    @Test func aSearchWithoutASolutionStopsAtItsFirstSolutionLimit() throws {
+        var lp = LinearProgram(sense: .maximize)
+        let xs = (0..<60).map { _ in lp.addBinaryVariable(objective: 1) }
+        lp.addConstraint(terms: xs.map { ($0, 2) }, lower: 59, upper: 59)
+        var options = SolveOptions(timeLimit: 20)
+        options.firstSolutionTimeLimit = 0.1
+        let result = try GLPKSolver().solve(lp, options: options)
+        #expect(result.termination == .noSolutionWithLimit)
+        #expect(result.rawStatus.contains("GLP_ESTOP"), "\(result.rawStatus)")
+    }
+
     /// The same parity trap with an escape: z = 1 makes Σ 2·x_i = 58 reachable (objective
     /// 29 − 0.5), while the bound keeps hoping for z = 0 (up to 29.5). The search finds the plan
     /// but cannot close the gap in time, so it stops with a feasible plan and a known gap.

@@ -141,27 +141,6 @@ import Testing
         #expect(plan.salesExpense >= 31_794_626.43 - 1, "no plan spends less than the proven minimum")
     }
 
-    /// A restricted MIP without any plan yet dives first, and keeps the dive's plan when it
-    /// reaches the target: with no target at all, the plan returned is the one the same dive finds
-    /// alone on the same restricted program. With a target no plan reaches, branch and bound
-    /// searches on, and the plan returned is never worse than the dive's.
-    @Test func aFirstRestrictedMIPTakesTheDivesPlanWhenItIsGoodEnough() throws {
-        let folder = TemporaryFolder()
-        try SyntheticDataset(accounts: 400, regions: 6, seed: 4).write(to: folder.path)
-        let instance = try AllocationInstance.load(dataFolder: folder.path, modelFile: folder.file("model.toml"))
-        let (_, decisionPart, solver, result) = try Self.optimumAndItsCase(instance)
-        let choices = BlockPricing(structure: result.structure).price(result.duals, recordChoices: true).choices
-        let (restricted, _) = solver.restrictedProgram(result.structure, choices, solver.freeSet(result, choices, freeAccounts: 40))
-        let session = try GLPKSolver().makeSession(restricted.program.droppingRedundantConstraints())
-        try session.setStartingBasis(pricedPlanOf: restricted, result.structure, prices: result.duals)
-        let dived = try #require(try solver.dive(session, restricted.program, tiers: restricted.tiers, deadline: .distantFuture))
-        let divedObjective = restricted.program.objectiveValue(of: dived)
-        let any = try #require(try solver.recover(result, freeAccounts: 40, timeLimit: 30, target: -.infinity, firstPlan: true).recovered)
-        #expect(abs(any.objective - divedObjective) <= 1e-9 * decisionPart, "\(any.objective) vs \(divedObjective)")
-        let best = try #require(try solver.recover(result, freeAccounts: 40, timeLimit: 30, target: .infinity, firstPlan: true).recovered)
-        #expect(best.objective >= divedObjective - 1e-9 * decisionPart)
-    }
-
     /// Every limit kind, made to bind on the sample (the values were found by solving): both
     /// solve paths find the same optimum, to 1e-6 of the decision-dependent part, and the same
     /// binding limits. A limit kind added to the formulation must be added here.

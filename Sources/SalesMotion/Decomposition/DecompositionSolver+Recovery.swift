@@ -190,25 +190,36 @@ extension DecompositionSolver {
         // 10,000 at 1e-6 0.67 → 0.48 s (5,271 simplex iterations at the root from GLPK's own
         // start), `cost-of-sales` 100,000 5.9 → 3.3 s.
         try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: prices ?? result.duals)
-        // Without any plan yet, a dive first (a few LPs), taken when it reaches the target:
-        // branch and bound may search long before its first plan (`global-share` at a million
-        // accounts: 5,369 nodes and 18 s; the dive, 0.1 s and a plan within 1e-6).
-        let dived = firstPlan ? try dive(problem, restricted.program, tiers: restricted.tiers, deadline: deadline) : nil
-        let divedObjective = dived.map { restricted.program.objectiveValue(of: $0) } ?? -.infinity
-        var values: [Double], objective: Double, exactBound: Double?
-        if let dived, divedObjective >= target {
-            (values, objective, exactBound) = (dived, divedObjective, nil)
-        } else {
-            // Short of the target branch and bound starts afresh from the priced plan (from the
-            // dive's last basis, or with its plan as incumbent, GLPK took 1.7× as long on
-            // `cost-of-sales` 100,000 at 1e-6); without any plan yet it gets half the time left.
-            if dived != nil { try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: prices ?? result.duals) }
+        // Branch and bound; without any plan yet it gets half the time left (the fallbacks the
+        // rest), and must hold a plan `firstPlanSearch` after its root.
+        func branchAndBound(lookingForFirstPlan: Bool) throws -> SolveResult {
             let left = deadline.timeIntervalSinceNow
             var solveOptions = SolveOptions(relativeGap: 1e-9, timeLimit: max(0.001, firstPlan ? 0.5 * left : left),
                                             verbose: options.verbose, cuttingPlanes: true, stop: options.stop,
                                             targetObjective: target)
             solveOptions.dualSimplex = true
-            let solution = try problem.solve(options: solveOptions, warmStart: true, incumbent: nil)
+            solveOptions.firstSolutionTimeLimit = lookingForFirstPlan ? Self.firstPlanSearch : nil
+            return try problem.solve(options: solveOptions, warmStart: true, incumbent: nil)
+        }
+        let t1 = Date()
+        var solution = try branchAndBound(lookingForFirstPlan: firstPlan)
+        // Lost in the tree: a dive from the priced plan (a few LPs), taken when it reaches the
+        // target; short of it, branch and bound again, afresh.
+        var dived: [Double]?, triedDive = false
+        if firstPlan, solution.termination == .noSolutionWithLimit, Date() < deadline {
+            triedDive = true
+            try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: prices ?? result.duals)
+            dived = try dive(problem, restricted.program, tiers: restricted.tiers, deadline: deadline)
+            if let plan = dived, restricted.program.objectiveValue(of: plan) < target, Date() < deadline {
+                try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: prices ?? result.duals)
+                solution = try branchAndBound(lookingForFirstPlan: false)
+            }
+        }
+        let divedObjective = dived.map { restricted.program.objectiveValue(of: $0) } ?? -.infinity
+        var values: [Double], objective: Double, exactBound: Double?
+        if let dived, divedObjective >= target {
+            (values, objective, exactBound) = (dived, divedObjective, nil)
+        } else {
             if solution.termination.hasSolution, let value = solution.objectiveValue {
                 (values, objective) = value >= divedObjective ? (solution.variableValues, value) : (dived!, divedObjective)
                 // With every decision free the restricted MIP is the whole case, and the solver's bound holds.
@@ -227,11 +238,15 @@ extension DecompositionSolver {
                     return try recover(result, freeAccounts: freeAccounts, timeLimit: deadline.timeIntervalSinceNow,
                                        target: target, firstPlan: firstPlan, prices: mended)
                 }
-                // The dive's plan, else the least-expense one (a budget at the edge of feasibility).
-                guard firstPlan, solution.termination != .interrupted,
-                      let found = try dived ?? (Date() < deadline ? leastExpensePlan(
-                          problem, restricted.program, budget: zip(structure.kinds, restricted.rows).first { $0.0 == .budget }?.1,
-                          coverage: restricted.coverage.joined().compactMap { $0 }, tiers: restricted.tiers, deadline: deadline) : nil)
+                // The dive's plan, else the least-expense one (a budget at the edge of feasibility),
+                // else a dive if none was tried (branch and bound failed otherwise than by time).
+                guard firstPlan, solution.termination != .interrupted, Date() < deadline,
+                      let found = try dived
+                          ?? leastExpensePlan(problem, restricted.program, budget: zip(structure.kinds, restricted.rows)
+                                                  .first { $0.0 == .budget }?.1,
+                                              coverage: restricted.coverage.joined().compactMap { $0 },
+                                              tiers: restricted.tiers, deadline: deadline)
+                          ?? (triedDive ? nil : dive(problem, restricted.program, tiers: restricted.tiers, deadline: deadline))
                 else { return .noPlan }
                 values = found
                 objective = restricted.program.objectiveValue(of: found)
@@ -244,6 +259,12 @@ extension DecompositionSolver {
         let (duals, dualSeconds) = try fixedTierDuals(problem, values, restricted.tiers, restricted.rows, structure.kinds)
         return .plan(Recovered(decisions: decisions, objective: objective, duals: duals, exactBound: exactBound, dualSeconds: dualSeconds))
     }
+
+    /// How long after its root a first restricted MIP may search without any plan before a
+    /// dive is tried: GLPK's heuristics find one at or near the root when they find one soon
+    /// (`global-share` at a million accounts: 5,369 nodes and 18 s without a plan, where a dive
+    /// found one within 1e-6 in 0.1 s).
+    static let firstPlanSearch = 0.25
 
     /// The plan in a restricted program's `values`: free accounts take the option whose binary
     /// is set (`optionIndices` maps each binary to its option), fixed ones the pricing's choice;
