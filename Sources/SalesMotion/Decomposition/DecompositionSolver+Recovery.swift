@@ -201,7 +201,6 @@ extension DecompositionSolver {
             solveOptions.firstSolutionTimeLimit = lookingForFirstPlan ? Self.firstPlanSearch : nil
             return try problem.solve(options: solveOptions, warmStart: true, incumbent: nil)
         }
-        let t1 = Date()
         var solution = try branchAndBound(lookingForFirstPlan: firstPlan)
         // Lost in the tree: a dive from the priced plan (a few LPs), taken when it reaches the
         // target; short of it, branch and bound again, afresh.
@@ -221,7 +220,8 @@ extension DecompositionSolver {
             (values, objective, exactBound) = (dived, divedObjective, nil)
         } else {
             if solution.termination.hasSolution, let value = solution.objectiveValue {
-                (values, objective) = value >= divedObjective ? (solution.variableValues, value) : (dived!, divedObjective)
+                (values, objective) = (solution.variableValues, value)
+                if let dived, divedObjective > value { (values, objective) = (dived, divedObjective) }
                 // With every decision free the restricted MIP is the whole case, and the solver's bound holds.
                 exactBound = free.everything && solution.termination == .optimal ? solution.bestBound : nil
             } else {
