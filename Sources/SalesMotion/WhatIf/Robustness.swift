@@ -150,15 +150,18 @@ public struct Robustness: Sendable {
                 if options.isPastDeadline {
                     throw OutOfTime(sample: index + 1, samples: settings.samples)
                 }
-                store(index, try Self.sample(index, dataset: sampledDataset(dataset, settings: settings, index: index),
+                store(index, try Self.sample(index, of: settings.samples,
+                                             dataset: sampledDataset(dataset, settings: settings, index: index),
                                              model: model, committedModel: committedModel, options: options))
             }
         }
         return Robustness(settings: settings, base: instance, basePlan: basePlan, samples: samples)
     }
 
-    /// One sampled world: its optimum and the committed plan in it.
-    static func sample(_ index: Int, dataset: Dataset, model: AllocationModel, committedModel: AllocationModel,
+    /// One sampled world (`index` of `samples`): its optimum and the committed plan in it. Past
+    /// the deadline between its solves it stops (``OutOfTime``): each solve builds its program
+    /// before it looks at the clock (0.5 s at 100,000 accounts).
+    static func sample(_ index: Int, of samples: Int, dataset: Dataset, model: AllocationModel, committedModel: AllocationModel,
                        options: PlanningOptions) throws -> Sample {
         let world: AllocationInstance, committedWorld: AllocationInstance
         do {
@@ -168,6 +171,7 @@ public struct Robustness: Sendable {
             return Sample(index: index, status: "invalid", brokenLimits: [], message: error.description)
         }
         let optimum = try AllocationPlanner.solve(world, options: options)
+        if options.isPastDeadline { throw OutOfTime(sample: index + 1, samples: samples) }
         let committed = try AllocationPlanner.solve(committedWorld, options: options)
         var broken: [String] = []
         if committed.status == .infeasible {
