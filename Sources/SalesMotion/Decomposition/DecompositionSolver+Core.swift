@@ -107,11 +107,11 @@ extension DecompositionSolver {
                    timeLimit: Double, windowed: Bool = true) throws -> CoreResult {
         let structure = result.structure
         let allowed = core.allowed, choices = core.choices
-        let found = windowed ? Self.effortWindows(structure, duals: result.duals, choices: choices, allowed: allowed,
-                                                  delta: core.delta) : nil
-        let windows = found?.windows
+        let effort = windowed ? Self.effortWindows(structure, duals: result.duals, choices: choices, allowed: allowed,
+                                                   delta: core.delta) : nil
+        let windows = effort?.windows
         // Without windows every effort segment is a variable: no plan leaves the core by its effort.
-        let excluded = core.threshold(windowLoss: found?.excludedLoss ?? .infinity)
+        let excluded = core.threshold(windowLoss: effort?.excludedLoss ?? .infinity)
         // The core holds every plan above `incumbent`; what it leaves out is worth at most `excluded`.
         let floor = min(incumbent, excluded)
         let coreProgram = coreProgram(structure, choices, allowed, groups: core.groups, windows: windows)
