@@ -73,12 +73,14 @@ var interruptedExitCode: Int32 {
 func planningOptions(verbose: Bool, instance: AllocationInstance? = nil) -> PlanningOptions {
     watchForInterrupt()
     var options = PlanningOptions(backend: solverBackend, verbose: verbose, stop: interruption)
-    if let instance {
-        let limit = instance.model.solver.timeLimit
-        options.deadline = commandStart.addingTimeInterval(limit - outputReserve(accounts: instance.dataset.accounts.count,
-                                                                                 timeLimit: limit))
-    }
+    if let instance { options.deadline = commandDeadline(timeLimit: instance.model.solver.timeLimit, instance) }
     return options
+}
+
+/// When a command limited to `timeLimit` seconds on `instance` must end its search: counted
+/// from the command's start, less the reserve for its files.
+func commandDeadline(timeLimit: Double, _ instance: AllocationInstance) -> Date {
+    commandStart.addingTimeInterval(timeLimit - outputReserve(accounts: instance.dataset.accounts.count, timeLimit: timeLimit))
 }
 
 /// The part of a time limit kept for what follows the search: the plan's figures, its files

@@ -72,10 +72,7 @@ struct RobustnessCommand: ParsableCommand {
         let folder = output.runFolder(input, scenario: scenario, suffix: "-robustness")
         let stage = try input.openOutput(folder)
         var options = planningOptions(verbose: solver.verbose)
-        // The whole command's limit, less the reserve for its files (as `solve`'s).
-        let limit = timeLimit ?? instance.model.solver.timeLimit * Double(samples + 1)
-        options.deadline = commandStart.addingTimeInterval(limit - outputReserve(accounts: instance.dataset.accounts.count,
-                                                                                 timeLimit: limit))
+        options.deadline = commandDeadline(timeLimit: timeLimit ?? instance.model.solver.timeLimit * Double(samples + 1), instance)
         let base = try planning { try AllocationPlanner.solve(instance, options: options) }
         guard let basePlan = base.plan else {
             printError("the base plan has no solution (\(base.status.rawValue)); `salesmotion solve` explains why")

@@ -177,8 +177,10 @@ extension DecompositionSolver {
     func recover(_ result: CaseResult, freeAccounts: Int, timeLimit: Double, target: Double,
                  firstPlan: Bool, prices: [Double]? = nil) throws -> Attempt {
         let structure = result.structure
+        // The prices that fix the accounts: the case's, or mending ones.
+        let fixing = prices ?? result.duals
         // With named GAMs the option values pick the leads a free account keeps.
-        let choices = BlockPricing(structure: structure).price(prices ?? result.duals, recordChoices: true,
+        let choices = BlockPricing(structure: structure).price(fixing, recordChoices: true,
                                                                recordOptionValues: structure.instance.dataset.hasNamedGAMs).choices
         let free = freeSet(result, choices, freeAccounts: freeAccounts)
         let (restricted, optionIndices) = restrictedProgram(structure, choices, free)
@@ -189,7 +191,7 @@ extension DecompositionSolver {
         // From the plan at the prices that fixed the other accounts, as the cores do: `standard`
         // 10,000 at 1e-6 0.67 → 0.48 s (5,271 simplex iterations at the root from GLPK's own
         // start), `cost-of-sales` 100,000 5.9 → 3.3 s.
-        try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: prices ?? result.duals)
+        try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: fixing)
         // Branch and bound; without any plan yet it gets half the time left (the fallbacks the
         // rest), and must hold a plan `firstPlanSearch` after its root.
         func branchAndBound(lookingForFirstPlan: Bool) throws -> SolveResult {
@@ -207,10 +209,10 @@ extension DecompositionSolver {
         var dived: [Double]?, triedDive = false
         if firstPlan, solution.termination == .noSolutionWithLimit, Date() < deadline {
             triedDive = true
-            try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: prices ?? result.duals)
+            try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: fixing)
             dived = try dive(problem, restricted.program, tiers: restricted.tiers, deadline: deadline)
             if let plan = dived, restricted.program.objectiveValue(of: plan) < target, Date() < deadline {
-                try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: prices ?? result.duals)
+                try problem.setStartingBasis(pricedPlanOf: restricted, structure, prices: fixing)
                 solution = try branchAndBound(lookingForFirstPlan: false)
             }
         }
