@@ -104,7 +104,7 @@ extension DecompositionSolver {
     /// when given, is offered as the first incumbent. `windowed` false makes every effort
     /// segment a variable (the reference the tests hold windows to).
     func solveCore(_ result: CaseResult, _ core: CoreOptions, incumbent: Double, start plan: Recovered?, tolerance: Double,
-                   timeLimit: Double, windowed: Bool = true) throws -> CoreResult {
+                   timeLimit: Double, caseBound: Double = .infinity, windowed: Bool = true) throws -> CoreResult {
         let structure = result.structure
         let allowed = core.allowed, choices = core.choices
         let effort = windowed ? Self.effortWindows(structure, duals: result.duals, choices: choices, allowed: allowed,
@@ -128,6 +128,8 @@ extension DecompositionSolver {
         var solveOptions = SolveOptions(relativeGap: 1e-12, timeLimit: max(0.001, timeLimit), verbose: options.verbose,
                                         cuttingPlanes: true, stop: options.stop, absoluteGap: tolerance)
         solveOptions.dualSimplex = true
+        // A plan this close to the case's bound closes the gap: the search need not go on.
+        if caseBound.isFinite { solveOptions.targetObjective = caseBound - tolerance }
         // The incumbent, when it is a plan of this case, prunes the search from the start.
         let start = plan.flatMap { plan in plan.decisions.programmeActive == structure.programmeActive
             ? coreValues(of: plan.decisions, coreProgram, structure, allowed, choices) : nil }
@@ -354,18 +356,36 @@ extension DecompositionSolver {
         let losses = priced.choices.map { $0.reducedValue - $0.runnerUp }
         var guess = max(1, Self.smallest(Self.firstCoreAccounts, of: losses).map { losses[$0] }.filter(\.isFinite).max() ?? 1)
         var best = incumbent, dualSeconds = 0.0
+        var caseBound = result.bound
+        func reportBound(_ bound: Double, _ plan: Recovered?) -> Bool {
+            caseBound = min(caseBound, bound)
+            return report(bound, plan)
+        }
+        // The remainder bound before any core (for the plans above the threshold that frees the
+        // most accounts any core of the search may have), then for the best plan's, once per plan.
+        var remainderTried: Double?
+        if best == nil, let delta = Self.smallest(Self.searchedCoreLimit, of: losses).map({ losses[$0] }).filter(\.isFinite).max(),
+           let bound = remainderBound(result, threshold: priced.bound - delta, priced: priced) {
+            if reportBound(bound, nil) { return (true, dualSeconds) }
+        }
         while true {
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
+            if let plan = best, remainderTried != plan.objective {
+                remainderTried = plan.objective
+                if let bound = remainderBound(result, threshold: plan.objective + 0.9 * tolerance, priced: priced),
+                   reportBound(bound, nil) { return (true, dualSeconds) }
+            }
             let left = deadline.timeIntervalSinceNow
             guard left > 0 else { return (false, dualSeconds) }
             let (threshold, isLast) = Self.coreThreshold(bound: priced.bound, delta: guess, best: best?.objective,
                                                          tolerance: tolerance)
-            guard let core = CoreOptions(priced, threshold: threshold, structure: structure) else { return (report(threshold, nil), dualSeconds) }
+            guard let core = CoreOptions(priced, threshold: threshold, structure: structure) else { return (reportBound(threshold, nil), dualSeconds) }
             guard core.freeAccounts <= (isLast ? Self.lastCoreLimit : Self.searchedCoreLimit) else { return (false, dualSeconds) }
-            let found = try solveCore(result, core, incumbent: threshold, start: best, tolerance: tolerance, timeLimit: 0.5 * left)
+            let found = try solveCore(result, core, incumbent: threshold, start: best, tolerance: tolerance, timeLimit: 0.5 * left,
+                                      caseBound: caseBound)
             dualSeconds += found.recovered?.dualSeconds ?? 0
             if let plan = found.recovered { best = plan }
-            if report(found.bound ?? .infinity, found.recovered) { return (true, dualSeconds) }
+            if reportBound(found.bound ?? .infinity, found.recovered) { return (true, dualSeconds) }
             // A core short of its end, or the last one (its threshold at the floor), leaves no
             // further core to search; a core without any plan (its fixed accounts break a limit
             // the few choices cannot mend, seen at a million accounts) hands over to the

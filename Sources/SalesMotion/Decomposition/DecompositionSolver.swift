@@ -290,6 +290,7 @@ struct DecompositionSolver {
             let broad = result.structure.broadRowCount, own = result.structure.rowCount - broad
             var freeAccounts = thorough ? 64 + 16 * broad + 2 * own : 16 + 2 * broad + own
             var lastCoreDelta = Double.infinity
+            var remainderTried: Double?
             // Cores of growing Δ first, when effort windows keep them small; the restricted MIPs
             // take over with what they leave (a plan, a tighter bound, the time left).
             let searchStart = Date()
@@ -326,6 +327,13 @@ struct DecompositionSolver {
                 // The exact core: a bound the Lagrangian one cannot give, and often the optimum. It
                 // need only hold the plans that would beat the best by more than 90 % of the tolerance.
                 let threshold = Self.coreThreshold(bound: caseBounds[index], delta: .infinity, best: best?.objective, tolerance: tolerance).value
+                // The remainder bound first: where tier costs come in steps, often all it takes.
+                if let incumbent = best, remainderTried != incumbent.objective {
+                    remainderTried = incumbent.objective
+                    if let bound = remainderBound(result, threshold: threshold) { caseBounds[index] = min(caseBounds[index], bound) }
+                    if gapClosed() { break }
+                    if caseBounds[index] <= incumbent.objective { break }
+                }
                 if let incumbent = best, let core = CoreOptions(self, result, incumbent: threshold),
                    core.freeAccounts <= Self.coreAccountLimit, core.delta < 0.9 * lastCoreDelta {
                     lastCoreDelta = core.delta
