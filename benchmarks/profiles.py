@@ -13,7 +13,7 @@ SalesMotion's, relative to the decision-dependent part. Peers' gap is relative t
 Times are wall-clock of the whole command (reading, building, solving, writing), peak memory from
 /usr/bin/time.
 """
-import argparse, json, os, platform, re, subprocess, sys, tempfile, time
+import argparse, json, os, platform, re, signal, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROFILES = ['standard', 'market', 'broad', 'heavy-tail', 'near-ties', 'cost-of-sales', 'global-share',
@@ -41,13 +41,18 @@ print(str(status).replace(' ', '_'), value, time.time() - start)
 def timed(command, timeout):
     """Runs command under /usr/bin/time; returns (seconds, peak MB, stdout, finished)."""
     start = time.time()
+    # Its own session, so that a timeout stops the solver too, not only /usr/bin/time: a peer
+    # left running would take a core from every later measurement.
+    process = subprocess.Popen(['/usr/bin/time', '-f', 'PEAK %M'] + command, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        done = subprocess.run(['/usr/bin/time', '-f', 'PEAK %M'] + command, capture_output=True, text=True,
-                              timeout=timeout)
+        stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         return time.time() - start, None, '', False
-    peak = re.search(r'PEAK (\d+)', done.stderr)
-    return time.time() - start, (int(peak.group(1)) / 1024 if peak else None), done.stdout, done.returncode == 0
+    peak = re.search(r'PEAK (\d+)', stderr)
+    return time.time() - start, (int(peak.group(1)) / 1024 if peak else None), stdout, process.returncode == 0
 
 
 def main():

@@ -6,7 +6,7 @@ the same generated instances, plus a budget sweep against cold runs. Writes docs
 Environment: BENCH_SIZES (default "1000 10000 100000"), BENCH_TIMEOUT seconds per external
 run (default 900), BENCH_REGIONS (default 8).
 """
-import datetime, json, os, platform, re, shutil, subprocess, sys, tempfile, time
+import datetime, json, os, platform, re, shutil, signal, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZES = [int(n) for n in os.environ.get('BENCH_SIZES', '1000 10000 100000').split()]
@@ -18,14 +18,19 @@ GAP = '1e-8'
 def run(command, timeout=None):
     """Runs under /usr/bin/time; returns (seconds, peak MB, stdout, finished)."""
     start = time.time()
+    # Its own session, so that a timeout stops the solver too, not only /usr/bin/time: a solver
+    # left running would take a core from every later measurement.
+    process = subprocess.Popen(['/usr/bin/time', '-f', 'PEAK_KB %M'] + command, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
     try:
-        result = subprocess.run(['/usr/bin/time', '-f', 'PEAK_KB %M'] + command, capture_output=True, text=True,
-                                timeout=timeout, cwd=ROOT)
+        stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         return time.time() - start, None, '', False
     seconds = time.time() - start
-    peak = re.search(r'PEAK_KB (\d+)', result.stderr)
-    return seconds, (int(peak.group(1)) / 1024 if peak else None), result.stdout, result.returncode == 0
+    peak = re.search(r'PEAK_KB (\d+)', stderr)
+    return seconds, (int(peak.group(1)) / 1024 if peak else None), stdout, process.returncode == 0
 
 
 def number(pattern, text):

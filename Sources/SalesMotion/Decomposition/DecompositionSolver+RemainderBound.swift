@@ -35,19 +35,19 @@ extension DecompositionSolver {
         return combinations.compactMap { Self.remainderBound(structure, prices: prices, priced: priced, core: core, weights: $0) }.min()
     }
 
+    /// The most combinations tried per bound (named GAMs each have their own rows): the
+    /// remainder programmes are a few milliseconds each, up to a tenth of a second at their limit.
+    static let remainderCombinationLimit = 8
+
     /// The combinations of linking rows in which effort cancels, as weights per row: a row
     /// effort does not enter (a headcount, the changes), or two rows it enters in proportion to
-    /// its cost alone (the share floor and the budget). Only rows with a price take part.
+    /// its cost alone (the share floor and the budget). Only rows with a price take part; the
+    /// pairs first, at most ``remainderCombinationLimit`` in all.
     static func effortFreeCombinations(_ structure: LinkingStructure, prices: [Double]) -> [[Double]] {
         let effort = structure.effort, rows = structure.rowCount
         let capacity = Set(effort.capacityRow.filter { $0 >= 0 })
         let priced = (0..<rows).filter { prices[$0] != 0 && !capacity.contains($0) && effort.revenueWeights[$0] == 0 }
         var combinations: [[Double]] = []
-        for i in priced where effort.costWeights[i] == 0 {
-            var w = [Double](repeating: 0, count: rows)
-            w[i] = 1
-            combinations.append(w)
-        }
         // Pairs: one priced row with a cost weight and any other row with one (priced or not).
         let costRows = (0..<rows).filter { !capacity.contains($0) && effort.revenueWeights[$0] == 0 && effort.costWeights[$0] != 0 }
         for i in priced where effort.costWeights[i] != 0 {
@@ -58,7 +58,12 @@ extension DecompositionSolver {
                 combinations.append(w)
             }
         }
-        return combinations
+        for i in priced where effort.costWeights[i] == 0 {
+            var w = [Double](repeating: 0, count: rows)
+            w[i] = 1
+            combinations.append(w)
+        }
+        return Array(combinations.prefix(remainderCombinationLimit))
     }
 
     /// The case's bound by the remainder of the combination `weights` (see above), for the
