@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import Foundation
+
+extension DecompositionSolver {
+    /// The accounts left with a choice in the first core of the search (the nearest to
+    /// indifference), and the most any core of the search may have.
+    static let firstCoreAccounts = 32
+    static let searchedCoreLimit = 400
+    /// The most accounts the last core of the search may have: it closes the gap when it
+    /// completes, which the restricted MIPs after it rarely do (`global-share` 10,000 accounts,
+    /// seed 3: a last core of 419 accounts took 0.8 s; without it the search stopped open at 30 s).
+    static let lastCoreLimit = 1_600
+
+    /// The threshold of a core of the search: `Δ` below the bound, but never below the best plan
+    /// plus 90 % of `tolerance` (plans in between would not open the gap). `isLast` when the
+    /// floor decides: the last core to search.
+    static func coreThreshold(bound: Double, delta: Double, best: Double?, tolerance: Double) -> (value: Double, isLast: Bool) {
+        let floor = best.map { $0 + 0.9 * tolerance } ?? -.infinity
+        return bound - delta > floor ? (bound - delta, false) : (floor, true)
+    }
+
+    /// The core search: cores of growing Δ, each proving what it finds.
+    ///
+    /// With Δ guessed rather than taken from an incumbent — the threshold `t = L(π) − Δ` — the
+    /// core still holds every plan better than t, so its solver's bound `B` gives the case's
+    /// bound `max(B, t)`, and a plan it finds at or above t is optimal. Below t, Δ doubles, or
+    /// grows to the next account's loss when doubling would free none. The threshold never falls
+    /// below the best plan plus 90 % of `tolerance`: plans between the two would not open the
+    /// gap, so that core is the last one (the exact one, but for what the gap allows). The first Δ
+    /// leaves `firstCoreAccounts` accounts a choice. Only where effort windows apply (no
+    /// linking row weighs revenue): otherwise every effort segment of the case is a variable of
+    /// every core, too large to search this way. `report` takes each bound and plan and says
+    /// whether the gap is closed. The search hands over (`closed` false) when a core grows past
+    /// `searchedCoreLimit` accounts (the last one: `lastCoreLimit`), its solver stops short of
+    /// the end, or it has no plan at all.
+    func searchCores(_ result: CaseResult, incumbent: Recovered?, tolerance: Double, deadline: Date,
+                     report: (Double, Recovered?) -> Bool) throws -> (closed: Bool, dualSeconds: Double) {
+        let structure = result.structure
+        guard Self.effortWindowsApply(structure) else { return (false, 0) }
+        let priced = BlockPricing(structure: structure).price(result.duals, recordChoices: true, recordOptionValues: true)
+        let losses = priced.choices.map { $0.reducedValue - $0.runnerUp }
+        var guess = max(1, Self.smallest(Self.firstCoreAccounts, of: losses).map { losses[$0] }.filter(\.isFinite).max() ?? 1)
+        var best = incumbent, dualSeconds = 0.0
+        var caseBound = result.bound
+        func reportBound(_ bound: Double, _ plan: Recovered?) -> Bool {
+            caseBound = min(caseBound, bound)
+            return report(bound, plan)
+        }
+        // The remainder bound before any core (for the plans above the threshold that frees the
+        // most accounts any core of the search may have), then for the best plan's, once per plan.
+        var remainderTried: Double?
+        if best == nil, let delta = Self.smallest(Self.searchedCoreLimit, of: losses).map({ losses[$0] }).filter(\.isFinite).max(),
+           let bound = remainderBound(result, threshold: priced.bound - delta, priced: priced) {
+            if reportBound(bound, nil) { return (true, dualSeconds) }
+        }
+        while true {
+            if options.stop?.isRequested == true { throw PlanningInterrupted() }
+            if let plan = best, remainderTried != plan.objective {
+                remainderTried = plan.objective
+                if let bound = remainderBound(result, threshold: plan.objective + 0.9 * tolerance, priced: priced),
+                   reportBound(bound, nil) { return (true, dualSeconds) }
+            }
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return (false, dualSeconds) }
+            let (threshold, isLast) = Self.coreThreshold(bound: priced.bound, delta: guess, best: best?.objective,
+                                                         tolerance: tolerance)
+            guard let core = CoreOptions(priced, threshold: threshold, structure: structure) else { return (reportBound(threshold, nil), dualSeconds) }
+            guard core.freeAccounts <= (isLast ? Self.lastCoreLimit : Self.searchedCoreLimit) else { return (false, dualSeconds) }
+            let found = try solveCore(result, core, incumbent: threshold, start: best, tolerance: tolerance, timeLimit: 0.5 * left,
+                                      caseBound: caseBound)
+            dualSeconds += found.recovered?.dualSeconds ?? 0
+            if let plan = found.recovered { best = plan }
+            if reportBound(found.bound ?? .infinity, found.recovered) { return (true, dualSeconds) }
+            // A core short of its end, or the last one (its threshold at the floor), leaves no
+            // further core to search; a core without any plan (its fixed accounts break a limit
+            // the few choices cannot mend, seen at a million accounts) hands over to the
+            // restricted MIPs, whose free effort can mend it, rather than growing slowly.
+            guard found.complete, !found.empty, !isLast else { return (false, dualSeconds) }
+            // Doubling Δ that frees no further account (copies share one loss) would search
+            // the same core again: Δ grows at least to the next account's loss.
+            let next = losses.lazy.filter { $0 > core.delta && $0.isFinite }.min()
+            guess = max(2 * guess, next ?? 0)
+        }
+    }
+}
