@@ -220,40 +220,38 @@ extension DecompositionSolver {
         var values: [Double], objective: Double, exactBound: Double?
         if let dived, divedObjective >= target {
             (values, objective, exactBound) = (dived, divedObjective, nil)
+        } else if solution.termination.hasSolution, let value = solution.objectiveValue {
+            (values, objective) = (solution.variableValues, value)
+            if let dived, divedObjective > value { (values, objective) = (dived, divedObjective) }
+            // With every decision free the restricted MIP is the whole case, and the solver's bound holds.
+            exactBound = free.everything && solution.termination == .optimal ? solution.bestBound : nil
         } else {
-            if solution.termination.hasSolution, let value = solution.objectiveValue {
-                (values, objective) = (solution.variableValues, value)
-                if let dived, divedObjective > value { (values, objective) = (dived, divedObjective) }
-                // With every decision free the restricted MIP is the whole case, and the solver's bound holds.
-                exactBound = free.everything && solution.termination == .optimal ? solution.bestBound : nil
-            } else {
-                // Only the whole case, found infeasible by the solver, proves the case has no plan;
-                // a time limit, a numerical failure or a restricted set of free decisions does not.
-                let proof = free.everything && (solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded)
-                if proof { return .provenInfeasible }
-                // The accounts fixed at the case's prices break a limit the free ones cannot mend
-                // (at a million accounts, by thousands of accounts' worth): fix them at prices whose
-                // best blocks keep every limit instead, once. Single solves only: in what-if series
-                // the growing free set mends it sooner (a sweep of 100,000 accounts: 0.12 s slower).
-                if thorough, solution.termination == .infeasible, prices == nil, Date() < deadline,
-                   let mended = mendingPrices(structure, result.duals) {
-                    return try recover(result, freeAccounts: freeAccounts, timeLimit: deadline.timeIntervalSinceNow,
-                                       target: target, firstPlan: firstPlan, prices: mended)
-                }
-                // The dive's plan, else the least-expense one (a budget at the edge of feasibility),
-                // else a dive if none was tried (branch and bound failed otherwise than by time).
-                guard firstPlan, solution.termination != .interrupted, Date() < deadline,
-                      let found = try dived
-                          ?? leastExpensePlan(problem, restricted.program, budget: zip(structure.kinds, restricted.rows)
-                                                  .first { $0.0 == .budget }?.1,
-                                              coverage: restricted.coverage.joined().compactMap { $0 },
-                                              tiers: restricted.tiers, deadline: deadline)
-                          ?? (triedDive ? nil : dive(problem, restricted.program, tiers: restricted.tiers, deadline: deadline))
-                else { return .noPlan }
-                values = found
-                objective = restricted.program.objectiveValue(of: found)
-                exactBound = nil
+            // Only the whole case, found infeasible by the solver, proves the case has no plan;
+            // a time limit, a numerical failure or a restricted set of free decisions does not.
+            let proof = free.everything && (solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded)
+            if proof { return .provenInfeasible }
+            // The accounts fixed at the case's prices break a limit the free ones cannot mend
+            // (at a million accounts, by thousands of accounts' worth): fix them at prices whose
+            // best blocks keep every limit instead, once. Single solves only: in what-if series
+            // the growing free set mends it sooner (a sweep of 100,000 accounts: 0.12 s slower).
+            if thorough, solution.termination == .infeasible, prices == nil, Date() < deadline,
+               let mended = mendingPrices(structure, result.duals) {
+                return try recover(result, freeAccounts: freeAccounts, timeLimit: deadline.timeIntervalSinceNow,
+                                   target: target, firstPlan: firstPlan, prices: mended)
             }
+            // The dive's plan, else the least-expense one (a budget at the edge of feasibility),
+            // else a dive if none was tried (branch and bound failed otherwise than by time).
+            guard firstPlan, solution.termination != .interrupted, Date() < deadline,
+                  let found = try dived
+                      ?? leastExpensePlan(problem, restricted.program, budget: zip(structure.kinds, restricted.rows)
+                                              .first { $0.0 == .budget }?.1,
+                                          coverage: restricted.coverage.joined().compactMap { $0 },
+                                          tiers: restricted.tiers, deadline: deadline)
+                      ?? (triedDive ? nil : dive(problem, restricted.program, tiers: restricted.tiers, deadline: deadline))
+            else { return .noPlan }
+            values = found
+            objective = restricted.program.objectiveValue(of: found)
+            exactBound = nil
         }
         let decisions = planDecisions(structure, values: values, tiers: restricted.tiers,
                                       optionIndices: optionIndices,

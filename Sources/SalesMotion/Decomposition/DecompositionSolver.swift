@@ -291,6 +291,15 @@ struct DecompositionSolver {
             var freeAccounts = thorough ? 64 + 16 * broad + 2 * own : 16 + 2 * broad + own
             var lastCoreDelta = Double.infinity
             var remainderTried: Double?
+            // The case at its prices with every option valued, for the remainder bound and the
+            // exact cores: priced once, when first needed (the prices do not change here).
+            var priced: BlockPricing.Plan?
+            func pricedCase() -> BlockPricing.Plan {
+                if let priced { return priced }
+                let plan = BlockPricing(structure: result.structure).price(result.duals, recordChoices: true, recordOptionValues: true)
+                priced = plan
+                return plan
+            }
             // Cores of growing Δ first, when effort windows keep them small; the restricted MIPs
             // take over with what they leave (a plan, a tighter bound, the time left).
             let searchStart = Date()
@@ -330,11 +339,13 @@ struct DecompositionSolver {
                 // The remainder bound first: where tier costs come in steps, often all it takes.
                 if let incumbent = best, remainderTried != incumbent.objective {
                     remainderTried = incumbent.objective
-                    if let bound = remainderBound(result, threshold: threshold) { caseBounds[index] = min(caseBounds[index], bound) }
+                    if let bound = remainderBound(result, threshold: threshold, priced: pricedCase()) {
+                        caseBounds[index] = min(caseBounds[index], bound)
+                    }
                     if gapClosed() { break }
                     if caseBounds[index] <= incumbent.objective { break }
                 }
-                if let incumbent = best, let core = CoreOptions(self, result, incumbent: threshold),
+                if let incumbent = best, let core = CoreOptions(pricedCase(), threshold: threshold, structure: result.structure),
                    core.freeAccounts <= Self.coreAccountLimit, core.delta < 0.9 * lastCoreDelta {
                     lastCoreDelta = core.delta
                     let coreStart = Date()
