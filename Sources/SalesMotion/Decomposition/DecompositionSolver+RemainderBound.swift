@@ -139,7 +139,9 @@ extension DecompositionSolver {
               Double(states) * Double(indices.reduce(0) { $0 + $1.count }) <= Double(remainderWorkLimit) else { return nil }
         // Least total loss per state (a sum of multiples above the lowest); at `cap` a state
         // proves nothing more and is dropped.
-        var loss = [Double](repeating: .infinity, count: states), next = loss
+        // Two arrays of their own, never one copied from the other and swapped: Swift 6.3.1's
+        // optimiser lost such copies (docs/decisions.md, "Arrays copied, then swapped").
+        var loss = [Double](repeating: .infinity, count: states), next = [Double](repeating: .infinity, count: states)
         loss[0] = 0
         var reach = 0
         for (k, account) in steps.enumerated() {
