@@ -29,10 +29,14 @@ extension DecompositionSolver {
     func remainderBound(_ result: CaseResult, threshold: Double, priced: BlockPricing.Plan? = nil) -> Double? {
         let structure = result.structure, prices = result.duals
         let combinations = Self.effortFreeCombinations(structure, prices: prices)
-        guard !combinations.isEmpty else { return nil }
+        // Where effort cancels from no row but one alone has a price: the money remainder bound.
+        let money = Self.moneyRow(structure, prices: prices) != nil
+        guard !combinations.isEmpty || money else { return nil }
         let priced = priced ?? BlockPricing(structure: structure).price(prices, recordChoices: true, recordOptionValues: true)
-        guard let core = CoreOptions(priced, threshold: threshold) else { return threshold }
-        return combinations.compactMap { Self.remainderBound(structure, prices: prices, priced: priced, core: core, weights: $0) }.min()
+        guard let core = CoreOptions(priced, threshold: threshold, structure: money ? structure : nil) else { return threshold }
+        var bounds = combinations.compactMap { Self.remainderBound(structure, prices: prices, priced: priced, core: core, weights: $0) }
+        if money, let bound = Self.moneyRemainderBound(structure, prices: prices, priced: priced, core: core) { bounds.append(bound) }
+        return bounds.min()
     }
 
     /// The most combinations tried per bound (named GAMs each have their own rows): the
