@@ -43,6 +43,13 @@ def main():
                                    check=True, stdout=subprocess.DEVNULL)
                     whole = solve(data, 'monolithic', args.time_limit, work)
                     parts = solve(data, 'decomposition', args.time_limit, work)
+                if whole[1] is None:
+                    # The whole program found no plan in its time: nothing to compare but a plan.
+                    ok = parts[1] is not None
+                    failures += not ok
+                    print(f'{profile:14} seed {seed:>3} {size:>6} accounts: whole {whole[0]:10} no plan  '
+                          f'decomposition {parts[0]:10} {parts[1] or 0:,.2f}  {"ok" if ok else "NO PLAN"}', flush=True)
+                    continue
                 scale = max(1.0, abs(whole[1] - whole[2]))
                 if whole[0] == 'optimal':
                     ok = parts[0] == 'optimal' and abs(parts[1] - whole[1]) <= 1e-6 * scale
