@@ -55,18 +55,65 @@ extension DecompositionSolver {
         let price = prices[row]
         let table = structure.pricingTable, segments = table.segments, margins = structure.margins
         let beta = effort.effortPrices(prices)
+        // Every segment above its account's least minimum (an account with a choice: the least
+        // over its options), as the side it moves to (removing: d > 0), its rate and its room.
+        func eachSegment(_ body: (_ removing: Bool, _ rate: Double, _ room: Double) -> Void) {
+            for a in 0..<structure.accountCount {
+                let option = priced.choices[a].option, kept = core.allowed[a], first = table.pairStart[a]
+                for p in first..<table.pairStart[a + 1] where table.segmentStart[p] < table.segmentStart[p + 1] {
+                    let c = table.pairClass[p], perFTE = effort.cost[c] * effort.costWeights[row]
+                    guard perFTE > 0 else { continue }
+                    let alpha = effort.weight[effort.group[c]] * margins[a]
+                    var least = structure.minimumFTE(account: a, option: option, pair: p - first)
+                    for o in kept ?? [] { least = min(least, structure.minimumFTE(account: a, option: o, pair: p - first)) }
+                    var start = 0.0
+                    for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
+                        let end = start + segments.width(k, pair: p)
+                        defer { start = end }
+                        guard end > least else { continue }
+                        let d = alpha * segments.revenuePerFTE(k, pair: p) - beta[c]
+                        body(d > 0, abs(d) / perFTE, (end - max(start, least)) * perFTE)
+                    }
+                }
+            }
+        }
+        // Only the cheapest segments can matter: past those whose loss reaches Δ, no plan under Δ
+        // moves any (and money left costs the slack's price at most). A first pass sums the loss
+        // by rate in buckets of 1/64 of a binary order of magnitude, the second keeps the buckets
+        // up to the one where Δ is reached: at a million accounts, a few of tens of millions.
+        let steps = 64, buckets = 130 * steps
+        func bucket(_ rate: Double) -> Int {
+            guard rate > 0, rate.isFinite else { return rate > 0 ? buckets - 1 : 0 }
+            return min(buckets - 1, max(1, (Int(rate.exponent) + 64) * steps + Int((rate.significand - 1) * Double(steps))))
+        }
+        var lost = [Double](repeating: 0, count: 2 * buckets)
+        eachSegment { removing, rate, room in
+            guard removing || rate < price else { return }
+            lost[(removing ? buckets : 0) + bucket(rate)] += rate * room
+        }
+        var last = [buckets - 1, buckets - 1]
+        for side in 0..<2 {
+            var sum = 0.0
+            for b in 0..<buckets {
+                sum += lost[side * buckets + b]
+                if sum >= core.delta { last[side] = b; break }
+            }
+        }
         var add: [Rate] = [], remove: [Rate] = []
-        // Per account with a choice: each kept option's step and loss.
+        eachSegment { removing, rate, room in
+            guard removing || rate < price, bucket(rate) <= last[removing ? 1 : 0] else { return }
+            if removing { remove.append(Rate(rate: rate, room: room)) } else { add.append(Rate(rate: rate, room: room)) }
+        }
+        // Per account with a choice: each kept option's step (its tier costs and best effort in
+        // the row, from the priced option's) and loss.
         var choices: [Int: [RemainderStep]] = [:]
         for a in 0..<structure.accountCount {
-            let choice = priced.choices[a], kept = core.allowed[a]
-            let options = kept ?? [choice.option]
-            var use = options.map { o in structure.sparseUsage(account: a, option: o).reduce(0.0) { $1.row == row ? $0 + $1.coefficient : $0 } }
+            guard let kept = core.allowed[a] else { continue }
+            let choice = priced.choices[a]
+            var use = kept.map { o in structure.sparseUsage(account: a, option: o).reduce(0.0) { $1.row == row ? $0 + $1.coefficient : $0 } }
             let first = table.pairStart[a]
             for p in first..<table.pairStart[a + 1] where table.segmentStart[p] < table.segmentStart[p + 1] {
-                let e = p - first, c = table.pairClass[p]
-                let perFTE = effort.cost[c] * effort.costWeights[row]
-                guard perFTE > 0 else { continue }
+                let c = table.pairClass[p], perFTE = effort.cost[c] * effort.costWeights[row]
                 let alpha = effort.weight[effort.group[c]] * margins[a]
                 // The best effort without a minimum: the segments worth more than they cost (a prefix).
                 var free = 0.0
@@ -74,20 +121,8 @@ extension DecompositionSolver {
                     guard alpha * segments.revenuePerFTE(k, pair: p) - beta[c] > 0 else { break }
                     free += segments.width(k, pair: p)
                 }
-                let minimums = options.map { structure.minimumFTE(account: a, option: $0, pair: e) }
-                for i in options.indices { use[i] += perFTE * max(minimums[i], free) }
-                // What may move off the best effort: the segments above the least minimum.
-                let least = minimums.min() ?? 0
-                var start = 0.0
-                for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    let end = start + segments.width(k, pair: p)
-                    defer { start = end }
-                    guard end > least else { continue }
-                    let d = alpha * segments.revenuePerFTE(k, pair: p) - beta[c], room = (end - max(start, least)) * perFTE
-                    if d > 0 { remove.append(Rate(rate: d / perFTE, room: room)) } else { add.append(Rate(rate: -d / perFTE, room: room)) }
-                }
+                for (i, o) in kept.enumerated() { use[i] += perFTE * max(structure.minimumFTE(account: a, option: o, pair: p - first), free) }
             }
-            guard let kept else { continue }
             let base = use[kept.firstIndex(of: choice.option) ?? 0]
             choices[a] = kept.indices.map { i in
                 RemainderStep(step: use[i] - base, loss: max(0, choice.reducedValue - choice.optionValues[kept[i]]))
@@ -125,64 +160,60 @@ extension DecompositionSolver {
 
     /// `pen` above: the least loss of leaving `δ` of the row to effort and slack.
     struct MoneyPenalty {
-        /// Cheapest first, with the room before each: the rates to add (capped at the price of
-        /// slack) and to remove.
-        private var add: [(rate: Double, end: Double, before: Double)] = []
-        private var remove: [(rate: Double, end: Double, before: Double)] = []
+        /// A stretch of one rate: from `start` to `end` of the amount moved, the loss `before` it.
+        private struct Piece {
+            var rate, start, end, before: Double
+            var after: Double { before + rate * (end - start) }
+        }
+        /// Cheapest first: the pieces to add (capped at the price of slack) and to remove.
+        private let add: [Piece], remove: [Piece]
         private let price: Double
 
         init(add: [Rate], remove: [Rate], price: Double) {
             self.price = price
-            func cumulative(_ rates: [Rate]) -> [(rate: Double, end: Double, before: Double)] {
-                var result: [(rate: Double, end: Double, before: Double)] = [], end = 0.0, loss = 0.0
+            func pieces(_ rates: [Rate]) -> [Piece] {
+                var result: [Piece] = []
                 for r in rates.sorted(by: { $0.rate < $1.rate }) where r.room > 0 {
-                    result.append((r.rate, end + r.room, loss))
-                    end += r.room
-                    loss += r.rate * r.room
+                    let start = result.last?.end ?? 0
+                    result.append(Piece(rate: r.rate, start: start, end: start + r.room, before: result.last?.after ?? 0))
                 }
                 return result
             }
-            self.add = cumulative(add.map { Rate(rate: min($0.rate, price), room: $0.room) })
-            self.remove = cumulative(remove)
+            self.add = pieces(add.map { Rate(rate: min($0.rate, price), room: $0.room) })
+            self.remove = pieces(remove)
         }
 
         /// The least loss of a remainder `δ` (convex, 0 at 0).
         func callAsFunction(_ delta: Double) -> Double {
             let amount = abs(delta)
             guard amount > 0 else { return 0 }
-            let rates = delta > 0 ? add : remove
-            // The first piece that ends at or past the amount.
-            var low = 0, high = rates.count
-            while low < high {
-                let mid = (low + high) / 2
-                if rates[mid].end < amount { low = mid + 1 } else { high = mid }
-            }
-            let start = low > 0 ? rates[low - 1].end : 0
-            guard low < rates.count else {
+            let pieces = delta > 0 ? add : remove
+            guard let piece = Self.first(of: pieces, where: { $0.end >= amount }) else {
                 // Past every segment: money left is slack; money overspent cannot be won back.
-                guard delta > 0 else { return .infinity }
-                let all = rates.last.map { $0.before + $0.rate * ($0.end - (rates.count > 1 ? rates[rates.count - 2].end : 0)) } ?? 0
-                return all + price * (amount - start)
+                return delta > 0 ? (pieces.last?.after ?? 0) + price * (amount - (pieces.last?.end ?? 0)) : .infinity
             }
-            return rates[low].before + rates[low].rate * (amount - start)
+            return piece.before + piece.rate * (amount - piece.start)
         }
 
         /// The largest remainder above zero (`upward`) or below it whose penalty stays under
         /// `cap`, as a magnitude: past it no plan can come under the cap.
         func reach(under cap: Double, upward: Bool) -> Double {
-            let rates = upward ? add : remove
-            guard let last = rates.last else { return upward ? cap / price : 0 }
-            let total = last.before + last.rate * (last.end - (rates.count > 1 ? rates[rates.count - 2].end : 0))
-            guard total >= cap else { return upward ? last.end + (cap - total) / price : last.end }
-            // The first piece whose end costs at least the cap.
-            var low = 0, high = rates.count - 1
+            let pieces = upward ? add : remove
+            guard let piece = Self.first(of: pieces, where: { $0.after >= cap }), piece.rate > 0 else {
+                let end = pieces.last?.end ?? 0
+                return upward ? end + (cap - (pieces.last?.after ?? 0)) / price : end
+            }
+            return piece.start + (cap - piece.before) / piece.rate
+        }
+
+        /// The first of `pieces` that satisfies `test`, which holds from some piece on (a binary search).
+        private static func first(of pieces: [Piece], where test: (Piece) -> Bool) -> Piece? {
+            var low = 0, high = pieces.count
             while low < high {
                 let mid = (low + high) / 2
-                let start = mid > 0 ? rates[mid - 1].end : 0
-                if rates[mid].before + rates[mid].rate * (rates[mid].end - start) < cap { low = mid + 1 } else { high = mid }
+                if test(pieces[mid]) { high = mid } else { low = mid + 1 }
             }
-            let start = low > 0 ? rates[low - 1].end : 0
-            return rates[low].rate > 0 ? min(rates[low].end, start + (cap - rates[low].before) / rates[low].rate) : rates[low].end
+            return low < pieces.count ? pieces[low] : nil
         }
 
         /// The least of the penalty over `lower...upper`.
