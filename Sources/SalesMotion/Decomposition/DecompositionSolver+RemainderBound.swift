@@ -25,7 +25,8 @@ extension DecompositionSolver {
     static let remainderWorkLimit = 100_000_000
 
     /// The case's best remainder bound for the plans above `threshold` at its prices, by every
-    /// combination of rows in which effort cancels; nil when there is none or none gives one.
+    /// combination of rows in which effort cancels and, where the budget alone has a price, by
+    /// the budget itself (``moneyRemainderBound(_:prices:priced:core:)``); nil when none gives one.
     func remainderBound(_ result: CaseResult, threshold: Double, priced: BlockPricing.Plan? = nil) -> Double? {
         let structure = result.structure, prices = result.duals
         let combinations = Self.effortFreeCombinations(structure, prices: prices)
