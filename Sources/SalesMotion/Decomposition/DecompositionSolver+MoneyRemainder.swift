@@ -224,13 +224,13 @@ extension DecompositionSolver {
 
     /// The least `Σ loss + penalty(remainder − Σ step)` over one alternative of each set; `cap`
     /// when none is less. Buckets of the sums' range keep their least loss and the hull of their
-    /// sums; a state that cannot come below `cap` even with the rest of the sets at their most
-    /// helpful is dropped. Nil when the programme would be too large.
+    /// sums; a state at `cap`, or whose sum cannot end where the penalty stays under it whatever
+    /// the rest of the sets add, is dropped. Nil when the programme would be too large.
     static func leastMoneyLoss(_ sets: [[RemainderStep]], remainder: Double, penalty: MoneyPenalty, cap: Double) -> Double? {
         guard !sets.isEmpty else { return min(cap, penalty(remainder)) }
         let lowest = sets.map { $0.map(\.step).min() ?? 0 }, highest = sets.map { $0.map(\.step).max() ?? 0 }
         // What the sets after each can still add: their least and most.
-        var restLow = [Double](repeating: 0, count: sets.count + 1), restHigh = restLow
+        var restLow = [Double](repeating: 0, count: sets.count + 1), restHigh = [Double](repeating: 0, count: sets.count + 1)
         for k in stride(from: sets.count - 1, through: 0, by: -1) {
             restLow[k] = restLow[k + 1] + lowest[k]
             restHigh[k] = restHigh[k + 1] + highest[k]
