@@ -143,9 +143,8 @@ import Testing
         }
     }
 
-    /// A bound never below the whole program's optimum where only the budget binds (the
-    /// near-ties copies in counts, and two profiles of accounts all different), and one that
-    /// bites on near-ties.
+    /// A bound never below the whole program's optimum, nor above the Lagrangian one, where only
+    /// the budget binds (the near-ties copies in counts, and two profiles of accounts all different).
     @Test(arguments: [(ProfileDataset.Profile.nearTies, UInt64(4), 200), (.nearTies, 7, 200), (.market, 3, 300), (.heavyTail, 1, 300)])
     func neverBelowTheOptimum(_ profile: ProfileDataset.Profile, _ seed: UInt64, _ accounts: Int) throws {
         let instance = try CoreSearchTests.instance(profile, seed: seed, accounts: accounts)

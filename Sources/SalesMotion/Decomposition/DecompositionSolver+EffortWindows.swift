@@ -18,6 +18,18 @@
 /// its shadow prices are those of the whole program). Every other segment keeps its priced
 /// state: the core needs far fewer effort variables, and its optimum is the same.
 extension DecompositionSolver {
+    /// Buckets of 1/64 of a binary order of magnitude, in increasing order of `|value|` (0 alone
+    /// in the first, the largest and +∞ in the last): where the windows and the money remainder
+    /// bound sum losses by rate before keeping the cheapest segments only.
+    static let magnitudeBuckets = 130 * 64
+
+    static func magnitudeBucket(_ value: Double) -> Int {
+        let magnitude = abs(value), steps = 64
+        guard magnitude > 0, magnitude.isFinite else { return magnitude > 0 ? magnitudeBuckets - 1 : 0 }
+        let octave = Int(magnitude.exponent) + 64, step = Int((magnitude.significand - 1) * Double(steps))
+        return min(magnitudeBuckets - 1, max(1, octave * steps + step))
+    }
+
     /// Whether windows are exact for `structure`: no linking row weighs revenue.
     static func effortWindowsApply(_ structure: LinkingStructure) -> Bool {
         structure.effort.revenueWeights.allSatisfy { $0 == 0 }
@@ -72,13 +84,7 @@ extension DecompositionSolver {
         // segment past Δ). A million accounts have tens of millions of segments, and only a
         // few hundred are ever kept (buckets of a whole order of magnitude kept 11 million at
         // a million `broad` accounts: 355 MB).
-        let steps = 64, buckets = 130 * steps
-        func bucket(_ value: Double) -> Int {
-            let magnitude = abs(value)
-            guard magnitude > 0, magnitude.isFinite else { return magnitude > 0 ? buckets - 1 : 0 }
-            let octave = Int(magnitude.exponent) + 64, step = Int((magnitude.significand - 1) * Double(steps))
-            return min(buckets - 1, max(1, octave * steps + step))
-        }
+        let buckets = Self.magnitudeBuckets, bucket = Self.magnitudeBucket
         let classes = effort.cost.count
         var loss = [Double](repeating: 0, count: 2 * classes * buckets), count = [Int](repeating: 0, count: 2 * classes * buckets)
         eachItem { c, value, width, _, _ in

@@ -19,7 +19,8 @@
 /// account with a choice counts the segments of all its options at the least of their minimums:
 /// more room than any one option has, so pen stays a lower bound. The least of the sum over the
 /// core's options (every other loses more than Δ on its own) is a knapsack over real-valued
-/// steps, solved by a dynamic programme over buckets of the steps' range: each bucket keeps its
+/// steps, solved by a dynamic programme over buckets of the sums a plan under Δ can pass
+/// through: each bucket keeps its
 /// least loss and the hull of its sums, and pen is taken at the hull's point nearest zero, so
 /// the rounding never raises the result. Interchangeable accounts (``CoreOptions/groups``) move
 /// as counts in binary parts (1, 2, 4, … copies of an option), which also lets a count of every
@@ -79,13 +80,9 @@ extension DecompositionSolver {
         }
         // Only the cheapest segments can matter: past those whose loss reaches Δ, no plan under Δ
         // moves any (and money left costs the slack's price at most). A first pass sums the loss
-        // by rate in buckets of 1/64 of a binary order of magnitude, the second keeps the buckets
-        // up to the one where Δ is reached: at a million accounts, a few of tens of millions.
-        let steps = 64, buckets = 130 * steps
-        func bucket(_ rate: Double) -> Int {
-            guard rate > 0, rate.isFinite else { return rate > 0 ? buckets - 1 : 0 }
-            return min(buckets - 1, max(1, (Int(rate.exponent) + 64) * steps + Int((rate.significand - 1) * Double(steps))))
-        }
+        // by rate in buckets (``magnitudeBucket(_:)``, as the effort windows do), the second keeps
+        // the buckets up to the one where Δ is reached: at a million accounts, a few of tens of millions.
+        let buckets = Self.magnitudeBuckets, bucket = Self.magnitudeBucket
         var lost = [Double](repeating: 0, count: 2 * buckets)
         eachSegment { removing, rate, room in
             guard removing || rate < price else { return }
