@@ -40,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "InputFiles",
-            dependencies: ["OutputFiles", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: ["OutputFiles"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -107,6 +107,7 @@ let package = Package(
                 "LinearProgramming",
                 "GLPK",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strictSettings
         ),

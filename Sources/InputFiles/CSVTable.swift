@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-internal import CSV
 public import Foundation
-internal import OutputFiles
 internal import OutputFiles
 
 /// A CSV file read whole: its header and rows, each row with the line it starts on.
@@ -39,8 +37,12 @@ public struct CSVTable: Sendable {
     /// Parses the bytes of a CSV file; `displayName` names it in messages.
     public init(data: Data, displayName: String) throws {
         self.path = displayName
-        let text = try Self.text(of: data, displayName)
-        let (header, rows) = try Self.records(of: text, displayName)
+        let (header, rows) = try data.withUnsafeBytes { raw in
+            var bytes = raw.bindMemory(to: UInt8.self)
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3)) }
+            try Self.checkText(bytes, displayName)
+            return try Self.records(of: bytes, displayName)
+        }
         if header.count == 1 {
             for (delimiter, name) in [(";", "semicolons"), ("\t", "tabs")] where header[0].contains(delimiter) {
                 throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: 1),
@@ -84,12 +86,10 @@ public struct CSVTable: Sendable {
         self.rowProblems = problems
     }
 
-    /// The file as text: UTF-8 (a byte-order mark is dropped) with every quote closed.
-    private static func text(of data: Data, _ displayName: String) throws -> String {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            let (line, column) = positionOfFirstInvalidByte(bytes)
+    /// Throws unless the bytes are UTF-8 text with every quote closed.
+    private static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, _ displayName: String) throws {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            let (line, column) = positionOfFirstInvalidByte(Array(bytes))
             throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line, column: column),
                                               "not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in Excel)")])
         }
@@ -97,31 +97,21 @@ public struct CSVTable: Sendable {
             throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line, column: column),
                                               "the quote that opens this field is never closed; every \" inside a quoted field is written twice (\"\")")])
         }
-        return text
     }
 
     /// The header (trimmed) and the rows with the line each starts on; blank rows are skipped.
-    private static func records(of text: String, _ displayName: String) throws -> (header: [String], rows: [Row]) {
-        let whole = SourceLocation(file: displayName)
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: false)
-        } catch {
-            throw InputError([InputDiagnostic(whole, "cannot be parsed as CSV: \(error)")])
-        }
-        var line = 1
+    private static func records(of bytes: UnsafeBufferPointer<UInt8>, _ displayName: String) throws -> (header: [String], rows: [Row]) {
         var header: [String]?
         var rows: [Row] = []
-        while let fields = reader.next() {
-            let rowLine = line
-            line += 1 + fields.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
-            if fields.allSatisfy({ $0.trimmed.isEmpty }) { continue }
-            if header == nil { header = fields.map { $0.trimmed } } else { rows.append(Row(line: rowLine, fields: fields)) }
+        CSVRecords.forEach(in: bytes) { record in
+            if record.fields.allSatisfy({ $0.trimmed.isEmpty }) { return }
+            if header == nil {
+                header = record.fields.map { $0.trimmed }
+            } else {
+                rows.append(Row(line: record.line, fields: record.fields))
+            }
         }
-        if let error = reader.error {
-            throw InputError([InputDiagnostic(SourceLocation(file: displayName, line: line), "cannot be parsed as CSV: \(error)")])
-        }
-        guard let header else { throw InputError([InputDiagnostic(whole, "is empty; expected a header row")]) }
+        guard let header else { throw InputError([InputDiagnostic(SourceLocation(file: displayName), "is empty; expected a header row")]) }
         return (header, rows)
     }
 
@@ -171,7 +161,7 @@ public struct CSVTable: Sendable {
 
     /// Where a quoted field opens that the file never closes (RFC 4180: a field that starts
     /// with `"` ends at the next lone `"`), as line and column; nil when every quote closes.
-    public static func unclosedQuote(_ bytes: [UInt8]) -> (Int, Int)? {
+    public static func unclosedQuote(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int)? {
         var line = 1, lineStart = 0
         var index = 0
         var atFieldStart = true
@@ -278,7 +268,7 @@ public struct CSVFieldReader: Sendable {
                 name: String, _ problems: inout DiagnosticCollector) -> Double? {
         if column == nil, let defaultValue { return defaultValue }
         let cell = text(column)
-        let at = column.map(location) ?? SourceLocation(file: file, line: row.line)
+        var at: SourceLocation { column.map(location) ?? SourceLocation(file: file, line: row.line) }
         if cell.isEmpty {
             problems.report(at, "\(name): a value is required; expected \(rule.expectation)")
             return nil

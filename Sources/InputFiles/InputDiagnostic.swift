@@ -107,6 +107,8 @@ public enum Identifier {
 
     /// What is wrong with the length of `id`, or nil.
     public static func lengthProblem(_ id: String) -> String? {
+        // No more bytes than the limit: no more characters either (counting them is slow).
+        if id.utf8.count <= maximumLength { return nil }
         let count = id.count
         return count > maximumLength ? "an id of \(count) characters; ids have at most \(maximumLength)" : nil
     }

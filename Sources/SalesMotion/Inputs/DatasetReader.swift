@@ -72,18 +72,17 @@ extension Dataset {
         var declaredGAMs: Set<String> = []
         let gams = gamTable.map { readGAMs($0, regions: regions, declared: checkRegions ? declaredRegions : nil,
                                            declaredGAMs: &declaredGAMs, &problems) } ?? []
-        var declaredAccounts: Set<String> = []
+        var accountIds = AccountIds()
         var accounts = accountTable.map {
-            readAccounts($0, regions: regions, declared: checkRegions ? declaredRegions : nil,
-                         declaredAccounts: &declaredAccounts, &problems)
+            readAccounts($0, regions: regions, declared: checkRegions ? declaredRegions : nil, ids: &accountIds, &problems)
         } ?? []
         if let accountTable {
             readCurrentGAMs(accountTable, gams: gams, hasGAMFile: gamTable != nil, declaredGAMs: declaredGAMs,
-                            accounts: &accounts, &problems)
+                            accountIds: accountIds, accounts: &accounts, &problems)
         }
-        if let footprintTable, !declaredAccounts.isEmpty {
+        if let footprintTable, !accountIds.isEmpty {
             readFootprint(footprintTable, regions: regions, declared: checkRegions ? declaredRegions : nil,
-                          declaredAccounts: declaredAccounts, accounts: &accounts, &problems)
+                          accountIds: accountIds, accounts: &accounts, &problems)
         }
         try problems.throwIfAny()
         return Dataset(accounts: accounts, regions: regions, gams: gams)
@@ -126,33 +125,53 @@ extension Dataset {
         return regions
     }
 
-    /// The valid accounts; `declaredAccounts` receives every account id named, valid or not.
+    /// The account ids of accounts.csv: the row that first names each, the account each row
+    /// became, and the ids of rows left out (still declared, so not reported again elsewhere).
+    struct AccountIds {
+        /// Each valid id's first row, as a position in the table's rows.
+        var firstRow: [String: Int] = [:]
+        /// The account each row became; -1 for a row that became none.
+        var accountOfRow: [Int] = []
+        var leftOut: Set<String> = []
+
+        var isEmpty: Bool { firstRow.isEmpty && leftOut.isEmpty }
+
+        /// The account `id` names, when its first row became one.
+        func account(_ id: String) -> Int? {
+            guard let row = firstRow[id], accountOfRow[row] >= 0 else { return nil }
+            return accountOfRow[row]
+        }
+
+        func isDeclared(_ id: String) -> Bool { firstRow[id] != nil || leftOut.contains(id) }
+    }
+
+    /// The valid accounts; `ids` receives every account id named, valid or not.
     private static func readAccounts(_ table: CSVTable, regions: [Region], declared: Set<String>?,
-                                     declaredAccounts: inout Set<String>,
-                                     _ problems: inout DiagnosticCollector) -> [Account] {
+                                     ids: inout AccountIds, _ problems: inout DiagnosticCollector) -> [Account] {
         guard let columns = table.requireColumns(
             ["account_id", "hq_region", "revenue", "margin", "growth_potential"], into: &problems) else { return [] }
         let regionIndex = Dictionary(regions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let regionIds = declared.map { $0.sorted() } ?? regions.map(\.id)
+        let idColumn = columns["account_id"]!, hqColumn = columns["hq_region"]!
+        let revenueColumn = columns["revenue"], marginColumn = columns["margin"], growthColumn = columns["growth_potential"]
         let nameColumn = table.column("name"), centralColumn = table.column("central_share")
         let competitionColumn = table.column("competition"), fitColumn = table.column("fit")
         let currentColumn = table.column("current_tier")
         var accounts: [Account] = []
-        var firstLine: [String: Int] = [:]
         accounts.reserveCapacity(table.rows.count)
-        firstLine.reserveCapacity(table.rows.count)
-        declaredAccounts.reserveCapacity(table.rows.count)
-        declaredAccounts.formUnion(table.leftOutCells("account_id"))
+        ids.firstRow.reserveCapacity(table.rows.count)
+        ids.accountOfRow = [Int](repeating: -1, count: table.rows.count)
+        ids.leftOut = Set(table.leftOutCells("account_id"))
         let rule = { (name: String) in KeySchema.accountColumn(name)!.rule }
         let (revenueRule, marginRule, growthRule) = (rule("revenue"), rule("margin"), rule("growth_potential"))
         let (centralRule, competitionRule, fitRule) = (rule("central_share"), rule("competition"), rule("fit"))
-        for row in table.rows {
+        for (position, row) in table.rows.enumerated() {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
-            let id = cells.requiredText(columns["account_id"]!, &problems)
-            let hqText = cells.requiredText(columns["hq_region"]!, &problems)
-            let revenue = cells.number(columns["revenue"], revenueRule, name: "revenue", &problems)
-            let margin = cells.number(columns["margin"], marginRule, name: "margin", &problems)
-            let growth = cells.number(columns["growth_potential"], growthRule, name: "growth_potential", &problems)
+            let id = cells.requiredText(idColumn, &problems)
+            let hqText = cells.requiredText(hqColumn, &problems)
+            let revenue = cells.number(revenueColumn, revenueRule, name: "revenue", &problems)
+            let margin = cells.number(marginColumn, marginRule, name: "margin", &problems)
+            let growth = cells.number(growthColumn, growthRule, name: "growth_potential", &problems)
             let central = cells.number(centralColumn, centralRule, default: 0, name: "central_share", &problems)
             let competition = cells.number(competitionColumn, competitionRule, default: 0, name: "competition", &problems)
             let fit = cells.number(fitColumn, fitRule, default: 1, name: "fit", &problems)
@@ -160,17 +179,22 @@ extension Dataset {
             if let hqText {
                 headquarters = regionIndex[hqText]
                 if headquarters == nil, let declared, !declared.contains(hqText) {
-                    problems.report(cells.location(columns["hq_region"]!),
+                    problems.report(cells.location(hqColumn),
                                     "hq_region: unknown region '\(hqText)'\(suggestion(for: hqText, in: regionIds))")
                 }
             }
             guard let id else { continue }
-            declaredAccounts.insert(id)
-            guard isFirst(id, "account", at: cells.location(columns["account_id"]!), &firstLine, &problems) else { continue }
+            // One hash in the usual case: insert, and put the first row back for a duplicate.
+            if let earlier = ids.firstRow.updateValue(position, forKey: id) {
+                ids.firstRow[id] = earlier
+                problems.report(cells.location(idColumn), "account '\(id)' already defined on line \(table.rows[earlier].line)")
+                continue
+            }
             guard let headquarters, let revenue, let margin, let growth, let central, let competition, let fit
             else { continue }
             let name = cells.text(nameColumn)
             let current = cells.text(currentColumn)
+            ids.accountOfRow[position] = accounts.count
             accounts.append(Account(
                 id: id, name: name.isEmpty ? id : name, headquarters: headquarters, revenue: revenue,
                 margin: margin, growthPotential: growth, centralShare: central, competition: competition,
@@ -183,64 +207,79 @@ extension Dataset {
     }
 
     private static func readFootprint(_ table: CSVTable, regions: [Region], declared: Set<String>?,
-                                      declaredAccounts: Set<String>, accounts: inout [Account],
+                                      accountIds: AccountIds, accounts: inout [Account],
                                       _ problems: inout DiagnosticCollector) {
         guard let columns = table.requireColumns(["account_id", "region", "share"], into: &problems) else { return }
         let regionIndex = Dictionary(regions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let accountIndex = Dictionary(accounts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let regionIds = declared.map { $0.sorted() } ?? regions.map(\.id), accountIds = accounts.map(\.id)
-        var shares = [[FootprintShare]](repeating: [], count: accounts.count)
-        var hasRows = [Bool](repeating: false, count: accounts.count)
-        var lastLine = [Int](repeating: 0, count: accounts.count)
-        // Per account, the regions listed so far and on which line (a few each: a list is cheaper
-        // than hashing a key per row).
-        var seen = [[(region: Int, line: Int)]](repeating: [], count: accounts.count)
+        let regionIds = declared.map { $0.sorted() } ?? regions.map(\.id)
+        let idColumn = columns["account_id"]!, regionColumn = columns["region"]!, shareColumn = columns["share"]!
+        // Each account's rows as a list threaded through one array (newest first), rather than
+        // an array per account: a million accounts would mean a million small allocations.
+        struct Entry { var region: Int; var line: Int; var share: Double; var currentFTE: Double?; var next: Int }
+        var entries: [Entry] = []
+        entries.reserveCapacity(table.rows.count)
+        var newest = [Int](repeating: -1, count: accounts.count)
         // Accounts with a row pointing at a region whose own row is invalid: their shares
         // cannot be checked, and the region's problem is already reported.
         var incomplete = [Bool](repeating: false, count: accounts.count)
         let currentColumn = table.column("current_local_fte")
+        var knownIds: [String]?
         for row in table.rows {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
-            let accountId = cells.requiredText(columns["account_id"]!, &problems)
-            let regionId = cells.requiredText(columns["region"]!, &problems)
-            let share = cells.number(columns["share"], .fraction, name: "share", &problems)
+            let accountId = cells.requiredText(idColumn, &problems)
+            let regionId = cells.requiredText(regionColumn, &problems)
+            let share = cells.number(shareColumn, .fraction, name: "share", &problems)
             let currentFTE = currentColumn.flatMap { cells.number($0, .nonNegative, name: "current_local_fte", &problems) }
             var account: Int?, region: Int?
             if let accountId {
-                account = accountIndex[accountId]
-                if account == nil, !declaredAccounts.contains(accountId) {
-                    problems.report(cells.location(columns["account_id"]!),
-                                    "account_id: unknown account '\(accountId)'\(suggestion(for: accountId, in: accountIds))")
+                account = accountIds.account(accountId)
+                if account == nil, !accountIds.isDeclared(accountId) {
+                    if knownIds == nil { knownIds = accounts.map(\.id) }
+                    problems.report(cells.location(idColumn),
+                                    "account_id: unknown account '\(accountId)'\(suggestion(for: accountId, in: knownIds!))")
                 }
             }
             if let regionId {
                 region = regionIndex[regionId]
                 if region == nil, let declared, !declared.contains(regionId) {
-                    problems.report(cells.location(columns["region"]!),
+                    problems.report(cells.location(regionColumn),
                                     "region: unknown region '\(regionId)'\(suggestion(for: regionId, in: regionIds))")
                 }
             }
             if let account, region == nil || share == nil { incomplete[account] = true }
             guard let account, let region, let share else { continue }
-            if let earlier = seen[account].first(where: { $0.region == region }) {
-                problems.report(cells.location(columns["region"]!),
-                                "account '\(accounts[account].id)' in region '\(regions[region].id)' already listed on line \(earlier.line)")
+            var earlier = newest[account]
+            while earlier >= 0 && entries[earlier].region != region { earlier = entries[earlier].next }
+            if earlier >= 0 {
+                problems.report(cells.location(regionColumn),
+                                "account '\(accounts[account].id)' in region '\(regions[region].id)' already listed on line \(entries[earlier].line)")
                 incomplete[account] = true
                 continue
             }
-            seen[account].append((region, row.line))
-            hasRows[account] = true
-            lastLine[account] = max(lastLine[account], row.line)
-            if share > 0 { shares[account].append(FootprintShare(region: region, share: share, currentLocalFTE: currentFTE)) }
+            entries.append(Entry(region: region, line: row.line, share: share, currentFTE: currentFTE, next: newest[account]))
+            newest[account] = entries.count - 1
         }
-        for index in accounts.indices where hasRows[index] && !incomplete[index] {
-            let total = shares[index].reduce(0) { $0 + $1.share }
+        for index in accounts.indices where newest[index] >= 0 && !incomplete[index] {
+            var shares: [FootprintShare] = []
+            var lastLine = 0
+            var entry = newest[index]
+            while entry >= 0 {
+                let listed = entries[entry]
+                lastLine = max(lastLine, listed.line)
+                if listed.share > 0 {
+                    shares.append(FootprintShare(region: listed.region, share: listed.share, currentLocalFTE: listed.currentFTE))
+                }
+                entry = listed.next
+            }
+            shares.reverse()
+            // Summed in file order, so that the total (and its message) is the one a reader gets.
+            let total = shares.reduce(0) { $0 + $1.share }
             if abs(total - 1) > 1e-6 {
-                problems.report(SourceLocation(file: table.path, line: lastLine[index], column: columns["share"]! + 1),
+                problems.report(SourceLocation(file: table.path, line: lastLine, column: shareColumn + 1),
                                 "shares of account '\(accounts[index].id)' add up to \(formatShort(total)), expected 1")
                 continue
             }
-            accounts[index].footprint = shares[index].sorted { $0.region < $1.region }
+            accounts[index].footprint = shares.sorted { $0.region < $1.region }
         }
     }
 }

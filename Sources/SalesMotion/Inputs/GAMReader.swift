@@ -58,12 +58,11 @@ extension Dataset {
     /// Each account's `current_gam`: a GAM of gams.csv, or blank; any `current_gam` without a
     /// gams.csv is an error.
     static func readCurrentGAMs(_ table: CSVTable, gams: [GlobalAccountManager], hasGAMFile: Bool, declaredGAMs: Set<String>,
-                                accounts: inout [Account], _ problems: inout DiagnosticCollector) {
-        guard let column = table.column("current_gam"), let idColumn = table.column("account_id") else { return }
+                                accountIds: AccountIds, accounts: inout [Account], _ problems: inout DiagnosticCollector) {
+        guard let column = table.column("current_gam") else { return }
         let gamIndex = Dictionary(gams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let accountIndex = Dictionary(accounts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let gamIds = gams.map(\.id)
-        for row in table.rows {
+        for (position, row) in table.rows.enumerated() {
             let cells = CSVFieldReader(file: table.path, row: row, header: table.header)
             let text = cells.text(column)
             guard !text.isEmpty else { continue }
@@ -77,9 +76,9 @@ extension Dataset {
                 }
                 continue
             }
-            // The row's account, when it was read (a duplicate keeps its first row).
-            if let account = accountIndex[cells.text(idColumn)], accounts[account].source.line == row.line {
-                accounts[account].currentGAM = gam
+            // The row's account, when it became one (a duplicate keeps its first row).
+            if position < accountIds.accountOfRow.count, accountIds.accountOfRow[position] >= 0 {
+                accounts[accountIds.accountOfRow[position]].currentGAM = gam
             }
         }
     }
