@@ -169,11 +169,15 @@ public func withoutNoise(_ value: Double) -> Double {
     let candidate: Double
     if exponent < 0 {
         guard -exponent <= 22 else { return value }
-        let scale = pow(10, Double(-exponent))
+        let scale = exactPowersOfTen[-exponent]
         candidate = (value * scale).rounded() / scale
     } else {
-        let scale = pow(10, Double(exponent))
+        let scale = exponent <= 22 ? exactPowersOfTen[exponent] : pow(10, Double(exponent))
         candidate = (value / scale).rounded() * scale
     }
     return abs(candidate - value) <= 1e-12 * magnitude ? candidate : value
 }
+
+/// 10^0 … 10^22, every one exact in a Double (what `pow(10, n)` returns for them, without a
+/// call per number written).
+private let exactPowersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
