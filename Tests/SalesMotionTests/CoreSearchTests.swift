@@ -77,21 +77,23 @@ import Testing
     }
 
     /// A and B differ only in id and name; C is A with a current tier (its options' values
-    /// differ by the change cost); D is A with another revenue: only A and B are interchangeable.
+    /// differ by the change cost), E a copy of C; D is A with another revenue: A and B are
+    /// interchangeable, and C and E, the groups in the order of their first accounts.
     @Test func interchangeableAccountsAreTheCopies() throws {
         func account(_ id: String, revenue: Double = 10e6, current: String? = nil) -> Account {
             Account(id: id, headquarters: 0, revenue: revenue, margin: 0.5, growthPotential: 0, competition: 0.4, currentTier: current)
         }
-        let accounts = [account("A"), account("C", current: "local"), account("B"), account("D", revenue: 9e6)]
+        let accounts = [account("A"), account("C", current: "local"), account("B"), account("D", revenue: 9e6),
+                        account("E", current: "local")]
         let model = AllocationModel(tiers: [TinyInstanceTests.local, TinyInstanceTests.premium],
                                     costs: CostRates(gamFTECost: 200_000), limits: Limits(budget: 200_000),
                                     transition: TransitionRules(changeCost: 10_000))
         let instance = try AllocationInstance(dataset: Dataset(accounts: accounts, regions: [TinyInstanceTests.region]),
                                               model: model)
         let structure = try #require(LinkingStructure(instance: instance, programmeActive: true))
-        #expect(DecompositionSolver.interchangeableGroups(structure, [[0, 1], [0, 1], [0, 1], [0, 1]]) == [[0, 2]])
+        #expect(DecompositionSolver.interchangeableGroups(structure, [[0, 1], [0, 1], [0, 1], [0, 1], [0, 1]]) == [[0, 2], [1, 4]])
         // Only accounts that keep a choice are grouped.
-        #expect(DecompositionSolver.interchangeableGroups(structure, [[0, 1], [0, 1], nil, [0, 1]]).isEmpty)
+        #expect(DecompositionSolver.interchangeableGroups(structure, [[0, 1], [0, 1], nil, [0, 1], nil]).isEmpty)
     }
 
     /// Δ's rounding margin stays small at the scale of a million accounts: with a bound of 7e12
