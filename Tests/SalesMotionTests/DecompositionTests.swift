@@ -253,6 +253,20 @@ import Testing
         #expect(text.contains("stopped before proving the gap"), "\(text.prefix(200))")
     }
 
+    /// A search that ran to its deadline stopped for the clock, however short the whole run: a
+    /// command keeps back part of its limit for its files (seconds at a million accounts), and
+    /// such a run said "the solver gave up, not the clock".
+    @Test func aSearchThatReachedItsDeadlineSaysTheClockStoppedIt() throws {
+        let instance = try SweepTests.sample([])
+        var options = PlanningOptions(backend: OutOfTimeBackend(termination: .noSolutionWithLimit), method: .decomposition)
+        options.deadline = Date().addingTimeInterval(1)
+        let result = try AllocationPlanner.plan(instance, options: options)
+        #expect(result.status == .timeLimit, "\(result.rawStatus)")
+        #expect(result.reachedDeadline)
+        let text = SummaryText(instance: instance, result: result).text
+        #expect(text.contains("time limit reached"), "\(text.prefix(200))")
+    }
+
     @Test func infeasibleIsInfeasible() throws {
         let instance = try SweepTests.sample(["limits.budget=4.7M"])
         #expect(try Self.objective(instance, .decomposition).status == .infeasible)

@@ -22,7 +22,7 @@ public struct SummaryText {
             .noSolution: "no plan found before the solver stopped",
         ]
         // `time_limit` is any stop with a plan outside the gap; only say the clock ran out when it did.
-        let clockRanOut = result.timings.total >= 0.9 * instance.model.solver.timeLimit
+        let clockRanOut = result.reachedDeadline || result.timings.total >= 0.9 * instance.model.solver.timeLimit
         let status = result.status == .timeLimit && !clockRanOut
             ? "stopped before proving the gap (the solver gave up, not the clock); best plan found so far"
             : statusWords[result.status]!

@@ -77,6 +77,8 @@ public enum AllocationPlanner {
     public static func plan(_ instance: AllocationInstance, options: PlanningOptions,
                             inputTimings: PhaseTimings = PhaseTimings()) throws -> PlanningResult {
         var result = try solve(instance, options: options)
+        // Within a tenth of the limit of the deadline, as the summary's rule for runs without one.
+        result.reachedDeadline = options.deadline.map { $0.timeIntervalSinceNow <= 0.1 * instance.model.solver.timeLimit } ?? false
         result.timings.read = inputTimings.read
         result.timings.validate = inputTimings.validate
         if result.status == .infeasible {

@@ -211,4 +211,7 @@ public struct PlanningResult: Sendable {
     public var diagnosis: InfeasibilityDiagnosis? = nil
     /// Signs that the inputs may not mean what was meant (``Plausibility``).
     public var warnings: [String] = []
+    /// Whether the search ran to its deadline (the command's time limit less what its files
+    /// need): a stop outside the gap is then the clock's, however short the whole run was.
+    public var reachedDeadline = false
 }
