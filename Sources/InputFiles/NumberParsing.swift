@@ -51,11 +51,6 @@ public enum NumberSyntax {
         return plainDecimal(body).map { $0 * scale }
     }
 
-    /// Powers of ten that a Double holds exactly.
-    private static let exactPowersOfTen: [Double] = (0...22).map { exponent in
-        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
-    }
-
     /// The value of `[+-]digits[.digits]` with at most 15 significant digits and 22 decimals,
     /// computed as one division of two exact doubles (Clinger's fast path), hence correctly
     /// rounded like `Double(_:)`; nil for every other form, which `Double(_:)` then reads. A

@@ -179,5 +179,5 @@ public func withoutNoise(_ value: Double) -> Double {
 }
 
 /// 10^0 … 10^22, every one exact in a Double (what `pow(10, n)` returns for them, without a
-/// call per number written).
-private let exactPowersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
+/// call per number): the numbers written here and the decimals read (`NumberSyntax`).
+public let exactPowersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }

@@ -25,7 +25,7 @@ extension DecompositionSolver {
     /// The groups (of two or more, in account order, ordered by their first account) of
     /// interchangeable accounts among those `allowed` several options.
     ///
-    /// Accounts are sorted by a hash of what tells them apart first, and compared in full only
+    /// Accounts are grouped by a hash of what tells them apart first, and compared in full only
     /// within a hash: building the full description of every account (hundreds of numbers each
     /// with broad footprints) took 3 s for the 429,000 accounts a remainder bound frees at a
     /// million `broad` accounts, nearly all of them unlike any other.
