@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 public import Foundation
-import Synchronization
 internal import OutputFiles
 internal import InputFiles
 
@@ -21,13 +20,11 @@ extension Dataset {
         // are 70 MB each), then read in their usual order, so messages come as they always do.
         let names = ["regions.csv", "accounts.csv", "footprint.csv", "gams.csv"]
             .filter { $0 == "accounts.csv" || $0 == "regions.csv" || optional.contains($0) }
-        let parsed = Mutex([String: Result<CSVTable, any Error>]())
-        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+        let parsed = sideBySide(names.count) { index in
             let path = (folder as NSString).appendingPathComponent(names[index])
-            let table = Result { try CSVTable(path: path, displayName: path) }
-            parsed.withLock { $0[names[index]] = table }
+            return try CSVTable(path: path, displayName: path)
         }
-        let tables = parsed.withLock { $0 }
+        let tables = Dictionary(uniqueKeysWithValues: zip(names, parsed))
         return try read { name in try tables[name]?.get() }
     }
 
