@@ -63,10 +63,13 @@ for acc in d['accounts']:
         c = w[0] * dt[0] + dt[1]
         S.append((o['loss'], s1, c))
     sets.append(S)
-g = 500.0
+# The combination's common step: the tier costs are whole money, so the steps' greatest common divisor.
+g = 0
 for S in sets:
     for l, s1, c in S:
-        assert abs(c / g - round(c / g)) < 1e-6, c
+        assert abs(c - round(c)) < 1e-6, c
+        g = math.gcd(g, abs(round(c)))
+g = float(g or 1)
 Rc = w[0] * R[0] + R[1]
 v = [w[i] * sig[i] for i in range(2)]; a = [abs(p) for p in pi]
 def penw(C):
