@@ -360,7 +360,7 @@ struct DecompositionSolver {
                     if let incumbent = best, caseBounds[index] <= incumbent.objective { break }
                 }
                 if freeAccounts >= result.structure.accountCount { break }
-                freeAccounts *= 4
+                freeAccounts *= Self.freeSetGrowth
             }
         }
         return (best, caseBounds.max()!, gapClosed(), proven.allSatisfy { $0 })
