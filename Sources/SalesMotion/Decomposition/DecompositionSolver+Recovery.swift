@@ -101,6 +101,12 @@ extension DecompositionSolver {
         let optionStart = table.optionStart, optionValue = table.optionValue, pairStart = table.pairStart
         let pairClass = table.pairClass, segments = table.segments, margins = structure.margins
         let regionCost = structure.instance.dataset.regions.map(\.localFTECost)
+        // The accounts fixed whole (no free pair; at 100,000 accounts all but a few hundred)
+        // summed first and folded in once: per account, the builder's calls cost a sweep's
+        // points a twentieth of their time.
+        let usageStart = table.usageStart, usageRow = table.usageRow, usageCoefficient = table.usageCoefficient
+        var fixedValue = 0.0, fixedUsage = [Double](repeating: 0, count: structure.rowCount)
+        var fixedFTE = [Double](repeating: 0, count: regionCost.count), fixedRevenue = fixedFTE, fixedProfit = fixedFTE
         for a in 0..<accounts {
             if free.accounts[a] {
                 let options = structure.options(a)
@@ -120,19 +126,24 @@ extension DecompositionSolver {
             }
             // A fixed account straight from the pricing table: its option's value and coefficients,
             // its fixed effort's revenue filled into the pair's segments.
-            let o = choices[a].option
-            builder.fix(value: optionValue[optionStart[a] + o], usage: structure.sparseUsage(account: a, option: o))
+            let o = choices[a].option, option = optionStart[a] + o
+            fixedValue += optionValue[option]
+            for u in usageStart[option]..<usageStart[option + 1] { fixedUsage[usageRow[u]] += usageCoefficient[u] }
             let firstPair = pairStart[a], pairCount = pairStart[a + 1] - firstPair
-            let fte = choices[a].fte
             // Most accounts have no free pair: no arrays of their own (the plan keeps their
             // priced effort), which at 100,000 accounts took a third of each recovery.
-            guard (0..<pairCount).contains(where: { free.isFree(account: a, pair: $0) }) else {
+            guard !free.pairs.isEmpty, (0..<pairCount).contains(where: { free.isFree(account: a, pair: $0) }) else {
                 for e in 0..<pairCount {
-                    let p = firstPair + e
-                    builder.fixEffort(segments, pair: p, region: pairClass[p], margin: margins[a], cost: regionCost[pairClass[p]], fte: fte[e])
+                    let p = firstPair + e, fte = choices[a].fte[e]
+                    guard fte > 0 else { continue }
+                    let revenue = segments.revenue(pair: p, fte: fte), region = pairClass[p]
+                    fixedFTE[region] += fte
+                    fixedRevenue[region] += revenue
+                    fixedProfit[region] += margins[a] * revenue
                 }
                 continue
             }
+            let fte = choices[a].fte
             var variables = [[VariableIndex]](repeating: [], count: pairCount)
             var rows = [ConstraintIndex?](repeating: nil, count: pairCount), pieces = [[Double]](repeating: [], count: pairCount)
             for e in 0..<pairCount {
@@ -149,6 +160,11 @@ extension DecompositionSolver {
             effortVariables[a] = variables
             coverage[a] = rows
             widths[a] = pieces
+        }
+        builder.fix(value: fixedValue, usage: fixedUsage.enumerated().lazy.map { (row: $0.offset, coefficient: $0.element) })
+        for region in regionCost.indices where fixedFTE[region] > 0 {
+            builder.fixEffort(region: region, cost: regionCost[region], fte: fixedFTE[region], revenue: fixedRevenue[region],
+                              grossProfit: fixedProfit[region])
         }
         let (lp, limits, _) = builder.finish()
         let floors = widths.map { $0.map { _ in 0.0 } }

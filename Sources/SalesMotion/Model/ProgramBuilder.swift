@@ -216,7 +216,13 @@ struct ProgramBuilder {
     /// Fixes `fte` of effort in `region` (FTE cost `cost`) that wins `revenue` for an account
     /// with `margin`: what ``fixEffort(account:pair:fte:)`` does once the revenue is known.
     mutating func fixEffort(margin: Double, region: Int, cost: Double, fte: Double, revenue: Double) {
-        lp.objectiveConstant += (margin * revenue - cost * fte) * scale
+        fixEffort(region: region, cost: cost, fte: fte, revenue: revenue, grossProfit: margin * revenue)
+    }
+
+    /// Fixes effort in `region` of several accounts at once: their FTE, the revenue it wins and
+    /// that revenue's gross profit (each account's margin times its revenue), summed.
+    mutating func fixEffort(region: Int, cost: Double, fte: Double, revenue: Double, grossProfit: Double) {
+        lp.objectiveConstant += (grossProfit - cost * fte) * scale
         let rows = formulation.effortRows[region], base = effortBase[region]
         for slot in rows.indices {
             let i = rows[slot]
