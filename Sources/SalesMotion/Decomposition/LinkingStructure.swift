@@ -82,8 +82,8 @@ struct LinkingStructure: BlockStructure {
         let shared = sibling.map { $0.instance.dataset.accounts.count == instance.dataset.accounts.count ? $0 : nil } ?? nil
         let pairCount = instance.pairs.reduce(0) { $0 + $1.count }
         var table = PricingTable.Builder(sharingPairsOf: shared?.pricingTable, accounts: instance.pairs.count, pairs: pairCount)
-        for (a, account) in instance.dataset.accounts.enumerated() {
-            margins.append(account.margin)
+        for a in instance.dataset.accounts.indices {
+            margins.append(instance.dataset.accounts[a].margin)
             let keys = optionKeys(a)
             if keys.isEmpty { return nil }
             for key in keys {
