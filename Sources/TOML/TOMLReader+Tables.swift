@@ -17,8 +17,8 @@ extension TOMLReader {
             case .table(let child):
                 if child.sealed { throw fail("table '\(path.prefix(depth + 1).joined(separator: "."))' cannot be extended here") }
                 table = child
-            case .tableArray(let elements) where !last:
-                table = elements.last!
+            case .tableArray(let list) where !last:
+                table = list.tables.last!
             default:
                 throw fail("'\(path.prefix(depth + 1).joined(separator: "."))' is already defined as a value")
             }
@@ -37,15 +37,15 @@ extension TOMLReader {
                 table.entries[key] = .table(child)
                 table = child
             case .table(let child) where !child.sealed: table = child
-            case .tableArray(let elements): table = elements.last!
+            case .tableArray(let list): table = list.tables.last!
             default: throw fail("'\(path.prefix(depth + 1).joined(separator: "."))' is already defined as a value")
             }
         }
         let element = Table()
         element.explicit = true
         switch table.entries[path.last!] {
-        case nil: table.entries[path.last!] = .tableArray([element])
-        case .tableArray(let elements): table.entries[path.last!] = .tableArray(elements + [element])
+        case nil: table.entries[path.last!] = .tableArray(TableList([element]))
+        case .tableArray(let list): list.tables.append(element)
         default: throw fail("'\(path.joined(separator: "."))' is already defined and is not an array of tables")
         }
         return element
@@ -80,7 +80,7 @@ extension TOMLReader {
             switch node {
             case .value(let value), .staticArray(let value): entries[key] = value
             case .table(let child): entries[key] = convert(child)
-            case .tableArray(let elements): entries[key] = .array(elements.map(convert))
+            case .tableArray(let list): entries[key] = .array(list.tables.map(convert))
             }
         }
         return .table(entries)

@@ -33,10 +33,17 @@ public struct TOMLReader {
         var sealed = false
     }
 
+    /// The tables of one `[[array]]`, appended to in place (a reference: an array held in the
+    /// enum was copied on every append, quadratic in the tables).
+    final class TableList {
+        var tables: [Table]
+        init(_ tables: [Table]) { self.tables = tables }
+    }
+
     enum Node {
         case value(TOMLValue)
         case table(Table)
-        case tableArray([Table])
+        case tableArray(TableList)
         /// An array written as a value (`x = [...]`); cannot be extended by `[[x]]`.
         case staticArray(TOMLValue)
     }

@@ -11,6 +11,25 @@ import Testing
         return entries
     }
 
+    /// A generated model pins 2 % of a million accounts: 20,000 `[[pins]]` tables. Each one
+    /// was appended by copying the array before it (quadratic: 25–42 s of a 30 s limit at a
+    /// million accounts, in the reading phase); every one must still come back, in order.
+    @Test func twentyThousandTablesOfOneArrayReadInOrder() throws {
+        let count = 20_000
+        let text = (0..<count).map { "[[pins]]\naccount = \"A\($0)\"\ntier = \"local\"\n" }.joined()
+        let root = try Self.read(text)
+        guard case .array(let pins) = root["pins"] else {
+            Issue.record("pins is not an array")
+            return
+        }
+        #expect(pins.count == count)
+        #expect(pins.first == .table(["account": .string("A0"), "tier": .string("local")]))
+        #expect(pins.last == .table(["account": .string("A\(count - 1)"), "tier": .string("local")]))
+        #expect(pins.enumerated().allSatisfy { index, pin in
+            if case .table(let entries) = pin { entries["account"] == .string("A\(index)") } else { false }
+        })
+    }
+
     @Test func valuesOfEveryKind() throws {
         let root = try Self.read("""
             # comment
