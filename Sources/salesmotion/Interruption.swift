@@ -51,14 +51,61 @@ func watchForInterrupt() {
         while true {
             let count = signalCount.load(ordering: .relaxed)
             if count >= 2 { _exit(interruptedExitCode) }
+            if count == 1 { ReadingWatch.endIfReading(interrupted: true) }
             if count == 1 && !announced {
                 announced = true
                 FileHandle.standardError.write(Data("\nstopping… (press Ctrl-C again to quit at once)\n".utf8))
             }
+            ReadingWatch.endIfReading(interrupted: false)
             Thread.sleep(forTimeInterval: 0.05)
         }
     }
     watcher.start()
+}
+
+/// The reading of the inputs, which no solver check of the clock or of the signals reaches (a
+/// million accounts take seconds). Nothing is written while the inputs are read, so the watcher
+/// ends the process there at once: on a first signal (exit 130/143), and when the command's time
+/// limit, known once the model file is read, runs out (exit 3, as any run without a plan in
+/// time). The lock keeps the main thread from leaving the reading while the watcher ends it.
+enum ReadingWatch {
+    private struct State {
+        var reading = false
+        /// The command's time limit in seconds, once the model file has given it.
+        var timeLimit: Double?
+    }
+
+    private static let state = Mutex(State())
+
+    /// Marks the start of reading; `timeLimit` is known later (``limit(_:)``) or never.
+    static func begin() { state.withLock { $0 = State(reading: true) } }
+
+    /// The time limit of the command whose inputs are being read, counted from its start.
+    static func limit(_ seconds: Double) { state.withLock { $0.timeLimit = seconds } }
+
+    /// Marks the end of reading.
+    static func end() { state.withLock { $0 = State() } }
+
+    /// The message of a command stopped at its time limit while reading its inputs.
+    static func outOfTimeMessage(_ seconds: Double) -> String {
+        "The time limit of \(formatShort(seconds)) s ran out while reading the inputs; nothing was written: give the run a longer time limit."
+    }
+
+    /// Ends the process while the inputs are read: at a signal when `interrupted`, else when the
+    /// time limit has run out.
+    static func endIfReading(interrupted: Bool) {
+        state.withLock { state in
+            guard state.reading else { return }
+            if interrupted {
+                FileHandle.standardError.write(Data("\nInterrupted: nothing was written.\n".utf8))
+                _exit(interruptedExitCode)
+            }
+            if let limit = state.timeLimit, Date().timeIntervalSince(commandStart) >= limit {
+                FileHandle.standardError.write(Data((outOfTimeMessage(limit) + "\n").utf8))
+                _exit(3)
+            }
+        }
+    }
 }
 
 /// The exit code of a run stopped by a signal: 130 for SIGINT, 143 for SIGTERM.

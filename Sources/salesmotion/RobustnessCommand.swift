@@ -48,6 +48,11 @@ struct RobustnessCommand: ParsableCommand {
         }
     }
 
+    /// The seconds the whole run may take: `--time-limit`, else the model's limit for each sample and the base.
+    func runTimeLimit(_ model: AllocationModel) -> Double {
+        timeLimit ?? model.solver.timeLimit * Double(samples + 1)
+    }
+
     func run() throws {
         var settings = Robustness.Settings()
         settings.samples = samples
@@ -62,7 +67,7 @@ struct RobustnessCommand: ParsableCommand {
         }
         var phases = PhaseTimings()
         let scenario = try input.scenarios().first
-        let instance = try input.load(scenario: scenario, timings: &phases)
+        let instance = try input.load(scenario: scenario, timings: &phases, timeLimit: runTimeLimit)
         // Kept samples are written with the run's other files, all at once: a bound on their size.
         let keptRows = samples * instance.dataset.accounts.count
         if keepSamples && keptRows > RobustnessReport.largestKeptRows {
@@ -72,7 +77,7 @@ struct RobustnessCommand: ParsableCommand {
         let folder = output.runFolder(input, scenario: scenario, suffix: "-robustness")
         let stage = try input.openOutput(folder)
         var options = planningOptions(verbose: solver.verbose)
-        options.deadline = commandDeadline(timeLimit: timeLimit ?? instance.model.solver.timeLimit * Double(samples + 1), instance)
+        options.deadline = commandDeadline(timeLimit: runTimeLimit(instance.model), instance)
         let base = try planning { try AllocationPlanner.solve(instance, options: options) }
         guard let basePlan = base.plan else {
             printError("the base plan has no solution (\(base.status.rawValue)); `salesmotion solve` explains why")

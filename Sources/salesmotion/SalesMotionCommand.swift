@@ -150,15 +150,31 @@ struct InputOptions: ParsableArguments {
     /// Loads the inputs with `scenario`'s changes and pins, then this command line's on top;
     /// `dataset`, when given, is the data folder already read.
     /// `announce` prints, once per command, that a model written for a roadmap is read for one year.
-    func load(scenario: Scenario?, dataset: Dataset? = nil, timings: inout PhaseTimings,
-              announce: Bool = true) throws -> AllocationInstance {
+    /// `timeLimit` gives the command's limit from its model (nil: reading is not bounded, as for
+    /// `validate` and `export`): reading stops there with exit 3 (``ReadingWatch``).
+    func load(scenario: Scenario?, dataset: Dataset? = nil, timings: inout PhaseTimings, announce: Bool = true,
+              timeLimit: ((AllocationModel) -> Double)? = { $0.solver.timeLimit }) throws -> AllocationInstance {
         do {
-            let instance = try AllocationInstance.load(dataFolder: data, read: dataset, modelFile: model,
-                                                       overrides: (scenario?.overrides ?? []) + (try parsedOverrides()),
-                                                       pins: (scenario?.pins ?? []) + (try parsedPins()), timings: &timings)
+            let overrides = (scenario?.overrides ?? []) + (try parsedOverrides())
+            let pins = (scenario?.pins ?? []) + (try parsedPins())
+            var limit: Double?
+            ReadingWatch.begin()
+            let instance: AllocationInstance
+            do {
+                defer { ReadingWatch.end() }
+                instance = try AllocationInstance.load(dataFolder: data, read: dataset, modelFile: model, overrides: overrides,
+                                                       pins: pins, timings: &timings) { model in
+                    limit = timeLimit?(model)
+                    if let limit { ReadingWatch.limit(limit) }
+                }
+            }
             if interruption.isRequested {
                 printError("Interrupted: nothing was written.")
                 throw ExitCode(interruptedExitCode)
+            }
+            if let limit, Date().timeIntervalSince(commandStart) >= limit {
+                printError(ReadingWatch.outOfTimeMessage(limit))
+                throw ExitCode(3)
             }
             if announce, let notice = instance.model.singleYearNotice { printError("Note: \(model): \(notice).") }
             releaseFreedMemory()
@@ -280,7 +296,8 @@ struct Validate: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func run() throws {
-        let instance = try input.load()
+        var timings = PhaseTimings()
+        let instance = try input.load(scenario: try input.scenarios().first, timings: &timings, timeLimit: nil)
         let dataset = instance.dataset
         printOut("OK: \(Words.count(dataset.accounts.count, "account")), \(Words.count(dataset.regions.count, "region")), "
               + "\(Words.count(instance.model.tiers.count, "tier")), \(Words.count(instance.model.pins.count, "pin")).")
@@ -301,7 +318,8 @@ struct Export: ParsableCommand {
 
     func run() throws {
         var timings = PhaseTimings()
-        let instance = try input.load(scenario: try input.scenarios().first, timings: &timings, announce: format != .gmplRoadmap)
+        let instance = try input.load(scenario: try input.scenarios().first, timings: &timings,
+                                      announce: format != .gmplRoadmap, timeLimit: nil)
         try planning {
             try OutputFolder.check(output, dataFolder: input.data, modelFile: input.model, option: "--output")
             try instance.export(format, to: output, backend: solverBackend, modelFile: input.model)

@@ -20,23 +20,30 @@ extension AllocationInstance {
 
     /// As ``load(dataFolder:modelFile:overrides:pins:timings:)``, with the dataset already
     /// `read` from `dataFolder` when given (several scenarios of one dataset read it once).
+    /// The model file is read first and handed to `modelRead` before the dataset is read (a
+    /// command's time limit is in it); its problems are still listed after the dataset's.
     public static func load(dataFolder: String, read: Dataset?, modelFile: String, overrides: [ModelOverride] = [],
-                            pins: [TierPin] = [], timings: inout PhaseTimings) throws -> AllocationInstance {
+                            pins: [TierPin] = [], timings: inout PhaseTimings,
+                            modelRead: (AllocationModel) -> Void = { _ in }) throws -> AllocationInstance {
         let start = Date()
         var problems = DiagnosticCollector()
         var dataset: Dataset?
         var model: AllocationModel?
+        var modelProblems: InputError?
         let dataChanges = overrides.filter(\.isDataChange), modelChanges = overrides.filter { !$0.isDataChange }
+        do {
+            let file = try AllocationModel.read(from: modelFile, overrides: modelChanges, pins: pins)
+            modelRead(file)
+            model = file
+        } catch let error as InputError {
+            modelProblems = error
+        }
         do {
             dataset = try (read ?? Dataset.read(from: dataFolder)).applying(dataChanges)
         } catch let error as InputError {
             problems.absorb(error)
         }
-        do {
-            model = try AllocationModel.read(from: modelFile, overrides: modelChanges, pins: pins)
-        } catch let error as InputError {
-            problems.absorb(error)
-        }
+        if let modelProblems { problems.absorb(modelProblems) }
         try problems.throwIfAny()
         let validateStart = Date()
         timings.read = validateStart.timeIntervalSince(start)
