@@ -49,6 +49,8 @@ extension DecompositionSolver {
         var groups: [[Int]] = []
         /// The choices the core leaves: an account with several options, or a group of them.
         var freeAccounts: Int
+        /// The accounts with several options, grouped or not.
+        var accountsWithChoice: Int
 
         /// Nil when no plan of the case can beat the incumbent (Δ ≤ 0).
         init?(_ solver: DecompositionSolver, _ result: CaseResult, incumbent: Double) {
@@ -58,8 +60,8 @@ extension DecompositionSolver {
 
         /// The options of `plan` (priced with choices and option values) that a plan better than
         /// `threshold` may use; nil when none can be (Δ ≤ 0). With `structure`, interchangeable
-        /// accounts are grouped.
-        init?(_ plan: BlockPricing.Plan, threshold: Double, structure: LinkingStructure? = nil) {
+        /// accounts are grouped when at most `groupingLimit` have a choice.
+        init?(_ plan: BlockPricing.Plan, threshold: Double, structure: LinkingStructure? = nil, groupingLimit: Int = .max) {
             // The bound is a long sum: a margin for its rounding keeps the test on the safe side.
             // An option it still leaves out wrongly could hold plans above the threshold by no
             // more than the rounding, far inside any gap; a wide margin (1e-9 of a million
@@ -80,8 +82,9 @@ extension DecompositionSolver {
             }
             excludedLoss = excluded
             choices = plan.choices
-            freeAccounts = allowed.lazy.filter { $0 != nil }.count
-            if let structure {
+            accountsWithChoice = allowed.lazy.filter { $0 != nil }.count
+            freeAccounts = accountsWithChoice
+            if let structure, accountsWithChoice <= groupingLimit {
                 groups = DecompositionSolver.interchangeableGroups(structure, allowed)
                 freeAccounts -= groups.reduce(0) { $0 + $1.count - 1 }
             }

@@ -34,13 +34,13 @@ extension DecompositionSolver {
     /// The most buckets a money programme may span, and the most state-option updates it may do.
     static let moneyStateLimit = 1 << 18
     static let moneyWorkLimit = 8_000_000
-    /// The most accounts with a choice (interchangeable ones counting once) a money programme
-    /// is set up for. Its setup walks every effort segment of the case and every option of each
-    /// account; with this many accounts the programme fits its work limit only if nearly all of
-    /// them move the budget by less than one bucket's width. At a million `broad` accounts,
-    /// cores of 428,000 accounts spent 2.5 s per bound on a programme that stopped at its limit;
-    /// every other money bound of the ten profiles at 10,000, 100,000 and a million accounts had
-    /// at most 406.
+    /// The most accounts with a choice a money programme is set up for, counted before
+    /// interchangeable ones are grouped (grouping them is work of the same order). Its setup
+    /// walks every effort segment of the case and every option of each account; with this many
+    /// accounts the programme fits its work limit only if nearly all of them move the budget by
+    /// less than one bucket's width. At a million `broad` accounts, cores of 428,000 accounts
+    /// spent 2.5 s per bound on a programme that stopped at its limit; every other money bound of
+    /// the ten profiles at 10,000, 100,000 and a million accounts had at most 406.
     static let moneyAccountLimit = 100_000
 
     /// The row the money remainder bound applies to: the one priced row, a cost row (≤) that
@@ -60,7 +60,7 @@ extension DecompositionSolver {
     static func moneyRemainderBound(_ structure: LinkingStructure, prices: [Double], priced: BlockPricing.Plan,
                                     core: CoreOptions) -> Double? {
         guard let row = moneyRow(structure, prices: prices), priced.choices.count == structure.accountCount,
-              core.freeAccounts <= moneyAccountLimit else { return nil }
+              core.accountsWithChoice <= moneyAccountLimit else { return nil }
         let effort = structure.effort
         let price = prices[row]
         let table = structure.pricingTable, segments = table.segments, margins = structure.margins

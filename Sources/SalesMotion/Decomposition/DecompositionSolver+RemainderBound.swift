@@ -34,7 +34,8 @@ extension DecompositionSolver {
         let money = Self.moneyRow(structure, prices: prices) != nil
         guard !combinations.isEmpty || money else { return nil }
         let priced = priced ?? BlockPricing(structure: structure).price(prices, recordChoices: true, recordOptionValues: true)
-        guard let core = CoreOptions(priced, threshold: threshold, structure: money ? structure : nil) else { return threshold }
+        guard let core = CoreOptions(priced, threshold: threshold, structure: money ? structure : nil,
+                                     groupingLimit: Self.moneyAccountLimit) else { return threshold }
         var bounds = combinations.compactMap { Self.remainderBound(structure, prices: prices, priced: priced, core: core, weights: $0) }
         if money, let bound = Self.moneyRemainderBound(structure, prices: prices, priced: priced, core: core) { bounds.append(bound) }
         return bounds.min()
