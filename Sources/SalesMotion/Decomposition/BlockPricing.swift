@@ -44,44 +44,31 @@ struct BlockPricing {
 
     func price(_ duals: [Double], recordChoices: Bool = false, recordOptionValues: Bool = false, groups: Int = 0) -> Plan {
         let table = structure.pricingTable
-        // The table's per-pair arrays, read most, without bounds checks: every index comes from
-        // the table's own ranges, checked once when it was made.
-        return table.segmentStart.withUnsafeBufferPointer { segmentStart in
-            table.pairSaturation.withUnsafeBufferPointer { saturation in
-                table.pairGainScale.withUnsafeBufferPointer { gainScale in
-                    table.pairCurve.withUnsafeBufferPointer { curve in
-                        table.curveWidth.withUnsafeBufferPointer { curveWidth in
-                            table.curveSlope.withUnsafeBufferPointer { curveSlope in
-                                price(duals, recordChoices: recordChoices, recordOptionValues: recordOptionValues, groups: groups,
-                                      segmentStart: segmentStart, saturation: saturation, gainScale: gainScale, curve: curve,
-                                      curveWidth: curveWidth, curveSlope: curveSlope)
-                            }
-                        }
-                    }
-                }
-            }
+        // The table's arrays, read most, without bounds checks: every index comes from the
+        // table's own ranges, checked once when it was made (``PricingTable/init(_:)``), or from
+        // the rows and classes checked here.
+        return table.withPointers { pointers in
+            price(duals, recordChoices: recordChoices, recordOptionValues: recordOptionValues, groups: groups, table: pointers)
         }
     }
 
-    private func price(_ duals: [Double], recordChoices: Bool, recordOptionValues: Bool, groups: Int, segmentStart: UnsafeBufferPointer<Int>,
-                       saturation: UnsafeBufferPointer<Double>, gainScale: UnsafeBufferPointer<Double>,
-                       curve: UnsafeBufferPointer<Int32>, curveWidth: UnsafeBufferPointer<Double>,
-                       curveSlope: UnsafeBufferPointer<Double>) -> Plan {
+    private func price(_ duals: [Double], recordChoices: Bool, recordOptionValues: Bool, groups: Int,
+                       table t: PricingTable.Pointers) -> Plan {
         let s = structure
-        let table = s.pricingTable
-        // Local copies: indexing a local array costs no reference counting in the loop.
-        let optionStart = table.optionStart, optionValue = table.optionValue
-        let usageStart = table.usageStart, usageRow = table.usageRow, usageCoefficient = table.usageCoefficient
-        let minimumStart = table.minimumStart, minimum = table.minimum
-        let pairStart = table.pairStart, pairClass = table.pairClass
         let margins = s.margins, effort = s.effort
-        let capacityRow = effort.capacityRow, classGroup = effort.group, classCost = effort.cost
-        let groupWeight = effort.weight
+        let rows = s.rowCount, classes = effort.cost.count, groupCount = effort.weight.count
+        // The rows and classes the table refers to, and the effort classes' own references.
+        precondition(duals.count == rows && margins.count == s.accountCount && t.optionStart.count == s.accountCount + 1
+                     && t.rowLimit <= rows && t.classLimit <= classes
+                     && effort.group.count == classes && effort.capacityRow.count == classes && effort.rows.count == groupCount
+                     && effort.costWeights.count == rows && effort.revenueWeights.count == rows
+                     && effort.group.allSatisfy { (0..<groupCount).contains($0) }
+                     && effort.capacityRow.allSatisfy { (0..<rows).contains($0) }
+                     && effort.rows.allSatisfy { $0.allSatisfy { (0..<rows).contains($0) } },
+                     "pricing: table, rows and effort classes out of step")
         // Each group's rows in one flat array: indexing an array of arrays in the loop retains.
         let groupRowStart = effort.rows.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let groupRowIndex = effort.rows.flatMap { $0 }
-        let costWeights = effort.costWeights, revenueWeights = effort.revenueWeights
-        let rows = s.rowCount
         let revenueFactor = effort.revenueFactors(duals)
         let beta = effort.effortPrices(duals)
         // Each group's plan (one group unless asked for): the plan is their sum.
@@ -92,21 +79,26 @@ struct BlockPricing {
         for i in 0..<rows { total += duals[i] * s.rightHandSides[i] }
         var choices: [Choice] = []
         if recordChoices { choices.reserveCapacity(s.accountCount) }
-        var freeFTE = [Double](repeating: 0, count: table.mostPairs)
-        /// `α` of each pair of the current account: its group's weight × margin less the price of revenue.
-        var pairAlpha = [Double](repeating: 0, count: table.mostPairs)
-        /// The priced value of each pair of the current account at its free effort (the same for
-        /// every option whose minimum is below it).
-        var freePriced = [Double](repeating: 0, count: table.mostPairs)
-        /// And the revenue it wins (what the chosen option's effort wins when it is the free effort).
-        var freeRevenue = [Double](repeating: 0, count: table.mostPairs)
+        // Per pair of the current account: its free effort; `α`, its group's weight × margin less
+        // the price of revenue; the priced value at its free effort (the same for every option
+        // whose minimum is below it) and the revenue it wins.
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: 4 * max(1, t.mostPairs))
+        defer { scratch.deallocate() }
+        scratch.initialize(repeating: 0)
+        let freeFTE = scratch.baseAddress!, pairAlpha = freeFTE + t.mostPairs
+        let freePriced = pairAlpha + t.mostPairs, freeRevenue = freePriced + t.mostPairs
+        let segmentStart = t.segmentStart, saturation = t.saturation, gainScale = t.gainScale, curve = t.curve
+        let curveWidth = t.curveWidth, curveSlope = t.curveSlope
+        let optionStart = t.optionStart, optionValue = t.optionValue, usageStart = t.usageStart, usageRow = t.usageRow
+        let usageCoefficient = t.usageCoefficient, minimumStart = t.minimumStart, minimum = t.minimum
+        let pairStart = t.pairStart, pairClass = t.pairClass
         /// Effort `x` filled into pair `p`'s segments in order: its priced value and revenue.
         /// (The segment widths and gains are the table's: the curve's, scaled by the pair.)
         func fill(_ p: Int, to x: Double, alpha: Double, beta: Double) -> (priced: Double, revenue: Double) {
             var left = x, priced = 0.0, revenue = 0.0
-            let base = Int(curve[p]) - segmentStart[p], sat = saturation[p], scale = gainScale[p]
-            for k in segmentStart[p]..<segmentStart[p + 1] where left > 0 {
-                let width = curveWidth[base + k] * sat, gain = curveSlope[base + k] * scale
+            let base = Int(curve[p]) &- segmentStart[p], sat = saturation[p], scale = gainScale[p]
+            for k in segmentStart[p]..<segmentStart[p &+ 1] where left > 0 {
+                let width = curveWidth[base &+ k] * sat, gain = curveSlope[base &+ k] * scale
                 let amount = min(left, width)
                 priced += (alpha * gain - beta) * amount
                 revenue += gain * amount
@@ -114,38 +106,47 @@ struct BlockPricing {
             }
             return (priced, revenue)
         }
+        duals.withUnsafeBufferPointer { duals in
+        margins.withUnsafeBufferPointer { margins in
+        beta.withUnsafeBufferPointer { beta in
+        revenueFactor.withUnsafeBufferPointer { revenueFactor in
+        effort.group.withUnsafeBufferPointer { classGroup in
+        effort.weight.withUnsafeBufferPointer { groupWeight in
+        effort.cost.withUnsafeBufferPointer { classCost in
+        partUsage.withUnsafeMutableBufferPointer { partUsage in
+        partObjective.withUnsafeMutableBufferPointer { partObjective in
         for a in 0..<s.accountCount {
             let margin = margins[a]
-            let firstPair = pairStart[a], pairEnd = pairStart[a + 1]
+            let firstPair = pairStart[a], pairEnd = pairStart[a &+ 1]
             for p in firstPair..<pairEnd {
                 var x = 0.0
                 let c = pairClass[p], g = classGroup[c]
                 let alpha = groupWeight[g] * margin - revenueFactor[g]
-                pairAlpha[p - firstPair] = alpha
+                pairAlpha[p &- firstPair] = alpha
                 let price = beta[c]
                 // The segments that earn more than they cost (a prefix: the curve is concave), and
                 // their priced value, in one pass.
                 var priced = 0.0, revenue = 0.0
-                let base = Int(curve[p]) - segmentStart[p], sat = saturation[p], scale = gainScale[p]
-                for k in segmentStart[p]..<segmentStart[p + 1] {
-                    let width = curveWidth[base + k] * sat, gain = curveSlope[base + k] * scale
+                let base = Int(curve[p]) &- segmentStart[p], sat = saturation[p], scale = gainScale[p]
+                for k in segmentStart[p]..<segmentStart[p &+ 1] {
+                    let width = curveWidth[base &+ k] * sat, gain = curveSlope[base &+ k] * scale
                     let net = alpha * gain - price
                     if net <= 0 { break }
                     x += width
                     priced += net * width
                     revenue += gain * width
                 }
-                freeFTE[p - firstPair] = x
-                freePriced[p - firstPair] = priced
-                freeRevenue[p - firstPair] = revenue
+                freeFTE[p &- firstPair] = x
+                freePriced[p &- firstPair] = priced
+                freeRevenue[p &- firstPair] = revenue
             }
             var best = -Double.infinity, second = -Double.infinity, bestOption = optionStart[a]
             var optionValues: [Double] = []
-            for o in optionStart[a]..<optionStart[a + 1] {
+            for o in optionStart[a]..<optionStart[a &+ 1] {
                 var value = optionValue[o]
-                for u in usageStart[o]..<usageStart[o + 1] { value -= duals[usageRow[u]] * usageCoefficient[u] }
-                for p in firstPair..<pairEnd where segmentStart[p] < segmentStart[p + 1] {
-                    let e = p - firstPair, least = minimum[minimumStart[o] + e]
+                for u in usageStart[o]..<usageStart[o &+ 1] { value -= duals[usageRow[u]] * usageCoefficient[u] }
+                for p in firstPair..<pairEnd where segmentStart[p] < segmentStart[p &+ 1] {
+                    let e = p &- firstPair, least = minimum[minimumStart[o] &+ e]
                     value += least <= freeFTE[e] ? freePriced[e] : fill(p, to: least, alpha: pairAlpha[e], beta: beta[pairClass[p]]).priced
                 }
                 if recordOptionValues { optionValues.append(value) }
@@ -153,14 +154,14 @@ struct BlockPricing {
             }
             total += best
             // The account's group, and where its use of the rows starts in `partUsage`.
-            let part = a % parts, partRow = part * rows
+            let part = a % parts, partRow = part &* rows
             partObjective[part] += optionValue[bestOption]
-            for u in usageStart[bestOption]..<usageStart[bestOption + 1] { partUsage[partRow + usageRow[u]] += usageCoefficient[u] }
+            for u in usageStart[bestOption]..<usageStart[bestOption &+ 1] { partUsage[partRow &+ usageRow[u]] += usageCoefficient[u] }
             var chosenFTE: [Double] = []
             for p in firstPair..<pairEnd {
-                let e = p - firstPair
-                let hasSegments = segmentStart[p] < segmentStart[p + 1]
-                let least = hasSegments ? minimum[minimumStart[bestOption] + e] : 0
+                let e = p &- firstPair
+                let hasSegments = segmentStart[p] < segmentStart[p &+ 1]
+                let least = hasSegments ? minimum[minimumStart[bestOption] &+ e] : 0
                 let x = hasSegments ? max(least, freeFTE[e]) : 0
                 if recordChoices { chosenFTE.append(x) }
                 guard x > 0 else { continue }
@@ -168,17 +169,18 @@ struct BlockPricing {
                 let revenue = least <= freeFTE[e] ? freeRevenue[e] : fill(p, to: x, alpha: pairAlpha[e], beta: beta[c]).revenue
                 let cost = classCost[c]
                 partObjective[part] += groupWeight[g] * (margin * revenue - cost * x)
-                partUsage[partRow + capacityRow[c]] += x
-                for r in groupRowStart[g]..<groupRowStart[g + 1] {
+                partUsage[partRow &+ effort.capacityRow[c]] += x
+                for r in groupRowStart[g]..<groupRowStart[g &+ 1] {
                     let i = groupRowIndex[r]
-                    partUsage[partRow + i] += costWeights[i] * cost * x + revenueWeights[i] * revenue
+                    partUsage[partRow &+ i] += effort.costWeights[i] * cost * x + effort.revenueWeights[i] * revenue
                 }
             }
             if recordChoices {
-                choices.append(Choice(option: bestOption - optionStart[a], fte: chosenFTE, reducedValue: best, runnerUp: second,
+                choices.append(Choice(option: bestOption &- optionStart[a], fte: chosenFTE, reducedValue: best, runnerUp: second,
                                       optionValues: optionValues))
             }
         }
+        }}}}}}}}}
         var usage = Array(partUsage[0..<rows])
         for part in 1..<parts { for i in 0..<rows { usage[i] += partUsage[part * rows + i] } }
         let objective = partObjective.reduce(s.constant, +)
@@ -219,6 +221,10 @@ final class PricingTable: Sendable {
     let curveSlope: [Double]
     /// The most footprint pairs of any account.
     let mostPairs: Int
+    /// One more than the largest row an option uses, and than the largest class of a pair (0
+    /// when none): pricing checks its rows and classes against them.
+    let rowLimit: Int
+    let classLimit: Int
 
     fileprivate init(_ builder: inout Builder) {
         // The builder's arrays grew by doubling, up to twice what they hold: each is copied
@@ -254,14 +260,70 @@ final class PricingTable: Sendable {
             (curveWidth, curveSlope) = (builder.curveWidth, builder.curveSlope)
             mostPairs = builder.mostPairs
         }
-        // Pricing reads the per-pair arrays without bounds checks, at indices from the pairs'
-        // ranges, and a pair's curve segments at `pairCurve[p] + k`: made pair by pair, each of
-        // them in step.
-        let pairs = pairClass.count
+        rowLimit = (usageRow.max() ?? -1) + 1
+        classLimit = (pairClass.max() ?? -1) + 1
+        // Pricing reads the arrays without bounds checks, at indices from the accounts', options'
+        // and pairs' ranges, and a pair's curve segments at `pairCurve[p] + k`: made account by
+        // account, each of them in step. Checked once here, in one pass.
+        let pairs = pairClass.count, accounts = pairStart.count - 1
         precondition(pairStart.last == pairs && segmentStart.count == pairs + 1 && pairSaturation.count == pairs
-                     && pairGainScale.count == pairs && pairCurve.count == pairs
-                     && (0..<pairs).allSatisfy { Int(pairCurve[$0]) + segmentStart[$0 + 1] - segmentStart[$0] <= curveWidth.count },
+                     && pairGainScale.count == pairs && pairCurve.count == pairs && curveSlope.count == curveWidth.count
+                     && (0..<pairs).allSatisfy {
+                         segmentStart[$0] <= segmentStart[$0 + 1] && pairCurve[$0] >= 0
+                             && Int(pairCurve[$0]) + segmentStart[$0 + 1] - segmentStart[$0] <= curveWidth.count
+                     },
                      "pricing table's pair arrays out of step")
+        precondition(accounts >= 0 && optionStart.count == accounts + 1 && optionStart.first == 0 && pairStart.first == 0
+                     && segmentStart.first == 0 && optionStart.last == optionValue.count && usageStart.count == optionValue.count + 1
+                     && minimumStart.count == optionValue.count && usageStart.first == 0 && usageStart.last == usageRow.count
+                     && usageCoefficient.count == usageRow.count && usageRow.allSatisfy { $0 >= 0 }
+                     && (0..<optionValue.count).allSatisfy { usageStart[$0] <= usageStart[$0 + 1] }
+                     && (0..<accounts).allSatisfy { a in
+                         let width = pairStart[a + 1] - pairStart[a]
+                         return optionStart[a] < optionStart[a + 1] && pairStart[a] <= pairStart[a + 1] && width <= mostPairs
+                             && (optionStart[a]..<optionStart[a + 1]).allSatisfy {
+                                 minimumStart[$0] >= 0 && minimumStart[$0] + width <= minimum.count
+                             }
+                     },
+                     "pricing table's option arrays out of step")
+    }
+
+    /// The table's arrays as buffers, for pricing's inner loop (no bounds checks in an
+    /// optimised build: its indices are the table's own ranges, checked when it was made).
+    struct Pointers {
+        let optionStart: UnsafeBufferPointer<Int>, optionValue: UnsafeBufferPointer<Double>
+        let usageStart: UnsafeBufferPointer<Int>, usageRow: UnsafeBufferPointer<Int>
+        let usageCoefficient: UnsafeBufferPointer<Double>, minimumStart: UnsafeBufferPointer<Int>
+        let minimum: UnsafeBufferPointer<Double>, pairStart: UnsafeBufferPointer<Int>, pairClass: UnsafeBufferPointer<Int>
+        let segmentStart: UnsafeBufferPointer<Int>, saturation: UnsafeBufferPointer<Double>
+        let gainScale: UnsafeBufferPointer<Double>, curve: UnsafeBufferPointer<Int32>
+        let curveWidth: UnsafeBufferPointer<Double>, curveSlope: UnsafeBufferPointer<Double>
+        let mostPairs: Int, rowLimit: Int, classLimit: Int
+    }
+
+    /// Calls `body` with the table's arrays as buffers, valid during the call.
+    func withPointers<R>(_ body: (Pointers) -> R) -> R {
+        optionStart.withUnsafeBufferPointer { optionStart in
+        optionValue.withUnsafeBufferPointer { optionValue in
+        usageStart.withUnsafeBufferPointer { usageStart in
+        usageRow.withUnsafeBufferPointer { usageRow in
+        usageCoefficient.withUnsafeBufferPointer { usageCoefficient in
+        minimumStart.withUnsafeBufferPointer { minimumStart in
+        minimum.withUnsafeBufferPointer { minimum in
+        pairStart.withUnsafeBufferPointer { pairStart in
+        pairClass.withUnsafeBufferPointer { pairClass in
+        segmentStart.withUnsafeBufferPointer { segmentStart in
+        pairSaturation.withUnsafeBufferPointer { saturation in
+        pairGainScale.withUnsafeBufferPointer { gainScale in
+        pairCurve.withUnsafeBufferPointer { curve in
+        curveWidth.withUnsafeBufferPointer { curveWidth in
+        curveSlope.withUnsafeBufferPointer { curveSlope in
+            body(Pointers(optionStart: optionStart, optionValue: optionValue, usageStart: usageStart, usageRow: usageRow,
+                          usageCoefficient: usageCoefficient, minimumStart: minimumStart, minimum: minimum, pairStart: pairStart,
+                          pairClass: pairClass, segmentStart: segmentStart, saturation: saturation, gainScale: gainScale,
+                          curve: curve, curveWidth: curveWidth, curveSlope: curveSlope, mostPairs: mostPairs,
+                          rowLimit: rowLimit, classLimit: classLimit))
+        }}}}}}}}}}}}}}}
     }
 
     /// The segment arrays as one value: each segment's width and revenue per FTE. Taken once
