@@ -87,11 +87,19 @@ extension Dataset {
 
     /// Whether `id` is seen for the first time; a repeat is reported with the line of the first.
     static func isFirst(_ id: String, _ what: String, at location: SourceLocation, _ firstLine: inout [String: Int],
-                                _ problems: inout DiagnosticCollector) -> Bool {
-        // One hash in the usual case: insert, and put the first line back for a duplicate.
-        if let earlier = firstLine.updateValue(location.line, forKey: id) {
-            firstLine[id] = earlier
-            problems.report(location, "\(what) '\(id)' already defined on line \(earlier)")
+                        _ problems: inout DiagnosticCollector) -> Bool {
+        isFirst(id, what, at: location, keeping: location.line, in: &firstLine, line: { $0 }, &problems)
+    }
+
+    /// As ``isFirst(_:_:at:_:_:)``, keeping `value` for a first `id` (the line of a repeat's first
+    /// is `line(value)`).
+    static func isFirst<Value>(_ id: String, _ what: String, at location: SourceLocation, keeping value: Value,
+                               in first: inout [String: Value], line: (Value) -> Int,
+                               _ problems: inout DiagnosticCollector) -> Bool {
+        // One hash in the usual case: insert, and put the first value back for a duplicate.
+        if let earlier = first.updateValue(value, forKey: id) {
+            first[id] = earlier
+            problems.report(location, "\(what) '\(id)' already defined on line \(line(earlier))")
             return false
         }
         return true
@@ -181,12 +189,8 @@ extension Dataset {
                 }
             }
             guard let id else { continue }
-            // One hash in the usual case: insert, and put the first row back for a duplicate.
-            if let earlier = ids.firstRow.updateValue(position, forKey: id) {
-                ids.firstRow[id] = earlier
-                problems.report(cells.location(idColumn), "account '\(id)' already defined on line \(table.rows[earlier].line)")
-                continue
-            }
+            guard isFirst(id, "account", at: cells.location(idColumn), keeping: position, in: &ids.firstRow,
+                          line: { table.rows[$0].line }, &problems) else { continue }
             guard let headquarters, let revenue, let margin, let growth, let central, let competition, let fit
             else { continue }
             let name = cells.text(nameColumn)
