@@ -14,6 +14,22 @@ import Testing
         try CSVTable(data: Data(text.utf8), displayName: "t.csv")
     }
 
+    /// The file is scanned once for bytes that may start a control character, and its cells
+    /// only when one is found: every control character is still reported, in any row, and a
+    /// file with tabs, line breaks in quotes and `£` (0xC2 0xA3) keeps every row.
+    @Test func everyControlCharacterIsFoundAndNothingElse() throws {
+        let controls = (0..<0x20).filter { ![0x09, 0x0A, 0x0D].contains($0) }.map { Unicode.Scalar(UInt8($0)) }
+            + [Unicode.Scalar(0x7F)!, Unicode.Scalar(0x85)!, Unicode.Scalar(0x9B)!]
+        for control in controls {
+            let table = try Self.table("id,name\nA1,ok\nA2,a\(Character(control))b\nA3,ok\n")
+            #expect(table.rows.map(\.line) == [2, 4], "U+\(String(control.value, radix: 16))")
+            #expect(table.rowProblems.diagnostics.map(\.location.line) == [3], "U+\(String(control.value, radix: 16))")
+        }
+        let clean = try Self.table("id,name\r\nA1,\"two\r\nlines\"\r\nA2,tab\there\r\nA3,£5\r\n")
+        #expect(clean.rows.map(\.fields) == [["A1", "two\r\nlines"], ["A2", "tab\there"], ["A3", "£5"]])
+        #expect(clean.rowProblems.isEmpty)
+    }
+
     @Test func quotingByHand() throws {
         let table = try Self.table("id,name\r\nA1,\"Acme, Inc\"\r\nA2,\"say \"\"hi\"\"\"\r\nA3,\"two\nlines\"\r\nA4,x\"y\n")
         #expect(table.header == ["id", "name"])
