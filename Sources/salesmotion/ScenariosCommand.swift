@@ -49,8 +49,11 @@ struct ScenariosRun: ParsableCommand {
             seen[scenario.name] = file
         }
         var timings = PhaseTimings()
-        // The data files are read once; every scenario lays its changes over them.
+        // The data files are read once; every scenario lays its changes over them. A signal
+        // meanwhile ends the run at once (``ReadingWatch``; each scenario's limit is known later).
+        ReadingWatch.begin()
         let dataset = try? Dataset.read(from: input.data)
+        ReadingWatch.end()
         let instances = try scenarios.enumerated().map { index, scenario in
             (name: scenario.name, instance: try scenarioInput.load(scenario: scenario, dataset: dataset, timings: &timings,
                                                                    announce: index == 0))
