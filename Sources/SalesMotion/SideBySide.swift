@@ -13,3 +13,19 @@ func sideBySide<Value: Sendable>(_ count: Int, _ body: @Sendable (Int) throws ->
     }
     return results.withLock { $0.map { $0! } }
 }
+
+/// `background()` on another thread while `foreground()` runs on this one; both values, once
+/// both are done (the footprint's cells checked while the accounts are read).
+func alongside<Background: Sendable, Foreground>(_ background: @escaping @Sendable () -> Background,
+                                                  _ foreground: () -> Foreground) -> (Background, Foreground) {
+    let result = Mutex<Background?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+        let value = background()
+        result.withLock { $0 = value }
+        done.signal()
+    }
+    let value = foreground()
+    done.wait()
+    return (result.withLock { $0! }, value)
+}

@@ -184,6 +184,54 @@ private let regionsCSV = """
         #expect(messages.contains("\(file):7:2: region: unknown region 'LATAM'"))
     }
 
+    /// The footprint's cells are checked while the accounts are read, and a row with a problem
+    /// of its own is checked again as it is reported: every message in file order (the
+    /// accounts' first), a row's cell problems before its unknown account.
+    @Test func footprintMessagesKeepTheirOrder() {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", regionsCSV)
+        folder.write("accounts.csv", """
+            account_id,hq_region,revenue,margin,growth_potential
+            A1,EMEA,1000,0.3,200
+            A2,EMEA,1000,0.3,200
+            A3,EMEA,1000,0.3,200
+            A4,EMEA,lots,0.3,200
+
+            """)
+        folder.write("footprint.csv", """
+            account_id,region,share,current_local_fte
+            A1,EMEA,0.5,1
+            A1,APAC,half,1
+            A9,EMEA,1,
+            A2,LATAM,1,2
+            A2,EMEA,1,2
+            A2,EMEA,0,2
+            A3,EMEA,0.4,0
+            A3,APAC,0.5,0
+
+            """)
+        let messages = inputMessages { _ = try Dataset.read(from: folder.path) }
+        let accounts = folder.file("accounts.csv"), file = folder.file("footprint.csv")
+        let expected = ["\(accounts):5:3: revenue:", "\(file):3:3: share:", "\(file):4:4: current_local_fte:",
+                        "\(file):4:1: account_id: unknown account 'A9'", "\(file):5:2: region: unknown region 'LATAM'",
+                        "\(file):7:2: account 'A2' in region 'EMEA' already listed on line 6",
+                        "\(file):9:3: shares of account 'A3' add up to 0.9, expected 1"]
+        #expect(messages.count == expected.count, "\(messages)")
+        for (message, start) in zip(messages, expected) { #expect(message.hasPrefix(start), "\(message)") }
+    }
+
+    /// Rows whose cells were checked beside the accounts keep their numbers.
+    @Test func checkedFootprintRowsKeepTheirNumbers() throws {
+        let folder = TemporaryFolder()
+        folder.write("regions.csv", regionsCSV)
+        folder.write("accounts.csv", "account_id,hq_region,revenue,margin,growth_potential\nA1,EMEA,1000,0.3,200\nA2,APAC,1000,0.3,200\n")
+        folder.write("footprint.csv", "account_id,region,share,current_local_fte\nA1,APAC,0.25,1.5\nA2,APAC,1,0\nA1,EMEA,75%,2\n")
+        let dataset = try Dataset.read(from: folder.path)
+        #expect(dataset.accounts[0].footprint == [FootprintShare(region: 0, share: 0.75, currentLocalFTE: 2),
+                                                  FootprintShare(region: 1, share: 0.25, currentLocalFTE: 1.5)])
+        #expect(dataset.accounts[1].footprint == [FootprintShare(region: 1, share: 1, currentLocalFTE: 0)])
+    }
+
     @Test func zeroSharesAreNotPartOfTheFootprint() throws {
         let folder = TemporaryFolder()
         folder.write("regions.csv", regionsCSV)
