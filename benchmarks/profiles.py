@@ -2,10 +2,12 @@
 """Every generator profile at several sizes: SalesMotion against SCIP and HiGHS on the exported MPS.
 
 Usage: python3 benchmarks/profiles.py [--sizes 10000,100000] [--peers-at 10000] [--peer-timeout 120]
-                                      [--gap 1e-6] [--time-limit 600] [--profiles a,b] [--peers scip,highs] [--out docs/benchmarks-profiles.md]
+                                      [--gap 1e-6] [--time-limit 600] [--profiles a,b] [--peers scip,highs] [--seeds 1,2]
+                                      [--out docs/benchmarks-profiles.md]
 
-Instances: `salesmotion generate --profile P --accounts N --seed 1` for the standard family and every
-profile of the independent family (ProfileDataset). SalesMotion runs `solve` at the given gap with a time
+Instances: `salesmotion generate --profile P --accounts N --seed S` (S from --seeds, default 1) for the
+standard family and every profile of the independent family (ProfileDataset); other seeds show whether a
+profile's time holds on instances the method was not tuned on. SalesMotion runs `solve` at the given gap with a time
 limit (default 600 s); SCIP (pyscipopt) and HiGHS (highspy) solve the exported MPS (a minimisation of minus the
 objective, without its constant) at the same relative gap, each in a fresh process with a timeout. Their
 net contribution is minus their objective plus the fixed part SalesMotion reports; Δ is the difference to
@@ -13,7 +15,7 @@ SalesMotion's, relative to the decision-dependent part. Peers' gap is relative t
 Times are wall-clock of the whole command (reading, building, solving, writing), peak memory from
 /usr/bin/time.
 """
-import argparse, json, os, platform, re, signal, subprocess, sys, tempfile, time
+import argparse, json, os, platform, re, shutil, signal, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROFILES = ['standard', 'market', 'broad', 'heavy-tail', 'near-ties', 'cost-of-sales', 'global-share',
@@ -64,6 +66,7 @@ def main():
     parser.add_argument('--time-limit', type=float, default=600)
     parser.add_argument('--profiles', default=','.join(PROFILES))
     parser.add_argument('--peers', default='scip,highs')
+    parser.add_argument('--seeds', default='1')
     parser.add_argument('--out', default=os.path.join(ROOT, 'docs/benchmarks-profiles.md'))
     args = parser.parse_args()
     subprocess.run(['swift', 'build', '-c', 'release', '--product', 'salesmotion'], cwd=ROOT, check=True)
@@ -73,37 +76,38 @@ def main():
     peer_sizes = {int(s) for s in args.peers_at.split(',') if s}
     rows = []
     with tempfile.TemporaryDirectory() as work:
-        for n in sizes:
-            for profile in args.profiles.split(','):
-                data = os.path.join(work, f'{profile}-{n}')
-                generate = [binary, 'generate', '--accounts', str(n), '--seed', '1', '--out', data]
-                if profile != 'standard':
-                    generate += ['--profile', profile]
-                subprocess.run(generate, check=True, capture_output=True)
-                model, out = os.path.join(data, 'model.toml'), os.path.join(work, 'out')
-                seconds, peak, _, _ = timed([binary, 'solve', '--data', data, '--model', model, '--quiet', '--out', work, '--name', 'out',
-                                             '--set', f'solver.mip_gap={args.gap}', '--set', f'solver.time_limit={args.time_limit:g}'], args.time_limit + 300)
-                summary = json.load(open(os.path.join(out, 'summary.json')))
-                gap = summary.get('mip_gap', {})
-                ours, fixed = summary.get('objective'), gap.get('fixed_part')
-                row = {'n': n, 'profile': profile, 'seconds': seconds, 'peak': peak, 'status': summary['status'],
-                       'gap': gap.get('relative'), 'objective': ours, 'binding': [l['name'] for l in summary.get('limits', []) if l.get('binding')]}
-                print(f'{profile} n={n}: {seconds:.2f} s {summary["status"]} gap {row["gap"]}', flush=True)
-                if n in peer_sizes and ours is not None:
-                    mps = os.path.join(work, f'{profile}-{n}.mps')
-                    subprocess.run([binary, 'export', '--data', data, '--model', model, '--format', 'mps',
-                                    '--output', mps, '--set', f'solver.mip_gap={args.gap}'], check=True)
-                    for kind in args.peers.split(','):
-                        s, p, text, ok = timed([sys.executable, '-c', PEER, kind, mps, args.gap,
-                                                str(args.peer_timeout)], args.peer_timeout + 60)
-                        # HiGHS prints a banner before its options take effect: the last line is ours.
-                        parts = text.strip().splitlines()[-1].split() if text.strip() else []
-                        value = None if not ok or len(parts) < 2 or parts[1] == 'None' else -float(parts[1]) + fixed
-                        status = parts[0] if parts else 'killed'
-                        row[kind] = (s, p, status, value, (value - ours) / max(1, abs(ours - fixed)) if value is not None else None)
-                        print(f'  {kind}: {s:.2f} s {status} {value!r}', flush=True)
-                    os.remove(mps)
-                rows.append(row)
+        for n, seed, profile in [(n, int(seed), profile) for n in sizes for seed in args.seeds.split(',')
+                                 for profile in args.profiles.split(',')]:
+            data = os.path.join(work, f'{profile}-{n}-{seed}')
+            generate = [binary, 'generate', '--accounts', str(n), '--seed', str(seed), '--out', data]
+            if profile != 'standard':
+                generate += ['--profile', profile]
+            subprocess.run(generate, check=True, capture_output=True)
+            model, out = os.path.join(data, 'model.toml'), os.path.join(work, 'out')
+            seconds, peak, _, _ = timed([binary, 'solve', '--data', data, '--model', model, '--quiet', '--out', work, '--name', 'out',
+                                         '--set', f'solver.mip_gap={args.gap}', '--set', f'solver.time_limit={args.time_limit:g}'], args.time_limit + 300)
+            summary = json.load(open(os.path.join(out, 'summary.json')))
+            gap = summary.get('mip_gap', {})
+            ours, fixed = summary.get('objective'), gap.get('fixed_part')
+            row = {'n': n, 'seed': seed, 'profile': profile, 'seconds': seconds, 'peak': peak, 'status': summary['status'],
+                   'gap': gap.get('relative'), 'objective': ours, 'binding': [l['name'] for l in summary.get('limits', []) if l.get('binding')]}
+            print(f'{profile} n={n} seed {seed}: {seconds:.2f} s {summary["status"]} gap {row["gap"]}', flush=True)
+            if n in peer_sizes and ours is not None:
+                mps = os.path.join(work, f'{profile}-{n}-{seed}.mps')
+                subprocess.run([binary, 'export', '--data', data, '--model', model, '--format', 'mps',
+                                '--output', mps, '--set', f'solver.mip_gap={args.gap}'], check=True)
+                for kind in args.peers.split(','):
+                    s, p, text, ok = timed([sys.executable, '-c', PEER, kind, mps, args.gap,
+                                            str(args.peer_timeout)], args.peer_timeout + 60)
+                    # HiGHS prints a banner before its options take effect: the last line is ours.
+                    parts = text.strip().splitlines()[-1].split() if text.strip() else []
+                    value = None if not ok or len(parts) < 2 or parts[1] == 'None' else -float(parts[1]) + fixed
+                    status = parts[0] if parts else 'killed'
+                    row[kind] = (s, p, status, value, (value - ours) / max(1, abs(ours - fixed)) if value is not None else None)
+                    print(f'  {kind}: {s:.2f} s {status} {value!r}', flush=True)
+                os.remove(mps)
+            rows.append(row)
+            shutil.rmtree(data)
     write(rows, args)
 
 
@@ -111,8 +115,10 @@ def write(rows, args):
     swift = subprocess.run(['swift', '--version'], capture_output=True, text=True).stdout.splitlines()[0]
     lines = [f'# Benchmarks by generator profile (`benchmarks/profiles.py`, issue 11)', '',
              f'Measured {time.strftime("%Y-%m-%d")} on {platform.platform()}, {os.cpu_count()} cores; {swift}.',
-             f'Gap {args.gap}; SalesMotion time limit {args.time_limit:.0f} s; peers {args.peer_timeout:.0f} s.', '',
-             '| profile | accounts | SalesMotion | status | gap | peak | SCIP | HiGHS |', '|---|---:|---:|---|---:|---:|---|---|']
+             f'Gap {args.gap}; SalesMotion time limit {args.time_limit:.0f} s; peers {args.peer_timeout:.0f} s; '
+             f'seed{"s" if "," in args.seeds else ""} {args.seeds.replace(",", ", ")}.', '',
+             '| profile | accounts | seed | SalesMotion | status | gap | peak | SCIP | HiGHS |',
+             '|---|---:|---:|---:|---|---:|---:|---|---|']
     def peer(value):
         if value is None:
             return '—'
@@ -123,7 +129,7 @@ def write(rows, args):
     for r in rows:
         gap = f'{r["gap"]:.1e}' if isinstance(r['gap'], (int, float)) else '—'
         peak = f'{r["peak"]:.0f} MB' if r['peak'] else '—'
-        lines.append(f'| {r["profile"]} | {r["n"]:,} | {r["seconds"]:.2f} s | {r["status"]} | {gap} | {peak} | '
+        lines.append(f'| {r["profile"]} | {r["n"]:,} | {r["seed"]} | {r["seconds"]:.2f} s | {r["status"]} | {gap} | {peak} | '
                      f'{peer(r.get("scip"))} | {peer(r.get("highs"))} |')
     lines += ['', 'Δ: the peer\'s net contribution minus SalesMotion\'s, relative to the decision-dependent part '
               '(positive: the peer found a better plan).', '']
