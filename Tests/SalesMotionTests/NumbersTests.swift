@@ -147,4 +147,52 @@ import Testing
             .contains(">1 account</text>"))
         #expect(HTMLReport.barChart([("local", 99_000, nil)], unit: "accounts", id: "t").contains(">99,000 accounts</text>"))
     }
+
+    /// "Tier changes      1200" in the summary, and the roadmap's, the reports' and the
+    /// diagnosis's counts, had no separators ("1200 accounts must change tier"). 1,200 accounts
+    /// whose current tier is open to none of them all move to local: 1,200 changes, 1,200 local.
+    @Test func countsOfAThousandAreGroupedInEveryMedium() throws {
+        let folder = TemporaryFolder()
+        let ids = (0..<1200).map { "A\($0)" }
+        _ = folder.write("accounts.csv", "account_id,name,hq_region,revenue,margin,growth_potential,central_share,competition,fit,current_tier\n"
+                     + ids.map { "\($0),\($0),R,1000000,0.3,100000,0.5,0.2,0.5,wide\n" }.joined())
+        _ = folder.write("footprint.csv", "account_id,region,share\n" + ids.map { "\($0),R,1\n" }.joined())
+        _ = folder.write("regions.csv", "region,local_capacity_fte,local_fte_cost,productivity\nR,100000,100000,1000000\n")
+        let model = folder.write("model.toml", minimalModelText("""
+            [[tier]]
+            id = "wide"
+            gam_fte = 1
+            central_fte = 0
+            exec_hours = 0
+            protection = 0.9
+            central_reach = 0.5
+            min_local_coverage = 0.2
+            min_revenue = 1_000_000_000_000
+
+            [roadmap]
+            years = 1
+
+            """))
+        let base = folder.write("base.toml", "name = \"base\"\n")
+        let other = folder.write("other.toml", "name = \"other\"\n[set]\n\"limits.budget\" = 100_000_000\n")
+        let common = ["--data", folder.path, "--model", model, "--out", folder.path + "/out"]
+        let solve = try CommandRun.run(["solve"] + common)
+        #expect(solve.status == 0, "\(solve.errors)")
+        #expect(solve.output.contains("Tier changes      1,200\n"), "\(solve.output)")
+        let roadmap = try CommandRun.run(["roadmap"] + common)
+        let row = try #require(roadmap.output.split(separator: "\n").first { $0.hasPrefix("1 ") })
+        #expect(row.split(separator: " ").filter { $0 == "1,200" }.count == 2, "\(row)")  // changes, local
+        let diagnosis = try CommandRun.run(["solve", "--set", "transition.max_changes=10"] + common)
+        #expect(diagnosis.output.contains(
+            "- 1,200 accounts must change tier (their current tier is no longer open to them) against a maximum of 10 changes."),
+            "\(diagnosis.output)")
+        let cell = "<td class=\"n\">1,200</td>"
+        _ = try CommandRun.run(["report", "--roadmap", "--name", "r"] + common)
+        let roadmapPage = try String(contentsOfFile: folder.path + "/out/r/" + HTMLReport.file, encoding: .utf8)
+        #expect(roadmapPage.components(separatedBy: cell).count - 1 == 2)
+        _ = try CommandRun.run(["report", "--scenario", base, "--scenario", other] + common)
+        let scenariosPage = try String(contentsOfFile: folder.path + "/out/scenarios-report/" + HTMLReport.file, encoding: .utf8)
+        #expect(scenariosPage.components(separatedBy: cell).count - 1 == 4)  // local and changes, two scenarios
+        #expect(!roadmapPage.contains(">1200<") && !scenariosPage.contains(">1200<"))
+    }
 }

@@ -116,11 +116,11 @@ public struct HTMLReport {
             let difference = first.map { PlanComparison.moved($0, plan.netContribution) ? plan.netContribution - $0 : 0 } ?? 0
             let signed = difference == 0 ? "0" : (difference > 0 ? "+" : "−") + Self.money(abs(difference))
             let share = plan.salesExpense > 0 ? String(format: "%.1f %%", 100 * plan.globalExpense / plan.salesExpense) : "—"
-            let counts = entry.instance.model.tiers.map(\.id) == tiers ? plan.tierCounts.map { "<td class=\"n\">\($0)</td>" }.joined()
+            let counts = entry.instance.model.tiers.map(\.id) == tiers ? plan.tierCounts.map { "<td class=\"n\">\(Words.grouped($0))</td>" }.joined()
                 : tiers.map { _ in "<td class=\"n\">—</td>" }.joined()
             html += "<td class=\"n\">\(Self.money(plan.netContribution))</td><td class=\"n\">\(signed)</td>"
                 + "<td class=\"n\">\(Self.money(plan.salesExpense))</td><td class=\"n\">\(share)</td>\(counts)"
-                + "<td class=\"n\">\(plan.tierChanges)</td><td>\(Self.escape(plan.limits.filter(\.binding).map(\.name).joined(separator: ", ")))</td></tr>\n"
+                + "<td class=\"n\">\(Words.grouped(plan.tierChanges))</td><td>\(Self.escape(plan.limits.filter(\.binding).map(\.name).joined(separator: ", ")))</td></tr>\n"
         }
         return html + "</table>\n</section>\n"
     }

@@ -50,7 +50,7 @@ public struct RoadmapHTMLReport {
         for year in result.years {
             let plan = year.plan
             body += "<tr><td>\(year.year)</td><td class=\"n\">\(Self.money(plan.netContribution))</td><td class=\"n\">\(Self.money(plan.salesExpense))</td>"
-                + "<td class=\"n\">\(plan.tierChanges)</td>" + plan.tierCounts.map { "<td class=\"n\">\($0)</td>" }.joined()
+                + "<td class=\"n\">\(Words.grouped(plan.tierChanges))</td>" + plan.tierCounts.map { "<td class=\"n\">\(Words.grouped($0))</td>" }.joined()
                 + "<td>\(Self.escape(plan.limits.filter(\.binding).map(\.name).joined(separator: ", ")))</td></tr>\n"
         }
         body += "</table>\n"
@@ -138,7 +138,7 @@ public struct RoadmapHTMLReport {
             for (move, count) in group.moves {
                 svg += "<text x=\"\(Int(left - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">\(Self.escape(move))</text>"
                     + "<rect x=\"\(Int(left))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", x(Double(count)) - left))\" height=\"16\" fill=\"#3b78b5\"/>"
-                    + "<text x=\"\(String(format: "%.1f", x(Double(count)) + 6))\" y=\"\(Int(y + 15))\">\(count)</text>\n"
+                    + "<text x=\"\(String(format: "%.1f", x(Double(count)) + 6))\" y=\"\(Int(y + 15))\">\(Words.grouped(count))</text>\n"
                 y += rowHeight
             }
         }

@@ -49,8 +49,8 @@ public struct RoadmapText {
         for year in result.years {
             let plan = year.plan
             var line = SummaryText.pad("\(year.year)", 6) + SummaryText.left(SummaryText.money(plan.netContribution), 18)
-                + SummaryText.left(SummaryText.money(plan.salesExpense), 16) + SummaryText.left("\(plan.tierChanges)", 9)
-            for (id, count) in zip(tierIds, plan.tierCounts) { line += SummaryText.left("\(count)", max(8, id.count + 2)) }
+                + SummaryText.left(SummaryText.money(plan.salesExpense), 16) + SummaryText.left(Words.grouped(plan.tierChanges), 9)
+            for (id, count) in zip(tierIds, plan.tierCounts) { line += SummaryText.left(Words.grouped(count), max(8, id.count + 2)) }
             let binding = plan.limits.filter(\.binding).map(\.name)
             lines.append(line + "  " + (binding.isEmpty ? "—" : binding.joined(separator: ", ")))
         }

@@ -38,8 +38,8 @@ extension RobustnessReport {
             let y = 6 + Double(i) * rowHeight, value = Double(share.robust) / Double(share.accounts)
             svg += "<text x=\"\(Int(left - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">\(Self.escape(share.tier))</text>"
                 + "<rect x=\"\(Int(left))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", x(value) - left))\" height=\"16\" fill=\"#3b78b5\">"
-                + "<title>\(Self.escape(share.tier)): \(share.robust) of \(Words.count(share.accounts, "account")) robust</title></rect>"
-                + "<text x=\"\(String(format: "%.1f", x(value) + 6))\" y=\"\(Int(y + 15))\">\(share.robust) of \(share.accounts)</text>\n"
+                + "<title>\(Self.escape(share.tier)): \(Words.grouped(share.robust)) of \(Words.count(share.accounts, "account")) robust</title></rect>"
+                + "<text x=\"\(String(format: "%.1f", x(value) + 6))\" y=\"\(Int(y + 15))\">\(Words.grouped(share.robust)) of \(Words.grouped(share.accounts))</text>\n"
         }
         let axisY = 6 + Double(shares.count) * rowHeight + 2
         svg += "<line x1=\"\(Int(left))\" y1=\"\(Int(axisY))\" x2=\"\(Int(x(1)))\" y2=\"\(Int(axisY))\" stroke=\"#888\"/>\n"

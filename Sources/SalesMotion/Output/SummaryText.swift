@@ -55,7 +55,7 @@ public struct SummaryText {
         }
         let tiers = zip(instance.model.tiers, plan.tierCounts).map { "\($0.id) \(Self.money(Double($1)))" }.joined(separator: ", ")
         lines.append("Accounts per tier \(tiers)")
-        if instance.dataset.hasCurrentTiers { lines.append("Tier changes      \(plan.tierChanges)") }
+        if instance.dataset.hasCurrentTiers { lines.append("Tier changes      \(Words.grouped(plan.tierChanges))") }
         lines.append("Programme         \(plan.programmeActive ? "running" : "not running")")
         if named { lines += gamLinesText(plan) }
         if !result.warnings.isEmpty {

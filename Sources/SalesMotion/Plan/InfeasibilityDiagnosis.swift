@@ -179,10 +179,10 @@ public struct InfeasibilityDiagnosis: Sendable {
             }
         }
         if let cap = model.limits.maxGlobalAccounts, forcedGlobal > cap {
-            messages.append("\(forcedGlobal) accounts can only be handled globally (pins, eligibility) against a maximum of \(cap) global accounts")
+            messages.append("\(Words.count(forcedGlobal, "account")) can only be handled globally (pins, eligibility) against a maximum of \(Words.count(cap, "global account"))")
         }
         if let cap = model.transition.maxChanges, forcedChanges > cap {
-            messages.append("\(forcedChanges) accounts must change tier (their current tier is no longer open to them) against a maximum of \(cap) changes")
+            messages.append("\(Words.count(forcedChanges, "account")) must change tier (their current tier is no longer open to them) against a maximum of \(Words.count(cap, "change"))")
         }
         for (r, region) in dataset.regions.enumerated() where coverage[r] > region.localCapacityFTE + 1e-9 {
             messages.append("the minimum local coverage in \(region.id) alone needs \(amount(coverage[r])) FTE against a capacity of \(amount(region.localCapacityFTE))")
