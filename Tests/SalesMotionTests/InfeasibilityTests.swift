@@ -83,6 +83,22 @@ import Testing
         #expect(InfeasibilityDiagnosis.phrase(relaxation).hasPrefix("raise APAC local capacity (FTE) from 5 to"))
     }
 
+    /// "The smallest relaxation found: raise the budget …" was followed by "Any one of these alone
+    /// would also do: raise the budget …", the same line again: a smallest relaxation of one
+    /// limit is that limit alone. Other single limits are still listed, one with "This one".
+    @Test func aRelaxationOfOneLimitIsNotSaidTwice() {
+        func relaxation(_ kind: LimitKind, _ name: String, _ value: Double, _ needed: Double) -> InfeasibilityDiagnosis.Relaxation {
+            .init(kind: kind, name: name, value: value, needed: needed, suggested: needed)
+        }
+        let budget = relaxation(.budget, "budget", 4_700_000, 9_908_000), gams = relaxation(.gamHeadcount, "gam_headcount", 6, 8)
+        let alone = InfeasibilityDiagnosis(cheapBounds: [], relaxations: [budget], alternatives: [budget]).text
+        #expect(alone == "The smallest relaxation found that admits a plan:\n- raise the budget from 4,700,000 to 9,908,000 (+5,208,000).\n")
+        let another = InfeasibilityDiagnosis(cheapBounds: [], relaxations: [budget], alternatives: [budget, gams]).text
+        #expect(another.hasSuffix("(+5,208,000).\nThis one alone would also do:\n- " + InfeasibilityDiagnosis.phrase(gams) + ".\n"), "\(another)")
+        let joint = InfeasibilityDiagnosis(cheapBounds: [], relaxations: [budget, gams], alternatives: [budget, gams]).text
+        #expect(joint.contains("Any one of these alone would also do:\n- raise the budget"), "\(joint)")
+    }
+
     @Test func suggestionsRoundOutward() {
         #expect(InfeasibilityDiagnosis.roundSignificant(14_236_512, up: true) == 14_240_000)
         #expect(InfeasibilityDiagnosis.roundSignificant(0.123_44, up: false) == 0.1234)

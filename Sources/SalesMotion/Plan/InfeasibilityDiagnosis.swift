@@ -216,9 +216,11 @@ public struct InfeasibilityDiagnosis: Sendable {
             lines.append("The smallest relaxation found that admits a plan:")
             lines += relaxations.map { "- " + Self.phrase($0) + "." }
         }
-        if !alternatives.isEmpty {
-            lines.append("Any one of these alone would also do:")
-            lines += alternatives.map { "- " + Self.phrase($0) + "." }
+        // A smallest relaxation of one limit is that limit alone: not said twice.
+        let others = relaxations.count == 1 ? alternatives.filter { $0.kind != relaxations[0].kind } : alternatives
+        if !others.isEmpty {
+            lines.append(others.count == 1 ? "This one alone would also do:" : "Any one of these alone would also do:")
+            lines += others.map { "- " + Self.phrase($0) + "." }
         }
         if jointTimedOut && relaxations.isEmpty {
             lines.append("The time limit ran out before a relaxation of the limits was found.")
