@@ -12,6 +12,16 @@ extension DecompositionSolver {
     /// seed 3: a last core of 419 accounts took 0.8 s; without it the search stopped open at 30 s).
     static let lastCoreLimit = 1_600
 
+    /// The most of the run's time limit one core may take. A core that completes does so in
+    /// seconds (at most 3 s of 60 over the ten profiles at 10,000 and 100,000 accounts, seeds
+    /// 1–3); one whose LP bound is too weak for its threshold searches its tree until stopped
+    /// (`heavy-tail` 100,000 seed 2: a core of 61 accounts 29 s, then a restricted MIP closed
+    /// the gap in 2.6 s), so it gets a twentieth of the limit, and at most half of what is left.
+    static let coreTimeShare = 0.05
+
+    /// A core's time: `coreTimeShare` of the run's `timeLimit`, at most half of what is `left`.
+    static func coreTime(left: Double, timeLimit: Double) -> Double { min(0.5 * left, coreTimeShare * timeLimit) }
+
     /// The threshold of a core of the search: `Δ` below the bound, but never below the best plan
     /// plus 90 % of `tolerance` (plans in between would not open the gap). `isLast` when the
     /// floor decides: the last core to search.
@@ -33,8 +43,8 @@ extension DecompositionSolver {
     /// every core, too large to search this way. `report` takes each bound and plan and says
     /// whether the gap is closed. The search hands over (`closed` false) when a core grows past
     /// `searchedCoreLimit` accounts (the last one: `lastCoreLimit`), its solver stops short of
-    /// the end, or it has no plan at all.
-    func searchCores(_ result: CaseResult, incumbent: Recovered?, tolerance: Double, deadline: Date,
+    /// the end (`deadline`, or its share of the run's `timeLimit`), or it has no plan at all.
+    func searchCores(_ result: CaseResult, incumbent: Recovered?, tolerance: Double, deadline: Date, timeLimit: Double,
                      report: (Double, Recovered?) -> Bool) throws -> (closed: Bool, dualSeconds: Double) {
         let structure = result.structure
         guard Self.effortWindowsApply(structure) else { return (false, 0) }
@@ -67,7 +77,8 @@ extension DecompositionSolver {
                                                          tolerance: tolerance)
             guard let core = CoreOptions(priced, threshold: threshold, structure: structure) else { return (reportBound(threshold, nil), dualSeconds) }
             guard core.freeAccounts <= (isLast ? Self.lastCoreLimit : Self.searchedCoreLimit) else { return (false, dualSeconds) }
-            let found = try solveCore(result, core, incumbent: threshold, start: best, tolerance: tolerance, timeLimit: 0.5 * left,
+            let found = try solveCore(result, core, incumbent: threshold, start: best, tolerance: tolerance,
+                                      timeLimit: Self.coreTime(left: left, timeLimit: timeLimit),
                                       caseBound: caseBound)
             dualSeconds += found.recovered?.dualSeconds ?? 0
             if let plan = found.recovered { best = plan }

@@ -305,7 +305,8 @@ struct DecompositionSolver {
             let searchStart = Date()
             let tolerance = 0.95 * settings.mipGap * max(1, abs(caseBounds[index] - fixed))
             let deadline = start.addingTimeInterval(settings.timeLimit)
-            let found = try searchCores(result, incumbent: best, tolerance: tolerance, deadline: deadline) { bound, plan in
+            let found = try searchCores(result, incumbent: best, tolerance: tolerance, deadline: deadline,
+                                        timeLimit: settings.timeLimit) { bound, plan in
                 caseBounds[index] = min(caseBounds[index], bound)
                 if let plan, best == nil || plan.objective > best!.objective { best = plan }
                 return gapClosed() || best.map { caseBounds[index] <= $0.objective } == true
