@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import Foundation
-public import InputFiles
+internal import InputFiles
 internal import TOML
 
 /// A scenario file (`scenarios.md`, "Scenario files"): a name, a description, an optional base

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 internal import OutputFiles
-public import InputFiles
+internal import InputFiles
 
 /// A roadmap's inputs checked against each other (roadmap.md): today's instance, the years, and
 /// every year's instance — that year's revenues, growth potentials, capacities and limits, with

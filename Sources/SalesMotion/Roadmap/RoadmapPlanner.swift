@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-public import Foundation
+internal import Foundation
 internal import LinearProgramming
 
 /// One year of a solved roadmap, with every figure undiscounted (roadmap.md).
