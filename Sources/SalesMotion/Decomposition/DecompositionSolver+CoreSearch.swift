@@ -60,17 +60,37 @@ extension DecompositionSolver {
         // The remainder bound before any core (for the plans above the threshold that frees the
         // most accounts any core of the search may have), then for the best plan's, once per plan.
         var remainderTried: Double?
-        if best == nil, let delta = Self.smallest(Self.searchedCoreLimit, of: losses).map({ losses[$0] }).filter(\.isFinite).max(),
-           let bound = remainderBound(result, threshold: priced.bound - delta, priced: priced) {
-            if reportBound(bound, nil) { return (true, dualSeconds) }
+        // The remainder bound for the plans above `threshold`; where the two-row programme's least
+        // is under its cap, the plan it makes, when better than the best.
+        func remainder(_ threshold: Double) throws -> (bound: Double?, plan: Recovered?) {
+            guard let found = remainderFinding(result, threshold: threshold, priced: priced) else { return (nil, nil) }
+            let left = deadline.timeIntervalSinceNow
+            guard let choices = found.choices, left > 0,
+                  let made = try plan(of: choices, result, priced: priced, threshold: threshold, tolerance: tolerance,
+                                      timeLimit: Self.coreTime(left: left, timeLimit: timeLimit)),
+                  made.objective > best?.objective ?? -.infinity else { return (found.bound, nil) }
+            best = made
+            dualSeconds += made.dualSeconds
+            return (found.bound, made)
+        }
+        if best == nil, let delta = Self.smallest(Self.searchedCoreLimit, of: losses).map({ losses[$0] }).filter(\.isFinite).max() {
+            let found = try remainder(priced.bound - delta)
+            if let bound = found.bound, reportBound(bound, found.plan) { return (true, dualSeconds) }
+        }
+        // Once per plan, as soon as it is found: a core stopped short may leave a plan the
+        // remainder bound proves (`global-share` 10,000: the first core's, at its 3 s), and the
+        // two-row programme may make a better one, tried in turn.
+        func remainderCloses() throws -> Bool {
+            while let plan = best, remainderTried != plan.objective {
+                remainderTried = plan.objective
+                let found = try remainder(plan.objective + 0.9 * tolerance)
+                if reportBound(found.bound ?? .infinity, found.plan) { return true }
+            }
+            return false
         }
         while true {
             if options.stop?.isRequested == true { throw PlanningInterrupted() }
-            if let plan = best, remainderTried != plan.objective {
-                remainderTried = plan.objective
-                if let bound = remainderBound(result, threshold: plan.objective + 0.9 * tolerance, priced: priced),
-                   reportBound(bound, nil) { return (true, dualSeconds) }
-            }
+            if try remainderCloses() { return (true, dualSeconds) }
             let left = deadline.timeIntervalSinceNow
             guard left > 0 else { return (false, dualSeconds) }
             let (threshold, isLast) = Self.coreThreshold(bound: priced.bound, delta: guess, best: best?.objective,
@@ -82,7 +102,7 @@ extension DecompositionSolver {
                                       caseBound: caseBound)
             dualSeconds += found.recovered?.dualSeconds ?? 0
             if let plan = found.recovered { best = plan }
-            if reportBound(found.bound ?? .infinity, found.recovered) { return (true, dualSeconds) }
+            if try reportBound(found.bound ?? .infinity, found.recovered) || remainderCloses() { return (true, dualSeconds) }
             // A core short of its end, or the last one (its threshold at the floor), leaves no
             // further core to search; a core without any plan (its fixed accounts break a limit
             // the few choices cannot mend, seen at a million accounts) hands over to the

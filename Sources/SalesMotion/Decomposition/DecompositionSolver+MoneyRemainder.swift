@@ -61,79 +61,9 @@ extension DecompositionSolver {
                                     core: CoreOptions) -> Double? {
         guard let row = moneyRow(structure, prices: prices), priced.choices.count == structure.accountCount,
               core.accountsWithChoice <= moneyAccountLimit else { return nil }
-        let effort = structure.effort
         let price = prices[row]
-        let table = structure.pricingTable, segments = table.segments, margins = structure.margins
-        let beta = effort.effortPrices(prices)
-        // Every segment above its account's least minimum (an account with a choice: the least
-        // over its options), as the side it moves to (removing: d > 0), its rate and its room.
-        func eachSegment(_ body: (_ removing: Bool, _ rate: Double, _ room: Double) -> Void) {
-            for a in 0..<structure.accountCount {
-                let option = priced.choices[a].option, kept = core.allowed[a], first = table.pairStart[a]
-                for p in first..<table.pairStart[a + 1] where table.segmentStart[p] < table.segmentStart[p + 1] {
-                    let c = table.pairClass[p], perFTE = effort.cost[c] * effort.costWeights[row]
-                    guard perFTE > 0 else { continue }
-                    let alpha = effort.weight[effort.group[c]] * margins[a]
-                    var least = structure.minimumFTE(account: a, option: option, pair: p - first)
-                    for o in kept ?? [] { least = min(least, structure.minimumFTE(account: a, option: o, pair: p - first)) }
-                    var start = 0.0
-                    for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                        let end = start + segments.width(k, pair: p)
-                        defer { start = end }
-                        guard end > least else { continue }
-                        let d = alpha * segments.revenuePerFTE(k, pair: p) - beta[c]
-                        body(d > 0, abs(d) / perFTE, (end - max(start, least)) * perFTE)
-                    }
-                }
-            }
-        }
-        // Only the cheapest segments can matter: past those whose loss reaches Δ, no plan under Δ
-        // moves any (and money left costs the slack's price at most). A first pass sums the loss
-        // by rate in buckets (``magnitudeBucket(_:)``, as the effort windows do), the second keeps
-        // the buckets up to the one where Δ is reached: at a million accounts, a few of tens of millions.
-        let buckets = Self.magnitudeBuckets, bucket = Self.magnitudeBucket
-        var lost = [Double](repeating: 0, count: 2 * buckets)
-        eachSegment { removing, rate, room in
-            guard removing || rate < price else { return }
-            lost[(removing ? buckets : 0) + bucket(rate)] += rate * room
-        }
-        var last = [buckets - 1, buckets - 1]
-        for side in 0..<2 {
-            var sum = 0.0
-            for b in 0..<buckets {
-                sum += lost[side * buckets + b]
-                if sum >= core.delta { last[side] = b; break }
-            }
-        }
-        var add: [Rate] = [], remove: [Rate] = []
-        eachSegment { removing, rate, room in
-            guard removing || rate < price, bucket(rate) <= last[removing ? 1 : 0] else { return }
-            if removing { remove.append(Rate(rate: rate, room: room)) } else { add.append(Rate(rate: rate, room: room)) }
-        }
-        // Per account with a choice: each kept option's step (its tier costs and best effort in
-        // the row, from the priced option's) and loss.
-        var choices: [Int: [RemainderStep]] = [:]
-        for a in 0..<structure.accountCount {
-            guard let kept = core.allowed[a] else { continue }
-            let choice = priced.choices[a]
-            var use = kept.map { o in structure.sparseUsage(account: a, option: o).reduce(0.0) { $1.row == row ? $0 + $1.coefficient : $0 } }
-            let first = table.pairStart[a]
-            for p in first..<table.pairStart[a + 1] where table.segmentStart[p] < table.segmentStart[p + 1] {
-                let c = table.pairClass[p], perFTE = effort.cost[c] * effort.costWeights[row]
-                let alpha = effort.weight[effort.group[c]] * margins[a]
-                // The best effort without a minimum: the segments worth more than they cost (a prefix).
-                var free = 0.0
-                for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
-                    guard alpha * segments.revenuePerFTE(k, pair: p) - beta[c] > 0 else { break }
-                    free += segments.width(k, pair: p)
-                }
-                for (i, o) in kept.enumerated() { use[i] += perFTE * max(structure.minimumFTE(account: a, option: o, pair: p - first), free) }
-            }
-            let base = use[kept.firstIndex(of: choice.option) ?? 0]
-            choices[a] = kept.indices.map { i in
-                RemainderStep(step: use[i] - base, loss: max(0, choice.reducedValue - choice.optionValues[kept[i]]))
-            }
-        }
+        let (add, remove) = effortRates(structure, prices: prices, priced: priced, core: core, row: row, addingBelow: price)
+        let choices = optionMoneySteps(structure, prices: prices, priced: priced, core: core, row: row)
         // The choice sets of the programme: one per account with a choice, or binary parts of a group's counts.
         var sets: [[RemainderStep]] = []
         var grouped = Set<Int>()
@@ -156,6 +86,92 @@ extension DecompositionSolver {
         let remainder = structure.rightHandSides[row] - priced.usage[row]
         guard let least = leastMoneyLoss(sets, remainder: remainder, penalty: penalty, cap: core.delta) else { return nil }
         return priced.bound - min(least, core.excludedLoss) + core.margin
+    }
+
+    /// The effort segments a plan under Δ can move, as rates of loss per unit of `row` (the
+    /// segments above each account's least minimum; an account with a choice counts those of all
+    /// its options at the least of their minimums: more room than any one option has, so a
+    /// penalty made of them stays a lower bound): `remove` those within their best effort (d > 0),
+    /// `add` those beyond it (d < 0) whose rate is below `addingBelow`. Only the cheapest can
+    /// matter: past those whose loss reaches Δ, no plan under Δ moves any. A first pass sums the
+    /// loss by rate in buckets (``magnitudeBucket(_:)``, as the effort windows do), the second
+    /// keeps the buckets up to the one where Δ is reached: at a million accounts, a few of tens
+    /// of millions.
+    static func effortRates(_ structure: LinkingStructure, prices: [Double], priced: BlockPricing.Plan, core: CoreOptions,
+                            row: Int, addingBelow: Double) -> (add: [Rate], remove: [Rate]) {
+        let effort = structure.effort, table = structure.pricingTable, segments = table.segments, margins = structure.margins
+        let beta = effort.effortPrices(prices)
+        func eachSegment(_ body: (_ removing: Bool, _ rate: Double, _ room: Double) -> Void) {
+            for a in 0..<structure.accountCount {
+                let option = priced.choices[a].option, kept = core.allowed[a], first = table.pairStart[a]
+                for p in first..<table.pairStart[a + 1] where table.segmentStart[p] < table.segmentStart[p + 1] {
+                    let c = table.pairClass[p], perFTE = effort.cost[c] * effort.costWeights[row]
+                    guard perFTE > 0 else { continue }
+                    let alpha = effort.weight[effort.group[c]] * margins[a]
+                    var least = structure.minimumFTE(account: a, option: option, pair: p - first)
+                    for o in kept ?? [] { least = min(least, structure.minimumFTE(account: a, option: o, pair: p - first)) }
+                    var start = 0.0
+                    for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
+                        let end = start + segments.width(k, pair: p)
+                        defer { start = end }
+                        guard end > least else { continue }
+                        let d = alpha * segments.revenuePerFTE(k, pair: p) - beta[c]
+                        body(d > 0, abs(d) / perFTE, (end - max(start, least)) * perFTE)
+                    }
+                }
+            }
+        }
+        let buckets = Self.magnitudeBuckets, bucket = Self.magnitudeBucket
+        var lost = [Double](repeating: 0, count: 2 * buckets)
+        eachSegment { removing, rate, room in
+            guard removing || rate < addingBelow else { return }
+            lost[(removing ? buckets : 0) + bucket(rate)] += rate * room
+        }
+        var last = [buckets - 1, buckets - 1]
+        for side in 0..<2 {
+            var sum = 0.0
+            for b in 0..<buckets {
+                sum += lost[side * buckets + b]
+                if sum >= core.delta { last[side] = b; break }
+            }
+        }
+        var add: [Rate] = [], remove: [Rate] = []
+        eachSegment { removing, rate, room in
+            guard removing || rate < addingBelow, bucket(rate) <= last[removing ? 1 : 0] else { return }
+            if removing { remove.append(Rate(rate: rate, room: room)) } else { add.append(Rate(rate: rate, room: room)) }
+        }
+        return (add, remove)
+    }
+
+    /// Per account with a choice in `core`: each kept option's step in `row` (its tier costs and
+    /// best effort, from the priced option's) and loss.
+    static func optionMoneySteps(_ structure: LinkingStructure, prices: [Double], priced: BlockPricing.Plan, core: CoreOptions,
+                                 row: Int) -> [Int: [RemainderStep]] {
+        let effort = structure.effort, table = structure.pricingTable, segments = table.segments, margins = structure.margins
+        let beta = effort.effortPrices(prices)
+        var choices: [Int: [RemainderStep]] = [:]
+        for a in 0..<structure.accountCount {
+            guard let kept = core.allowed[a] else { continue }
+            let choice = priced.choices[a]
+            var use = kept.map { o in structure.sparseUsage(account: a, option: o).reduce(0.0) { $1.row == row ? $0 + $1.coefficient : $0 } }
+            let first = table.pairStart[a]
+            for p in first..<table.pairStart[a + 1] where table.segmentStart[p] < table.segmentStart[p + 1] {
+                let c = table.pairClass[p], perFTE = effort.cost[c] * effort.costWeights[row]
+                let alpha = effort.weight[effort.group[c]] * margins[a]
+                // The best effort without a minimum: the segments worth more than they cost (a prefix).
+                var free = 0.0
+                for k in table.segmentStart[p]..<table.segmentStart[p + 1] {
+                    guard alpha * segments.revenuePerFTE(k, pair: p) - beta[c] > 0 else { break }
+                    free += segments.width(k, pair: p)
+                }
+                for (i, o) in kept.enumerated() { use[i] += perFTE * max(structure.minimumFTE(account: a, option: o, pair: p - first), free) }
+            }
+            let base = use[kept.firstIndex(of: choice.option) ?? 0]
+            choices[a] = kept.indices.map { i in
+                RemainderStep(step: use[i] - base, loss: max(0, choice.reducedValue - choice.optionValues[kept[i]]))
+            }
+        }
+        return choices
     }
 
     /// One unit of the row moved on effort loses `rate`, for `room` units.
@@ -220,6 +236,22 @@ extension DecompositionSolver {
                 if test(pieces[mid]) { high = mid } else { low = mid + 1 }
             }
             return low < pieces.count ? pieces[low] : nil
+        }
+
+        /// The least of `pen(m) − rate·m` over `lower...upper` (+∞ where pen is, or the range is
+        /// empty): convex, least where the pieces' rates pass `rate` — money added while its
+        /// piece costs less than `rate`, removed while its piece loses less than `−rate`.
+        func least(less rate: Double, _ lower: Double, _ upper: Double) -> Double {
+            guard lower <= upper else { return .infinity }
+            var m = 0.0
+            if rate > 0 {
+                m = Self.first(of: add, where: { $0.rate >= rate })?.start ?? (add.last?.end ?? 0)
+            } else if rate < 0 {
+                m = -(Self.first(of: remove, where: { $0.rate >= -rate })?.start ?? (remove.last?.end ?? 0))
+            }
+            m = min(max(m, lower), upper)
+            let value = self(m)
+            return value == .infinity ? .infinity : value - rate * m
         }
 
         /// The least of the penalty over `lower...upper`.

@@ -25,9 +25,16 @@ extension DecompositionSolver {
     static let remainderWorkLimit = 100_000_000
 
     /// The case's best remainder bound for the plans above `threshold` at its prices, by every
-    /// combination of rows in which effort cancels and, where the budget alone has a price, by
-    /// the budget itself (``moneyRemainderBound(_:prices:priced:core:)``); nil when none gives one.
+    /// combination of rows in which effort cancels, where the budget alone has a price by the
+    /// budget itself (``moneyRemainderBound(_:prices:priced:core:)``), and where two cost rows
+    /// have one by both at once (``twoRowRemainderBound(_:prices:priced:core:)``); nil when none gives one.
     func remainderBound(_ result: CaseResult, threshold: Double, priced: BlockPricing.Plan? = nil) -> Double? {
+        remainderFinding(result, threshold: threshold, priced: priced)?.bound
+    }
+
+    /// The remainder bound (``remainderBound(_:threshold:priced:)``) and, when the two-row
+    /// programme finds a least under its cap, the options of the accounts with a choice that reach it.
+    func remainderFinding(_ result: CaseResult, threshold: Double, priced: BlockPricing.Plan? = nil) -> (bound: Double, choices: [Int: Int]?)? {
         let structure = result.structure, prices = result.duals
         let combinations = Self.effortFreeCombinations(structure, prices: prices)
         // Where effort cancels from no row but one alone has a price: the money remainder bound.
@@ -35,10 +42,12 @@ extension DecompositionSolver {
         guard !combinations.isEmpty || money else { return nil }
         let priced = priced ?? BlockPricing(structure: structure).price(prices, recordChoices: true, recordOptionValues: true)
         guard let core = CoreOptions(priced, threshold: threshold, structure: money ? structure : nil,
-                                     groupingLimit: Self.moneyAccountLimit) else { return threshold }
+                                     groupingLimit: Self.moneyAccountLimit) else { return (threshold, nil) }
         var bounds = combinations.compactMap { Self.remainderBound(structure, prices: prices, priced: priced, core: core, weights: $0) }
         if money, let bound = Self.moneyRemainderBound(structure, prices: prices, priced: priced, core: core) { bounds.append(bound) }
-        return bounds.min()
+        let twoRow = Self.twoRowRemainderBound(structure, prices: prices, priced: priced, core: core)
+        if let twoRow { bounds.append(twoRow.bound) }
+        return bounds.min().map { ($0, twoRow?.choices) }
     }
 
     /// The most combinations tried per bound (named GAMs each have their own rows): the
@@ -91,19 +100,25 @@ extension DecompositionSolver {
             let choice = priced.choices[a]
             steps.append(kept.map { RemainderStep(step: activity(a, $0) - base, loss: max(0, choice.reducedValue - choice.optionValues[$0])) })
         }
-        // The cheapest way to leave a remainder: the priced slack of a row whose direction
-        // takes it, per unit of the combination (+∞ when no row's does).
-        var up = Double.infinity, down = Double.infinity
-        for (i, weight) in w.enumerated() where weight != 0 {
-            let sign: Double = structure.senses[i] == .atMost ? 1 : -1, c = weight * sign, price = abs(prices[i])
-            if c > 0 { up = min(up, price / c) } else { down = min(down, price / -c) }
-        }
+        let (up, down) = combinationRates(structure, prices: prices, weights: w)
         let combinationBound = zip(w, structure.rightHandSides).reduce(0) { $0 + $1.0 * $1.1 }
         let scale = max(1, abs(combinationBound), abs(fixed))
         let penalty = { (remainder: Double) in remainder > 0 ? remainder * up : remainder < 0 ? -remainder * down : 0 }
         guard let least = leastRemainderLoss(steps, remainder: combinationBound - fixed, penalty: penalty, cap: core.delta,
                                              tolerance: 1e-9 * scale) else { return nil }
         return priced.bound - min(least, core.excludedLoss) + core.margin
+    }
+
+    /// The cheapest way to leave a remainder in the combination `weights`: the priced slack of a
+    /// row whose direction takes it, per unit of the combination, above zero and below (+∞ when
+    /// no row's does).
+    static func combinationRates(_ structure: LinkingStructure, prices: [Double], weights w: [Double]) -> (up: Double, down: Double) {
+        var up = Double.infinity, down = Double.infinity
+        for (i, weight) in w.enumerated() where weight != 0 {
+            let sign: Double = structure.senses[i] == .atMost ? 1 : -1, c = weight * sign, price = abs(prices[i])
+            if c > 0 { up = min(up, price / c) } else { down = min(down, price / -c) }
+        }
+        return (up, down)
     }
 
     /// One option of a free account: how far it moves the combination from the account's
@@ -121,24 +136,7 @@ extension DecompositionSolver {
     /// result stays a lower bound.
     static func leastRemainderLoss(_ steps: [[RemainderStep]], remainder: Double, penalty: (Double) -> Double, cap: Double,
                                    tolerance: Double) -> Double? {
-        let magnitudes = steps.joined().map { abs($0.step) }
-        let largest = magnitudes.max() ?? 0
-        var unit = 0.0
-        for m in magnitudes where m > 1e-9 * largest { unit = commonStep(unit, m, tolerance: 1e-9 * largest) }
-        var rounding = 0.0
-        var indices: [[Int]] = []
-        for account in steps {
-            var multiples: [Int] = [], error = 0.0
-            for option in account {
-                let multiple = unit > 0 ? (option.step / unit).rounded() : 0
-                let off = abs(option.step - multiple * unit)
-                guard abs(multiple) < 1e9, off <= max(1e-6 * unit, 1e-9 * largest) else { return nil }
-                error = max(error, off)
-                multiples.append(Int(multiple))
-            }
-            rounding += error
-            indices.append(multiples)
-        }
+        guard let (unit, indices, rounding) = commonMultiples(steps.map { $0.map(\.step) }) else { return nil }
         let lowest = indices.map { $0.min() ?? 0 }, spans = zip(indices, lowest).map { ($0.max() ?? 0) - $1 }
         let states = spans.reduce(0, +) + 1
         guard states <= remainderStateLimit,
@@ -168,6 +166,31 @@ extension DecompositionSolver {
             least = min(least, loss[s] + penalty(delta > slack ? delta - slack : delta < -slack ? delta + slack : 0))
         }
         return least
+    }
+
+    /// Each step as a multiple of the steps' greatest common step (to a relative 1e-9): that
+    /// step, the multiples, and the sum over accounts of the most an account's rounding is off;
+    /// nil when the steps have none.
+    static func commonMultiples(_ steps: [[Double]]) -> (unit: Double, multiples: [[Int]], rounding: Double)? {
+        let magnitudes = steps.joined().map { abs($0) }
+        let largest = magnitudes.max() ?? 0
+        var unit = 0.0
+        for m in magnitudes where m > 1e-9 * largest { unit = commonStep(unit, m, tolerance: 1e-9 * largest) }
+        var rounding = 0.0
+        var indices: [[Int]] = []
+        for account in steps {
+            var multiples: [Int] = [], error = 0.0
+            for step in account {
+                let multiple = unit > 0 ? (step / unit).rounded() : 0
+                let off = abs(step - multiple * unit)
+                guard abs(multiple) < 1e9, off <= max(1e-6 * unit, 1e-9 * largest) else { return nil }
+                error = max(error, off)
+                multiples.append(Int(multiple))
+            }
+            rounding += error
+            indices.append(multiples)
+        }
+        return (unit, indices, rounding)
     }
 
     /// The greatest common step of `a` and `b` (Euclid's algorithm, remainders below
