@@ -45,7 +45,7 @@ extension DecompositionSolver {
                                      groupingLimit: Self.moneyAccountLimit) else { return (threshold, nil) }
         var bounds = combinations.compactMap { Self.remainderBound(structure, prices: prices, priced: priced, core: core, weights: $0) }
         if money, let bound = Self.moneyRemainderBound(structure, prices: prices, priced: priced, core: core) { bounds.append(bound) }
-        let twoRow = Self.twoRowRemainderBound(structure, prices: prices, priced: priced, core: core)
+        let twoRow = Self.twoRowRemainderBound(structure, prices: prices, priced: priced, core: core, deadline: options.deadline)
         if let twoRow { bounds.append(twoRow.bound) }
         return bounds.min().map { ($0, twoRow?.choices) }
     }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import Foundation
+
 /// The two-row remainder bound: the remainder bound (``DecompositionSolver/remainderBound(_:threshold:priced:)``)
 /// for a case in which two cost rows have a price — the budget and the share floor — taken in
 /// both at once rather than in their combination alone.
@@ -56,7 +58,7 @@ extension DecompositionSolver {
     /// and, when some plan may be above it, the options (per account with a choice) of the least
     /// loss; nil where it does not apply or the programme would be too large.
     static func twoRowRemainderBound(_ structure: LinkingStructure, prices: [Double], priced: BlockPricing.Plan,
-                                     core: CoreOptions) -> (bound: Double, choices: [Int: Int]?)? {
+                                     core: CoreOptions, deadline: Date? = nil) -> (bound: Double, choices: [Int: Int]?)? {
         guard let (money, other) = twoRowPair(structure, prices: prices), priced.choices.count == structure.accountCount else { return nil }
         // Past the most accounts it may search, a smaller Δ: the accounts of the smallest losses,
         // the least under that Δ or the bound it proves (the threshold of a plan far below the
@@ -124,7 +126,8 @@ extension DecompositionSolver {
         let keepsSign = senses[other] == .atMost ? kappa >= 0 : kappa <= 0
         let reach = (low: -cap / down - slackC, high: cap / up + slackC)
         guard let found = leastTwoRowLoss(sets, remainder: remainder, unit: unit, reach: reach, combination: combinationPenalty,
-                                          penalty: penalty, cap: cap, dominance: keepsSign ? rho : nil) else { return nil }
+                                          penalty: penalty, cap: cap, dominance: keepsSign ? rho : nil,
+                                          deadline: deadline) else { return nil }
         let choices = found.choices.map { picked in
             Dictionary(uniqueKeysWithValues: accounts.indices.map { i in (accounts[i], core.allowed[accounts[i]]?[picked[i]] ?? 0) })
         }
@@ -161,9 +164,10 @@ extension DecompositionSolver {
     /// limits. With `dominance` ρ, spending less never costs more than ρ a unit —
     /// `penalty(C, A₁) ≤ penalty(C, A₂) + ρ·(A₂ − A₁)` for `A₁ ≤ A₂` — so of two states at the
     /// same sum of multiples, one that spends less and loses less after that price dominates.
+    /// Past `deadline` it stops as it does past its limits.
     static func leastTwoRowLoss(_ sets: [[TwoRowStep]], remainder: Double, unit: Double, reach: (low: Double, high: Double),
                                 combination: (Double) -> Double, penalty: (Double, Double) -> Double,
-                                cap: Double, dominance: Double? = nil) -> (least: Double, choices: [Int]?)? {
+                                cap: Double, dominance: Double? = nil, deadline: Date? = nil) -> (least: Double, choices: [Int]?)? {
         let count = sets.count
         guard unit > 0, !sets.contains(where: \.isEmpty) else { return count == 0 ? (min(cap, penalty(remainder, 0)), []) : nil }
         // The multiples' sums the first k sets can reach.
@@ -255,7 +259,7 @@ extension DecompositionSolver {
             for (k, set) in sets.enumerated() {
                 let base = set.firstIndex { $0.money == 0 && $0.multiple == 0 && $0.loss == 0 }
                 work += sums.count * set.count
-                guard work <= twoRowWorkLimit else { return nil }
+                guard work <= twoRowWorkLimit, deadline.map({ Date() < $0 }) ?? true else { return nil }
                 nextSums.removeAll(keepingCapacity: true)
                 nextUses.removeAll(keepingCapacity: true)
                 nextLosses.removeAll(keepingCapacity: true)
