@@ -170,12 +170,6 @@ extension DecompositionSolver {
                                 cap: Double, dominance: Double? = nil, deadline: Date? = nil) -> (least: Double, choices: [Int]?)? {
         let count = sets.count
         guard unit > 0, !sets.contains(where: \.isEmpty) else { return count == 0 ? (min(cap, penalty(remainder, 0)), []) : nil }
-        // The multiples' sums the first k sets can reach.
-        var reachLow = [Int](repeating: 0, count: count + 1), reachHigh = [Int](repeating: 0, count: count + 1)
-        for (k, set) in sets.enumerated() {
-            reachLow[k + 1] = reachLow[k] + (set.map(\.multiple).min() ?? 0)
-            reachHigh[k + 1] = reachHigh[k] + (set.map(\.multiple).max() ?? 0)
-        }
         // Backwards, per k: the least the sets from k on can add to a state of the first k at
         // the sum n, with the combination's penalty at the end; a window of n, at least the cap
         // the table is made for outside it.
@@ -199,17 +193,36 @@ extension DecompositionSolver {
                 windowCount[k] = max(0, last - first + 1)
                 if first <= last { table.append(contentsOf: values[first...last]) }
             }
-            let lastLow = within(((remainder - reach.high) / unit).rounded(.down), reachLow[count], reachHigh[count])
-            let lastHigh = within(((remainder - reach.low) / unit).rounded(.up), reachLow[count], reachHigh[count])
+            // Forwards first, the sums the first k sets reach with a loss under the cap (a window
+            // from `lows[k]` to `highs[k]`): no state under the cap holds any other, so the table
+            // need not either (its windows were 8 million entries past 800 accounts without this).
+            var lows = [Int](repeating: 0, count: count + 1), highs = lows
+            var reached = [0.0], low = 0, work = 0
+            for (k, set) in sets.enumerated() {
+                let from = low + (set.map(\.multiple).min() ?? 0), to = low + reached.count - 1 + (set.map(\.multiple).max() ?? 0)
+                work += reached.count * set.count
+                guard work <= twoRowWorkLimit, to - from < twoRowTableLimit else { return false }
+                var next = [Double](repeating: .infinity, count: to - from + 1)
+                for option in set where option.loss < cap {
+                    let offset = low + option.multiple - from
+                    for i in reached.indices { next[offset + i] = min(next[offset + i], reached[i] + option.loss) }
+                }
+                // None under the cap: every state at least the cap, the root's too.
+                guard let first = next.firstIndex(where: { $0 < cap }), let last = next.lastIndex(where: { $0 < cap }) else { return true }
+                reached = Array(next[first...last])
+                low = from + first
+                (lows[k + 1], highs[k + 1]) = (low, low + reached.count - 1)
+            }
+            let lastLow = within(((remainder - reach.high) / unit).rounded(.down), lows[count], highs[count])
+            let lastHigh = within(((remainder - reach.low) / unit).rounded(.up), lows[count], highs[count])
             guard lastHigh - lastLow < twoRowTableLimit else { return false }
             store(count, lastLow, (lastLow...lastHigh).map { combination(remainder - unit * Double($0)) })
-            var work = 0
             for k in stride(from: count - 1, through: 0, by: -1) {
                 // An empty window: every state at least the cap, the root's too.
                 guard windowCount[k + 1] > 0 else { return true }
                 let set = sets[k], next = windowLow[k + 1]...(windowLow[k + 1] + windowCount[k + 1] - 1)
-                let low = max(reachLow[k], next.lowerBound - (set.map(\.multiple).max() ?? 0))
-                let high = min(reachHigh[k], next.upperBound - (set.map(\.multiple).min() ?? 0))
+                let low = max(lows[k], next.lowerBound - (set.map(\.multiple).max() ?? 0))
+                let high = min(highs[k], next.upperBound - (set.map(\.multiple).min() ?? 0))
                 guard low <= high else { return true }
                 work += (high - low + 1) * set.count
                 guard work <= twoRowWorkLimit, table.count + high - low < twoRowTableLimit else { return false }
