@@ -24,12 +24,14 @@ import Foundation
 /// The least over the core's options is found exactly: states carry the combination's multiple
 /// `n` and the budget's sum `A` as they are, and a state is dropped when its loss plus the least
 /// the accounts after it can add in the combination alone (a table over `n`, computed backwards)
-/// reaches the cap. On `global-share` 10,000 the states peak at 450,000 and the least is the
-/// optimum itself. Each state keeps its choices off the priced ones as a shared list, so the
-/// least comes with the options that reach it.
+/// reaches the cap, or when another at the same `n` dominates it. On `global-share` 10,000 the
+/// least is the optimum itself (445,789 states at most without dominance, in the Python
+/// prototype). Each state keeps its choices off the priced ones as a shared list, so the least
+/// comes with the options that reach it.
 extension DecompositionSolver {
     /// The most accounts with a choice, states in one layer, table entries, state-option updates
-    /// and recorded choices a two-row programme may have: about half a second's work.
+    /// and recorded choices a two-row programme may have: about a second's work, and at most
+    /// 420 MB for two layers of states (28 bytes each), every choice (8) and the table (8).
     static let twoRowAccountLimit = 800
     static let twoRowStateLimit = 4_000_000
     static let twoRowTableLimit = 8_000_000
@@ -267,8 +269,9 @@ extension DecompositionSolver {
             // cap; its choices off the first option of zero step and loss, a shared list.
             var sums: [Int] = [0], uses: [Double] = [0], losses: [Double] = [0], lists: [Int32] = [-1]
             var nextSums: [Int] = [], nextUses: [Double] = [], nextLosses: [Double] = [], nextLists: [Int32] = []
-            var parents: [Int32] = [], picks: [Int] = []
+            var parents: [Int32] = [], picks: [Int32] = []
             let stride = sets.map(\.count).max() ?? 1
+            guard sets.count * stride < Int(Int32.max) else { return nil }
             for (k, set) in sets.enumerated() {
                 let base = set.firstIndex { $0.money == 0 && $0.multiple == 0 && $0.loss == 0 }
                 work += sums.count * set.count
@@ -286,7 +289,7 @@ extension DecompositionSolver {
                         if o != base {
                             guard parents.count < twoRowChoiceLimit else { return nil }
                             parents.append(list)
-                            picks.append(k * stride + o)
+                            picks.append(Int32(truncatingIfNeeded: k * stride + o))
                             list = Int32(truncatingIfNeeded: parents.count - 1)
                         }
                         nextSums.append(n)
@@ -330,7 +333,7 @@ extension DecompositionSolver {
             guard var list = bestList else { return (cap, []) }
             var choices = sets.map { set in set.firstIndex { $0.money == 0 && $0.multiple == 0 && $0.loss == 0 } ?? 0 }
             while list >= 0 {
-                let pick = picks[Int(list)]
+                let pick = Int(picks[Int(list)])
                 choices[pick / stride] = pick % stride
                 list = parents[Int(list)]
             }
