@@ -154,7 +154,9 @@ def write(rows, args):
         s, p, status, net, delta, broken = value
         if net is None:
             return f'no plan in {s:.0f} s ({status})'
-        return f'{s:.1f} s {status}, Δ {delta:.1e}' + (f' (exceeds {broken[1]} by {broken[0]:,.0f})' if broken else '')
+        # Below one unit of the row (the share floor's are fractions) with two significant digits, not rounded to 0.
+        by = (f'{broken[0]:,.0f}' if broken[0] >= 1 else f'{broken[0]:.2g}') if broken else ''
+        return f'{s:.1f} s {status}, Δ {delta:.1e}' + (f' (exceeds {broken[1]} by {by})' if broken else '')
     for r in rows:
         gap = f'{r["gap"]:.1e}' if isinstance(r['gap'], (int, float)) else '—'
         peak = f'{r["peak"]:.0f} MB' if r['peak'] else '—'
