@@ -120,9 +120,7 @@ import Testing
     /// above the least (a lower bound), and within the buckets' rounding of it.
     @Test func neverAboveEveryCombination() throws {
         var random = SplitMix64(seed: 11)
-        func uniform(_ range: ClosedRange<Double>) -> Double {
-            range.lowerBound + Double(random.next() >> 11) / Double(1 << 53) * (range.upperBound - range.lowerBound)
-        }
+        func uniform(_ range: ClosedRange<Double>) -> Double { random.uniform(range.lowerBound, range.upperBound) }
         for _ in 0..<200 {
             let sets = (0..<Int(uniform(1...7))).map { _ in
                 [Step(step: 0, loss: 0)] + (0..<Int(uniform(1...3.99))).map { _ in Step(step: uniform(-100...100), loss: uniform(0...20)) }

@@ -38,9 +38,7 @@ import Testing
     /// its options reach it.
     @Test func theLeastOfEveryCombination() throws {
         var random = SplitMix64(seed: 5)
-        func uniform(_ range: ClosedRange<Double>) -> Double {
-            range.lowerBound + Double(random.next() >> 11) / Double(1 << 53) * (range.upperBound - range.lowerBound)
-        }
+        func uniform(_ range: ClosedRange<Double>) -> Double { random.uniform(range.lowerBound, range.upperBound) }
         for _ in 0..<300 {
             let sets = (0..<Int(uniform(1...7.99))).map { _ in
                 [Step(money: 0, multiple: 0, loss: 0)] + (0..<Int(uniform(1...3.99))).map { _ in
